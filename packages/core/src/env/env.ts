@@ -1,0 +1,121 @@
+/**
+ * The effects a grant may use. Nothing in authfold reads a global clock, `fetch`,
+ * `Math.random` or `process.env`: everything arrives here.
+ *
+ * @module
+ */
+import type { Task } from 'fp-ts/Task'
+import type { HttpClient } from '../http/http.js'
+
+/**
+ * Milliseconds since the epoch.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Clock = () => number
+
+/**
+ * Returns `n` cryptographically random bytes.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type RandomBytes = (n: number) => Uint8Array
+
+/**
+ * Waits a number of milliseconds (device-code polling, retries).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Sleep = (ms: number) => Task<void>
+
+/**
+ * A log level.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type LogLevel = 'error' | 'warning' | 'info' | 'verbose'
+
+/**
+ * A log sink. `pii` is true when the message carries personal data; the facades drop
+ * such messages unless `piiLoggingEnabled` is set. Secrets are never logged at all.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Logger = (level: LogLevel, message: string, pii: boolean) => void
+
+/**
+ * Everything a grant needs from the outside world.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GrantEnv {
+  readonly http: HttpClient
+  readonly now: Clock
+  readonly random: RandomBytes
+  readonly sleep: Sleep
+  readonly log: Logger
+}
+
+/**
+ * A logger that drops everything.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const silentLogger: Logger = () => undefined
+
+/**
+ * Random bytes from WebCrypto's `getRandomValues` (available in Node 20, browsers, workers).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const webCryptoRandom: RandomBytes = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n))
+
+/**
+ * A {@link Sleep} on `setTimeout`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const timerSleep: Sleep = (ms) => () => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The system clock.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const systemClock: Clock = () => Date.now()
+
+/**
+ * Base64url without padding.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const base64url = (bytes: Uint8Array): string => {
+  let s = ''
+  for (const b of bytes) s += String.fromCharCode(b)
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/**
+ * A random RFC 4122 version-4 UUID from the environment's random bytes.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const uuidFrom = (random: RandomBytes): string => {
+  const b = random(16)
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}

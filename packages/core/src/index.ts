@@ -1,0 +1,6 @@
+export * from './errors/errors.js'
+export * from './http/http.js'
+export * from './http/fetchHttpClient.js'
+export * from './env/env.js'
+export * from './authority/types.js'
+export * from './codecs/tokenResponse.js'

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config'
+import { fileURLToPath } from 'node:url'
+
+const pkg = (name: string): string => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@authfold/core': pkg('core'),
+      '@authfold/cache': pkg('cache'),
+      '@authfold/grants': pkg('grants'),
+      '@authfold/client': pkg('client'),
+      '@authfold/node': pkg('node'),
+      '@authfold/testing': pkg('testing'),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+})
