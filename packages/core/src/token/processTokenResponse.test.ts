@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { processTokenResponse } from './processTokenResponse.js'
+
+const url = 'https://login.example/t/oauth2/v2.0/token'
+const res = (status: number, body: string, headers: Record<string, string> = {}) => processTokenResponse(url)({ status, headers, body })
+
+describe('processTokenResponse', () => {
+  it('accepts a token answer and reads string numbers', () => {
+    expect(res(200, JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: '3599', refresh_in: 1800 }))).toEqual({
+      _tag: 'Right',
+      right: { access_token: 'at', token_type: 'Bearer', expires_in: 3599, refresh_in: 1800 },
+    })
+  })
+
+  it('turns an OAuth error into a ProtocolError with the IdP fields as data', () => {
+    const r = res(400, JSON.stringify({ error: 'invalid_grant', error_description: 'AADSTS50126: bad\r\nTrace ID: x', error_codes: [50126], suberror: 'bad_token', correlation_id: 'c-1', claims: '{"x":1}' }))
+    expect(r).toMatchObject({
+      _tag: 'Left',
+      left: { _tag: 'ProtocolError', error: 'invalid_grant', errorCodes: [50126], suberror: 'bad_token', classification: '', correlationId: 'c-1', claims: '{"x":1}', status: 400 },
+    })
+    expect(r._tag === 'Left' && r.left.message).toMatch(/invalid_grant \(AADSTS50126: bad\)/)
+  })
+
+  it('names HTML, invalid JSON and a missing access_token', () => {
+    expect(res(200, '<html>proxy</html>')).toMatchObject({ left: { _tag: 'DecodeError', code: 'not_json' } })
+    expect(res(200, '{"access_token": ')).toMatchObject({ left: { _tag: 'DecodeError', code: 'invalid_json' } })
+    expect(res(200, '{"token_type":"Bearer"}')).toMatchObject({ left: { _tag: 'DecodeError', path: 'access_token', actual: 'nothing (missing)' } })
+  })
+
+  it('makes a 5xx without an OAuth body an HttpError with Retry-After', () => {
+    expect(res(503, 'down', { 'retry-after': '7' })).toMatchObject({ left: { _tag: 'HttpError', code: 'status', status: 503, retryAfter: 7 } })
+  })
+
+  it('never echoes a token or secret from the body in a DecodeError', () => {
+    const r = res(200, JSON.stringify({ access_token: 12345, refresh_token: 'rt-secret-value' }))
+    expect(r._tag).toBe('Left')
+    expect(JSON.stringify(r)).not.toContain('rt-secret-value')
+    expect(JSON.stringify(r)).not.toContain('12345')
+  })
+
+  it('never throws, whatever the status and body', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 100, max: 599 }), fc.oneof(fc.string(), fc.json()), (status, body) => {
+        const r = res(status, body)
+        expect(['Left', 'Right']).toContain(r._tag)
+      }),
+      { numRuns: 300 },
+    )
+  })
+})

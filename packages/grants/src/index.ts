@@ -1,0 +1,6 @@
+export * from './grant.js'
+export * from './steps/requestHeaders.js'
+export * from './steps/tokenRequest.js'
+export * from './steps/shapeResult.js'
+export * from './steps/cachedAccessToken.js'
+export * from './clientCredentials/clientCredentials.js'

@@ -1,0 +1,52 @@
+/**
+ * @module
+ */
+import * as O from 'fp-ts/Option'
+import { findAccessTokens, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+import type { AuthResult } from '../grant.js'
+
+/**
+ * A cached access token MSAL would use: found, and not within five minutes of expiry.
+ * `aging` is true when its `refresh_on` has passed: use it only if a refresh fails.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface CachedToken {
+  readonly result: AuthResult
+  readonly aging: boolean
+}
+
+/**
+ * Seconds before expiry at which a cached access token counts as expired (MSAL's 5 minutes).
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const EXPIRY_MARGIN_SECONDS = 300
+
+/**
+ * Finds a usable cached access token, shaped as a `token_source: "cache"` result.
+ *
+ * @category steps
+ * @since 0.1.0
+ * @see MSAL Python `_acquire_token_silent_from_cache_and_possibly_refresh_it`
+ */
+export const cachedAccessToken =
+  (query: AccessTokenQuery, nowSeconds: number) =>
+  (cache: CacheState): O.Option<CachedToken> => {
+    for (const entry of findAccessTokens(query)(cache)) {
+      const expiresIn = Number(entry.expires_on) - nowSeconds
+      if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) continue
+      const refreshOn = entry.refresh_on === undefined ? undefined : Number(entry.refresh_on)
+      const result: AuthResult = {
+        access_token: entry.secret,
+        token_type: entry.token_type ?? 'Bearer',
+        expires_in: Math.floor(expiresIn),
+        token_source: 'cache',
+        ...(refreshOn === undefined || !Number.isFinite(refreshOn) ? {} : { refresh_on: Math.floor(refreshOn) }),
+      }
+      return O.some({ result, aging: refreshOn !== undefined && refreshOn < nowSeconds })
+    }
+    return O.none
+  }
