@@ -29,6 +29,8 @@ export interface Authority {
   readonly tenant: string
   /** The path after the host without leading/trailing slashes (B2C: `tenant/policy`). */
   readonly path: string
+  /** A query string given with the authority (without `?`), kept for tenant discovery as MSAL Python does. */
+  readonly query?: string
 }
 
 /**
@@ -44,6 +46,8 @@ export interface AuthorityMetadata {
   readonly device_authorization_endpoint?: string
   readonly end_session_endpoint?: string
   readonly jwks_uri?: string
+  /** The OpenID Connect UserInfo endpoint, when published. */
+  readonly userinfo_endpoint?: string
 }
 
 /**
