@@ -28,6 +28,9 @@ import {
 } from './clouds.js'
 import type { CloudAliasGroup } from './clouds.js'
 import { InstanceDiscoveryResponse, OpenIdConfiguration } from './codecs.js'
+import { parseAuthority } from './parse.js'
+import { chooseRegion, regionalHost } from './region.js'
+import type { AzureRegion, RegionDetectionOptions } from './region.js'
 import { decodeWith } from '../codecs/decode.js'
 
 /**
@@ -58,6 +61,14 @@ export interface ResolveAuthorityOptions {
   readonly httpCache?: HttpCacheStore
   /** Sent as `client-request-id` on discovery requests. */
   readonly correlationId?: string
+  /**
+   * Entra regional endpoints for the client-credentials grant (MSAL's `azure_region`):
+   * a region name, `true` to detect it (`regionName`, then IMDS), `false`/absent for
+   * none. The result's `regional` holds the regional endpoints; see {@link withRegion}.
+   */
+  readonly azureRegion?: AzureRegion
+  /** Region detection inputs used when `azureRegion` is `true`. */
+  readonly regionDetection?: RegionDetectionOptions
 }
 
 /**
@@ -90,6 +101,21 @@ export const resolveAuthority =
     authority: Authority,
     options: ResolveAuthorityOptions = {},
   ): ReaderTaskEither<GrantEnv, AuthError, ResolvedAuthority> =>
+  (env) =>
+    options.azureRegion === undefined || options.azureRegion === false
+      ? resolveCentral(authority, options)(env)
+      : pipe(
+          resolveCentral(authority, options)(env),
+          TE.chain((central) => withRegion(central, options.azureRegion, { ...options.regionDetection, ...cacheAndId(options) })(env)),
+        )
+
+const cacheAndId = (options: ResolveAuthorityOptions): Pick<ResolveAuthorityOptions, 'httpCache' | 'correlationId'> => ({
+  ...(options.httpCache === undefined ? {} : { httpCache: options.httpCache }),
+  ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+})
+
+const resolveCentral =
+  (authority: Authority, options: ResolveAuthorityOptions): ReaderTaskEither<GrantEnv, AuthError, ResolvedAuthority> =>
   (env) => {
     const http =
       options.httpCache === undefined ? env.http : cacheGetResponses(options.httpCache, env.now)(env.http)
@@ -282,6 +308,54 @@ export const hasValidIssuer = (issuer: string, authorityUrl: string): boolean =>
   if (dot > 0 && REGION_PREFIX.test(issuerHost.slice(0, dot)) && issuerHost.slice(dot + 1) === authorityHost) return true
   return WELL_KNOWN_B2C_HOSTS.filter((h) => h !== 'ciamlogin.com').some((h) => issuerHost.endsWith(`.${h}`))
 }
+
+/**
+ * Adds the regional endpoints to a resolved (central) Entra authority: the authority
+ * `https://<regional host>/<realm>` is discovered without instance discovery, as MSAL
+ * Python does, and its endpoints are stored in `regional`. `environment`, `aliases` and
+ * `realm` stay the central ones, so tokens are cached under the central cloud. Only
+ * Entra authorities are regionalized; others, and a failed detection, are returned as
+ * they are.
+ *
+ * @category region
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication._get_regional_authority`, `_build_client`
+ */
+export const withRegion =
+  (
+    central: ResolvedAuthority,
+    azureRegion: AzureRegion | undefined,
+    options: RegionDetectionOptions & Pick<ResolveAuthorityOptions, 'httpCache' | 'correlationId'> = {},
+  ): ReaderTaskEither<GrantEnv, AuthError, ResolvedAuthority> =>
+  (env) => {
+    if (central.authority.kind !== 'entra' || azureRegion === undefined || azureRegion === false) return TE.right(central)
+    return pipe(
+      chooseRegion(azureRegion, options)(env),
+      TE.chain((region): TE.TaskEither<AuthError, ResolvedAuthority> => {
+        if (region === undefined) return TE.right(central)
+        const host = regionalHost(region, central.authority.host)
+        const parsed = parseAuthority(`https://${host}/${central.realm}`)
+        if (E.isLeft(parsed)) {
+          env.log('warning', `Region "${region}" does not give a valid host (${parsed.left.message}); using the global endpoints.`, false)
+          return TE.right(central)
+        }
+        return pipe(
+          resolveCentral(parsed.right, { instanceDiscovery: false, ...cacheAndId(options) })(env),
+          TE.map((regional) => ({ ...central, regional: { region, authority: regional.authority, metadata: regional.metadata } })),
+        )
+      }),
+    )
+  }
+
+/**
+ * The authority a client-credentials request should be sent to: the regional one when
+ * {@link withRegion} found a region, else the central one. Cache fields stay central.
+ *
+ * @category region
+ * @since 0.1.0
+ */
+export const regionalOrCentral = (resolved: ResolvedAuthority): ResolvedAuthority =>
+  resolved.regional === undefined ? resolved : { ...resolved, metadata: resolved.regional.metadata }
 
 // ---------------------------------------------------------------------------------------
 

@@ -66,4 +66,13 @@ export interface ResolvedAuthority {
   readonly aliases: ReadonlyArray<string>
   /** The tenant written as `realm` in cache entries (from the token endpoint's path). */
   readonly realm: string
+  /**
+   * The Entra regional endpoints (ESTS-R) chosen by `azureRegion`, for the
+   * client-credentials grant only; cache fields above stay those of the central cloud.
+   */
+  readonly regional?: {
+    readonly region: string
+    readonly authority: Authority
+    readonly metadata: AuthorityMetadata
+  }
 }
