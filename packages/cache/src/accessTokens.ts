@@ -1,0 +1,227 @@
+/**
+ * Finding and removing access tokens.
+ *
+ * A query names one "slot" (client, home account, realm, token type, key id, ext cache
+ * key, user assertion hash) in each environment alias, and a set of scopes. The lookup
+ * visits the `slot` index bucket of each alias, i.e. only the tokens of that account,
+ * app and tenant, whatever the size of the cache.
+ *
+ * @module
+ */
+import { hamtEntries, hamtValues } from './hamt.js'
+import {
+  keyIdOf,
+  scopesOf,
+  secondsOf,
+  str,
+  tokenTypeOf,
+  userAssertionHashOf,
+  type AccessTokenEntity,
+} from './schema.js'
+import {
+  accessTokenSlot,
+  modifyTable,
+  specs,
+  tableBucket,
+  tableKeyOf,
+  tableRemove,
+  type CacheState,
+} from './state.js'
+
+/**
+ * What to look for.
+ *
+ * Matching rules: `clientId`, `environments`, `realm`, `homeAccountId` and `tokenType`
+ * compare case-insensitively (`homeAccountId: ''` matches entries whose
+ * `home_account_id` is `''`, `null` or missing: application tokens); `tokenType`
+ * defaults to `Bearer` (entries without `token_type` are Bearer); `keyId`,
+ * `extCacheKey` and `userAssertionHash` compare exactly and absent matches absent only,
+ * so an FMI, OBO, PoP or SSH token never answers a plain query and vice versa (MSAL
+ * Python's ext_cache_key isolation, applied to all three); `scopes` must all be in the
+ * entry's target, case-insensitively (no scopes: any target). When `nowSeconds` is
+ * given, tokens whose `expires_on` is before it are left out.
+ *
+ * @category model
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.search(CredentialType.ACCESS_TOKEN, ...)`
+ */
+export interface AccessTokenQuery {
+  readonly clientId: string
+  /** The authority's alias group; the token may be stored under any of them. */
+  readonly environments: ReadonlyArray<string>
+  readonly realm: string
+  /** `''` for application (client credentials) tokens. */
+  readonly homeAccountId: string
+  /** Must all be in the token's target (case-insensitive). */
+  readonly scopes: ReadonlyArray<string>
+  readonly keyId?: string
+  readonly extCacheKey?: string
+  readonly userAssertionHash?: string
+  readonly tokenType?: string
+  /** When given, expired tokens (`expires_on` < now) are left out. */
+  readonly nowSeconds?: number
+}
+
+const lowerSet = (xs: ReadonlyArray<string>): ReadonlySet<string> => new Set(xs.map((x) => x.toLowerCase()))
+
+/**
+ * True when every scope is in `target` (case-insensitive).
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const targetContains = (target: string | null | undefined, scopes: ReadonlyArray<string>): boolean => {
+  if (scopes.length === 0) return true
+  const have = lowerSet(scopesOf(target))
+  return scopes.every((s) => have.has(s.toLowerCase()))
+}
+
+/**
+ * True when two targets share a scope (case-insensitive). This is the test MSAL uses to
+ * replace an older access token by a new one.
+ *
+ * @category predicates
+ * @since 0.1.0
+ * @see msal-common `ScopeSet.intersectingScopeSets`
+ */
+export const targetsIntersect = (a: string | null | undefined, b: string | null | undefined): boolean => {
+  const as = lowerSet(scopesOf(a))
+  return scopesOf(b).some((s) => as.has(s.toLowerCase()))
+}
+
+const eqi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
+
+/**
+ * The plain predicate behind {@link findAccessTokens}: does this entry answer the
+ * query? Use it for a linear scan (tests compare the indexed lookup against it).
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const matchesAccessTokenQuery =
+  (q: AccessTokenQuery) =>
+  (e: AccessTokenEntity): boolean =>
+    eqi(str(e.client_id), q.clientId) &&
+    q.environments.some((env) => eqi(str(e.environment), env)) &&
+    eqi(str(e.realm), q.realm) &&
+    eqi(str(e.home_account_id), q.homeAccountId) &&
+    eqi(tokenTypeOf(e), q.tokenType ?? 'Bearer') &&
+    keyIdOf(e) === q.keyId &&
+    nonEmpty(e.ext_cache_key) === nonEmpty(q.extCacheKey) &&
+    userAssertionHashOf(e) === q.userAssertionHash &&
+    targetContains(e.target, q.scopes) &&
+    (q.nowSeconds === undefined || secondsOf(e.expires_on) >= q.nowSeconds)
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
+
+const uniq = (xs: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const seen = new Set<string>()
+  return xs.filter((x) => {
+    const k = x.toLowerCase()
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+/**
+ * The `[key, entry]` pairs the index offers for a query before the scope and expiry
+ * filter: the union of the query's slot buckets over its environments. Its length is
+ * the work a lookup does; it does not grow with the rest of the cache.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const accessTokenCandidates =
+  (q: AccessTokenQuery) =>
+  (s: CacheState): ReadonlyArray<readonly [string, AccessTokenEntity]> =>
+    uniq(q.environments).flatMap((environment) =>
+      tableBucket(
+        s.accessTokens,
+        'slot',
+        accessTokenSlot({
+          clientId: q.clientId,
+          homeAccountId: q.homeAccountId,
+          environment,
+          realm: q.realm,
+          tokenType: q.tokenType ?? 'Bearer',
+          keyId: q.keyId,
+          extCacheKey: nonEmpty(q.extCacheKey),
+          userAssertionHash: q.userAssertionHash,
+        }),
+      ),
+    )
+
+/**
+ * The access tokens that answer the query (see {@link AccessTokenQuery} for the rules),
+ * found through the index in time proportional to the answer, not to the cache.
+ * The result is in no particular order; pick by `expires_on` when several match.
+ *
+ * @category queries
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.search(CredentialType.ACCESS_TOKEN, target, query)`
+ */
+export const findAccessTokens =
+  (q: AccessTokenQuery) =>
+  (s: CacheState): ReadonlyArray<AccessTokenEntity> => {
+    const match = matchesAccessTokenQuery(q)
+    return accessTokenCandidates(q)(s)
+      .map(([, e]) => e)
+      .filter(match)
+  }
+
+/**
+ * The same answer as {@link findAccessTokens} by a plain scan of every access token:
+ * O(n), for tests and for users who doubt the index.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const scanAccessTokens =
+  (q: AccessTokenQuery) =>
+  (s: CacheState): ReadonlyArray<AccessTokenEntity> =>
+    Array.from(hamtValues(s.accessTokens.entries)).filter(matchesAccessTokenQuery(q))
+
+/**
+ * The cache key an access token returned by a query is stored under, if it is still there.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const accessTokenKeyOf =
+  (entry: AccessTokenEntity) =>
+  (s: CacheState): string | undefined =>
+    tableKeyOf(specs.accessTokens, s.accessTokens, 'slot', entry)
+
+/**
+ * Removes one access token (an entry a query returned, matched by reference). No-op when
+ * it is already gone.
+ *
+ * @category removal
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.remove_at`
+ */
+export const removeAccessToken =
+  (entry: AccessTokenEntity) =>
+  (s: CacheState): CacheState => {
+    const key = accessTokenKeyOf(entry)(s)
+    return key === undefined ? s : modifyTable('accessTokens', (t) => tableRemove(specs.accessTokens, t, key))(s)
+  }
+
+/**
+ * Removes every access token that expired before `nowSeconds` (MSAL Python drops them
+ * while searching; here it is an explicit step). O(n) in the number of access tokens.
+ *
+ * @category removal
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.search` (expired access tokens are removed)
+ */
+export const removeExpiredAccessTokens =
+  (nowSeconds: number) =>
+  (s: CacheState): CacheState => {
+    let t = s.accessTokens
+    for (const [k, e] of hamtEntries(s.accessTokens.entries)) {
+      if (secondsOf(e.expires_on) < nowSeconds) t = tableRemove(specs.accessTokens, t, k)
+    }
+    return t === s.accessTokens ? s : { ...s, accessTokens: t }
+  }

@@ -1,0 +1,90 @@
+/**
+ * Cache keys, as MSAL writes them.
+ *
+ * Keys are where a new entry is written. They are never used to look an entry up:
+ * lookups go through the field indexes (see `state.ts`), so a cache written by another
+ * SDK with another key layout (msal-node appends a token-scheme segment, older MSAL
+ * Python kept the scope order, a hand-edited file may hold a wrong key) loads and
+ * answers queries the same. A stored key is kept as it is, even when it does not match
+ * its entry's fields (MSAL Python does the same).
+ *
+ * @module
+ */
+import { str, type AccessTokenEntity, type AccountEntity, type AppMetadataEntity, type IdTokenEntity, type RefreshTokenEntity } from './schema.js'
+
+type Fields<E> = { readonly [K in keyof E]?: E[K] | undefined }
+
+/**
+ * `<home_account_id>-<environment>-accesstoken-<client_id>-<realm>-<target>`, lower-cased.
+ * With an `ext_cache_key` (FMI path isolation) the credential segment becomes `atext` and
+ * the hash is appended: `<hid>-<env>-atext-<client_id>-<realm>-<target>-<ext_cache_key>`,
+ * the layout MSAL Python, Go and .NET share.
+ *
+ * @category keys
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.key_makers[CredentialType.ACCESS_TOKEN]`
+ */
+export const accessTokenKey = (e: Fields<AccessTokenEntity>): string => {
+  const ext = str(e.ext_cache_key)
+  const parts = [
+    str(e.home_account_id),
+    str(e.environment),
+    ext === '' ? 'AccessToken' : 'atext',
+    str(e.client_id),
+    str(e.realm),
+    str(e.target),
+  ]
+  if (ext !== '') parts.push(ext)
+  return parts.join('-').toLowerCase()
+}
+
+/**
+ * `<home_account_id>-<environment>-refreshtoken-<family_id or client_id>--`, lower-cased:
+ * one refresh token per account and app, or per account and family for FOCI tokens;
+ * realm and target empty (a refresh token is cross-tenant and valid for every scope).
+ *
+ * MSAL Python puts the client id and the target in the key (so it keeps one refresh
+ * token per scope set); msal-common puts the family id in the client-id slot and leaves
+ * the target empty, which is what authfold writes. Lookups do not depend on it.
+ *
+ * @category keys
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.key_makers[CredentialType.REFRESH_TOKEN]`
+ * @see msal-node `generateCredentialKey`
+ */
+export const refreshTokenKey = (e: Fields<RefreshTokenEntity>): string => {
+  const family = str(e.family_id)
+  return [str(e.home_account_id), str(e.environment), 'RefreshToken', family === '' ? str(e.client_id) : family, '', '']
+    .join('-')
+    .toLowerCase()
+}
+
+/**
+ * `<home_account_id>-<environment>-idtoken-<client_id>-<realm>-` (empty target), lower-cased.
+ *
+ * @category keys
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.key_makers[CredentialType.ID_TOKEN]`
+ */
+export const idTokenKey = (e: Fields<IdTokenEntity>): string =>
+  [str(e.home_account_id), str(e.environment), 'IdToken', str(e.client_id), str(e.realm), ''].join('-').toLowerCase()
+
+/**
+ * `<home_account_id>-<environment>-<realm>`, lower-cased.
+ *
+ * @category keys
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.key_makers[CredentialType.ACCOUNT]`
+ */
+export const accountKey = (e: Fields<AccountEntity>): string =>
+  [str(e.home_account_id), str(e.environment), str(e.realm)].join('-').toLowerCase()
+
+/**
+ * `appmetadata-<environment>-<client_id>` (not lower-cased, as MSAL Python writes it).
+ *
+ * @category keys
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.key_makers[CredentialType.APP_METADATA]`
+ */
+export const appMetadataKey = (e: Fields<AppMetadataEntity>): string =>
+  `appmetadata-${str(e.environment)}-${str(e.client_id)}`

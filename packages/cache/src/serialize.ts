@@ -1,0 +1,65 @@
+/**
+ * Writing a `CacheState` as MSAL's unified-schema JSON.
+ *
+ * @module
+ */
+import { hamtEntries, type Hamt } from './hamt.js'
+import { CredentialType } from './schema.js'
+import type { CacheState } from './state.js'
+
+/**
+ * A copy of a JSON value with every object's keys in sorted order (arrays keep their
+ * order). Built with `Object.fromEntries`, so a key named `__proto__` stays a plain key.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const sortKeysDeep = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(sortKeysDeep)
+  if (typeof v === 'object' && v !== null) {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeysDeep((v as Readonly<Record<string, unknown>>)[k])]),
+    )
+  }
+  return v
+}
+
+const sectionObject = <E>(m: Hamt<E>): unknown =>
+  Object.fromEntries(
+    Array.from(hamtEntries(m))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, e]) => [k, sortKeysDeep(e)]),
+  )
+
+/**
+ * The cache as a plain JSON object: the five MSAL sections (always present, possibly
+ * empty) and every unknown top-level section as it was read. Indexes are not written.
+ *
+ * @category serialization
+ * @since 0.1.0
+ */
+export const toJsonObject = (s: CacheState): Readonly<Record<string, unknown>> =>
+  sortKeysDeep(
+    Object.fromEntries([
+      ...s.extra,
+      [CredentialType.ACCESS_TOKEN, sectionObject(s.accessTokens.entries)],
+      [CredentialType.REFRESH_TOKEN, sectionObject(s.refreshTokens.entries)],
+      [CredentialType.ID_TOKEN, sectionObject(s.idTokens.entries)],
+      [CredentialType.ACCOUNT, sectionObject(s.accounts.entries)],
+      [CredentialType.APP_METADATA, sectionObject(s.appMetadata.entries)],
+    ]),
+  ) as Readonly<Record<string, unknown>>
+
+/**
+ * The cache as MSAL unified-schema JSON that MSAL Python (`SerializableTokenCache.deserialize`)
+ * and msal-node (`TokenCache.deserialize`) read. Deterministic: sections, entries and
+ * fields in sorted key order, compact (no indentation), so equal states give equal
+ * strings. O(n log n).
+ *
+ * @category serialization
+ * @since 0.1.0
+ * @see MSAL Python `SerializableTokenCache.serialize`
+ */
+export const serialize = (s: CacheState): string => JSON.stringify(toJsonObject(s))

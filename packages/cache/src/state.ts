@@ -1,0 +1,338 @@
+/**
+ * `CacheState`: the entries of the five MSAL sections plus derived indexes, all held in
+ * persistent maps ({@link Hamt}) so every operation returns a new state in O(log n)
+ * time and space while the old state stays valid and unchanged.
+ *
+ * ### Indexes
+ *
+ * Each section is a {@link Table}: its entries by cache key, and for each index a map
+ * from a bucket key (lower-cased identity fields joined by `\u0000`) to the set of
+ * cache keys in that bucket. Writing an entry updates its buckets in O(log n); a query
+ * computes its bucket keys from its own fields and visits only those buckets, so its cost
+ * depends on the size of the answer, not of the cache.
+ *
+ * | section | index | bucket fields | used by |
+ * |---|---|---|---|
+ * | AccessToken | `slot` | client, home account, environment, realm, token type, key id, ext cache key, user assertion hash | `findAccessTokens`, the fold's overlap replacement |
+ * | AccessToken | `clientHome` | client, home account | `removeAppTokens` |
+ * | AccessToken | `homeEnv` | home account, environment | `removeAccount` |
+ * | RefreshToken | `homeEnv` | home account, environment | `findRefreshTokens`, `removeAccount` |
+ * | IdToken | `homeEnv` | home account, environment | `findIdToken`, `removeAccount` |
+ * | Account | `homeEnv`, `home`, `env`, `username` | as named | `getAccounts`, `removeAccount` |
+ * | AppMetadata | `client` | client | `getAppMetadata` |
+ *
+ * Indexes are derived data: `deserialize` rebuilds them, `serialize` never writes them.
+ *
+ * @module
+ */
+import { emptyHamt, hamtGet, hamtKeys, hamtRemove, hamtSet, type Hamt } from './hamt.js'
+import {
+  keyIdOf,
+  str,
+  tokenTypeOf,
+  userAssertionHashOf,
+  type AccessTokenEntity,
+  type AccountEntity,
+  type AppMetadataEntity,
+  type IdTokenEntity,
+  type RefreshTokenEntity,
+} from './schema.js'
+
+/**
+ * A persistent set of cache keys.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type KeySet = Hamt<true>
+
+/**
+ * A persistent index: bucket key to the set of cache keys in that bucket.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Index = Hamt<KeySet>
+
+/**
+ * How to index one section: for each index name, the bucket key of an entry.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type TableSpec<E, I extends string> = { readonly [K in I]: (e: E) => string }
+
+/**
+ * One section: its entries by cache key and its indexes.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Table<E, I extends string> {
+  readonly entries: Hamt<E>
+  readonly indexes: { readonly [K in I]: Index }
+}
+
+/**
+ * Builds a bucket key from identity fields: lower-cased, joined with `\u0000` (a
+ * character no identity field contains).
+ *
+ * @category indexes
+ * @since 0.1.0
+ */
+export const bucketKey = (...parts: ReadonlyArray<string | null | undefined>): string =>
+  parts.map((p) => str(p).toLowerCase()).join('\u0000')
+
+/**
+ * Builds a bucket key from fields compared exactly (key ids, hashes), not lower-cased.
+ *
+ * @internal
+ */
+const exact = (v: string | undefined): string => (v === undefined ? '' : `=${v}`)
+
+/**
+ * The access-token "slot" of an entry or a query: every field an access token must
+ * match exactly, i.e. everything but the target.
+ *
+ * @category indexes
+ * @since 0.1.0
+ */
+export const accessTokenSlot = (f: {
+  readonly clientId: string
+  readonly homeAccountId: string
+  readonly environment: string
+  readonly realm: string
+  readonly tokenType: string
+  readonly keyId: string | undefined
+  readonly extCacheKey: string | undefined
+  readonly userAssertionHash: string | undefined
+}): string =>
+  bucketKey(f.clientId, f.homeAccountId, f.environment, f.realm, f.tokenType) +
+  '\u0000' +
+  [exact(f.keyId), exact(f.extCacheKey), exact(f.userAssertionHash)].join('\u0000')
+
+/**
+ * The slot of a stored access token (see {@link accessTokenSlot}).
+ *
+ * @category indexes
+ * @since 0.1.0
+ */
+export const accessTokenEntitySlot = (e: AccessTokenEntity): string =>
+  accessTokenSlot({
+    clientId: str(e.client_id),
+    homeAccountId: str(e.home_account_id),
+    environment: str(e.environment),
+    realm: str(e.realm),
+    tokenType: tokenTypeOf(e),
+    keyId: keyIdOf(e),
+    extCacheKey: nonEmpty(e.ext_cache_key),
+    userAssertionHash: userAssertionHashOf(e),
+  })
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
+
+/**
+ * Index names of the access-token table.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type AccessTokenIndex = 'slot' | 'clientHome' | 'homeEnv'
+
+/**
+ * Index names of the account table.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type AccountIndex = 'homeEnv' | 'home' | 'env' | 'username'
+
+/**
+ * The index definitions of every section (see the module comment).
+ *
+ * @category indexes
+ * @since 0.1.0
+ */
+export const specs: {
+  readonly accessTokens: TableSpec<AccessTokenEntity, AccessTokenIndex>
+  readonly refreshTokens: TableSpec<RefreshTokenEntity, 'homeEnv'>
+  readonly idTokens: TableSpec<IdTokenEntity, 'homeEnv'>
+  readonly accounts: TableSpec<AccountEntity, AccountIndex>
+  readonly appMetadata: TableSpec<AppMetadataEntity, 'client'>
+} = {
+  accessTokens: {
+    slot: accessTokenEntitySlot,
+    clientHome: (e) => bucketKey(e.client_id, e.home_account_id),
+    homeEnv: (e) => bucketKey(e.home_account_id, e.environment),
+  },
+  refreshTokens: { homeEnv: (e) => bucketKey(e.home_account_id, e.environment) },
+  idTokens: { homeEnv: (e) => bucketKey(e.home_account_id, e.environment) },
+  accounts: {
+    homeEnv: (e) => bucketKey(e.home_account_id, e.environment),
+    home: (e) => bucketKey(e.home_account_id),
+    env: (e) => bucketKey(e.environment),
+    username: (e) => bucketKey(e.username),
+  },
+  appMetadata: { client: (e) => bucketKey(e.client_id) },
+}
+
+/**
+ * The whole cache: five indexed sections plus the top-level sections authfold does not
+ * know, kept verbatim for the next `serialize`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface CacheState {
+  readonly accessTokens: Table<AccessTokenEntity, AccessTokenIndex>
+  readonly refreshTokens: Table<RefreshTokenEntity, 'homeEnv'>
+  readonly idTokens: Table<IdTokenEntity, 'homeEnv'>
+  readonly accounts: Table<AccountEntity, AccountIndex>
+  readonly appMetadata: Table<AppMetadataEntity, 'client'>
+  /** Unknown top-level sections as `[name, value]` pairs sorted by name, values as parsed. */
+  readonly extra: ReadonlyArray<readonly [string, unknown]>
+}
+
+/**
+ * The names of the five tables in a {@link CacheState}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type TableName = keyof typeof specs
+
+const emptyTable = <E, I extends string>(spec: TableSpec<E, I>): Table<E, I> => {
+  const indexes = {} as { [K in I]: Index }
+  for (const name of Object.keys(spec) as Array<I>) indexes[name] = emptyHamt
+  return { entries: emptyHamt, indexes }
+}
+
+/**
+ * The cache with nothing in it.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const emptyCache: CacheState = {
+  accessTokens: /*#__PURE__*/ emptyTable(specs.accessTokens),
+  refreshTokens: /*#__PURE__*/ emptyTable(specs.refreshTokens),
+  idTokens: /*#__PURE__*/ emptyTable(specs.idTokens),
+  accounts: /*#__PURE__*/ emptyTable(specs.accounts),
+  appMetadata: /*#__PURE__*/ emptyTable(specs.appMetadata),
+  extra: [],
+}
+
+const indexAdd = (idx: Index, bucket: string, key: string): Index =>
+  hamtSet(idx, bucket, hamtSet(hamtGet(idx, bucket) ?? emptyHamt, key, true as const))
+
+const indexRemove = (idx: Index, bucket: string, key: string): Index => {
+  const set = hamtGet(idx, bucket)
+  if (set === undefined) return idx
+  const next = hamtRemove(set, key)
+  if (next === set) return idx
+  return next.size === 0 ? hamtRemove(idx, bucket) : hamtSet(idx, bucket, next)
+}
+
+/**
+ * Writes `entry` under `key` (replacing what was there) and updates every index.
+ * O(log n) per index.
+ *
+ * @category tables
+ * @since 0.1.0
+ */
+export const tablePut = <E, I extends string>(spec: TableSpec<E, I>, table: Table<E, I>, key: string, entry: E): Table<E, I> => {
+  const old = hamtGet(table.entries, key)
+  if (old === entry) return table
+  const indexes: { [K in I]: Index } = { ...table.indexes }
+  for (const name of Object.keys(spec) as Array<I>) {
+    const f = spec[name]
+    const nb = f(entry)
+    if (old !== undefined) {
+      const ob = f(old)
+      if (ob === nb) continue
+      indexes[name] = indexRemove(indexes[name], ob, key)
+    }
+    indexes[name] = indexAdd(indexes[name], nb, key)
+  }
+  return { entries: hamtSet(table.entries, key, entry), indexes }
+}
+
+/**
+ * Removes the entry stored under `key` and its index records; the same table (by
+ * reference) when the key is absent. O(log n) per index.
+ *
+ * @category tables
+ * @since 0.1.0
+ */
+export const tableRemove = <E, I extends string>(spec: TableSpec<E, I>, table: Table<E, I>, key: string): Table<E, I> => {
+  const old = hamtGet(table.entries, key)
+  if (old === undefined) return table
+  const indexes: { [K in I]: Index } = { ...table.indexes }
+  for (const name of Object.keys(spec) as Array<I>) indexes[name] = indexRemove(indexes[name], spec[name](old), key)
+  return { entries: hamtRemove(table.entries, key), indexes }
+}
+
+/**
+ * The `[key, entry]` pairs in one bucket of one index. Visits only that bucket.
+ *
+ * @category tables
+ * @since 0.1.0
+ */
+export const tableBucket = <E, I extends string>(
+  table: Table<E, I>,
+  index: I,
+  bucket: string,
+): ReadonlyArray<readonly [string, E]> => {
+  const set = hamtGet(table.indexes[index], bucket)
+  if (set === undefined) return []
+  const out: Array<readonly [string, E]> = []
+  for (const k of hamtKeys(set)) {
+    const e = hamtGet(table.entries, k)
+    if (e !== undefined) out.push([k, e])
+  }
+  return out
+}
+
+/**
+ * The cache key under which `entry` is stored in `table`: found by reference among the
+ * entries of its own bucket (entries are immutable, so the object a query returned
+ * identifies its slot), `undefined` when it is no longer there.
+ *
+ * @category tables
+ * @since 0.1.0
+ */
+export const tableKeyOf = <E, I extends string>(
+  spec: TableSpec<E, I>,
+  table: Table<E, I>,
+  index: I,
+  entry: E,
+): string | undefined => {
+  for (const [k, e] of tableBucket(table, index, spec[index](entry))) if (e === entry) return k
+  return undefined
+}
+
+/**
+ * Applies `f` to one table of the state.
+ *
+ * @category tables
+ * @since 0.1.0
+ */
+export const modifyTable =
+  <N extends TableName>(name: N, f: (t: CacheState[N]) => CacheState[N]) =>
+  (s: CacheState): CacheState => {
+    const next = f(s[name])
+    return next === s[name] ? s : { ...s, [name]: next }
+  }
+
+/**
+ * How many entries the five sections hold together.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const cacheSize = (s: CacheState): number =>
+  s.accessTokens.entries.size +
+  s.refreshTokens.entries.size +
+  s.idTokens.entries.size +
+  s.accounts.entries.size +
+  s.appMetadata.entries.size
