@@ -1,0 +1,126 @@
+import * as http from 'node:http'
+import * as https from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { createCertificateAuthority, issueCertificate, type CertificateAuthority, type GeneratedCertificate } from '@authfold/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nodeHttpClient } from './nodeHttpClient.js'
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
+
+const listen = async (server: http.Server): Promise<number> => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return (server.address() as AddressInfo).port
+}
+
+const close = async (server: http.Server): Promise<void> => {
+  server.closeAllConnections()
+  await new Promise((r) => server.close(r))
+}
+
+describe('nodeHttpClient', () => {
+  let ca: CertificateAuthority
+  let cert: GeneratedCertificate
+  let handler: Handler = (_req, res) => res.end()
+  let tlsServer: https.Server
+  let plainServer: http.Server
+  let tlsPort = 0
+  let plainPort = 0
+
+  beforeAll(async () => {
+    ca = await createCertificateAuthority()
+    cert = await issueCertificate(ca, { commonName: '127.0.0.1', altNames: ['127.0.0.1'] })
+    tlsServer = https.createServer({ key: cert.privateKeyPem, cert: cert.certificatePem }, (req, res) => handler(req, res))
+    plainServer = http.createServer((req, res) => handler(req, res))
+    tlsPort = await listen(tlsServer)
+    plainPort = await listen(plainServer)
+  })
+  afterAll(async () => {
+    await close(tlsServer)
+    await close(plainServer)
+  })
+
+  it('sends method, headers and body, and answers any status with lower-case header names', async () => {
+    handler = (req, res) => {
+      let body = ''
+      req.on('data', (c: Buffer) => (body += c.toString()))
+      req.on('end', () => {
+        res.writeHead(400, { 'Content-Type': 'application/json', 'X-Echo-Length': req.headers['content-length'] ?? '' })
+        res.end(JSON.stringify({ method: req.method, body, ct: req.headers['content-type'] }))
+      })
+    }
+    const client = nodeHttpClient({ ca: ca.certificatePem })
+    const result = await client({
+      method: 'POST',
+      url: `https://127.0.0.1:${tlsPort}/t/oauth2/v2.0/token`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'a=1&b=é',
+    })()
+    expect(result._tag).toBe('Right')
+    if (result._tag !== 'Right') return
+    expect(result.right.status).toBe(400)
+    expect(result.right.headers['content-type']).toBe('application/json')
+    expect(result.right.headers['x-echo-length']).toBe(String(Buffer.byteLength('a=1&b=é')))
+    expect(JSON.parse(result.right.body)).toEqual({ method: 'POST', body: 'a=1&b=é', ct: 'application/x-www-form-urlencoded' })
+  })
+
+  it('speaks plain http too, and accepts a list of CAs and an agent', async () => {
+    handler = (_req, res) => res.end('plain')
+    const plain = await nodeHttpClient()({ method: 'GET', url: `http://127.0.0.1:${plainPort}/x`, headers: {} })()
+    expect(plain).toMatchObject({ _tag: 'Right', right: { status: 200, body: 'plain' } })
+    const agent = new https.Agent({ keepAlive: false })
+    const viaAgent = await nodeHttpClient({ ca: [ca.certificatePem], agent })({ method: 'GET', url: `https://127.0.0.1:${tlsPort}/x`, headers: {} })()
+    agent.destroy()
+    expect(viaAgent).toMatchObject({ _tag: 'Right', right: { status: 200, body: 'plain' } })
+  })
+
+  it('turns an untrusted certificate into a network error that says to pass `ca`, without query or body', async () => {
+    handler = (_req, res) => res.end('never')
+    const result = await nodeHttpClient()({
+      method: 'POST',
+      url: `https://127.0.0.1:${tlsPort}/t/token?code=SECRET-CODE`,
+      headers: {},
+      body: 'client_secret=SECRET-BODY',
+    })()
+    expect(result._tag).toBe('Left')
+    if (result._tag !== 'Left') return
+    expect(result.left).toMatchObject({ _tag: 'HttpError', code: 'network', url: `https://127.0.0.1:${tlsPort}/t/token` })
+    expect(result.left.message).toMatch(/`ca`/)
+    expect(JSON.stringify(result.left)).not.toMatch(/SECRET/)
+  })
+
+  it('turns a refused connection into a network error', async () => {
+    const closed = http.createServer()
+    const port = await listen(closed)
+    await close(closed)
+    const result = await nodeHttpClient()({ method: 'GET', url: `http://127.0.0.1:${port}/?q=SECRET`, headers: {} })()
+    expect(result).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
+    if (result._tag === 'Left') {
+      expect(result.left.message).toContain('ECONNREFUSED')
+      expect(JSON.stringify(result.left)).not.toContain('SECRET')
+    }
+  })
+
+  it('gives up after timeoutMs with a timeout error', async () => {
+    handler = () => undefined // never answers
+    const started = Date.now()
+    const result = await nodeHttpClient({ ca: ca.certificatePem, timeoutMs: 200 })({ method: 'GET', url: `https://127.0.0.1:${tlsPort}/slow?x=SECRET`, headers: {} })()
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(result).toMatchObject({ _tag: 'Left', left: { code: 'timeout', url: `https://127.0.0.1:${tlsPort}/slow` } })
+    if (result._tag === 'Left') expect(result.left.message).toMatch(/200 ms.*timeoutMs/)
+  })
+
+  it('reports a connection reset mid-answer as a network error', async () => {
+    handler = (req, res) => {
+      res.writeHead(200, { 'content-length': '100' })
+      res.write('partial')
+      setTimeout(() => req.socket.destroy(), 20)
+    }
+    const result = await nodeHttpClient({ ca: ca.certificatePem })({ method: 'GET', url: `https://127.0.0.1:${tlsPort}/reset`, headers: {} })()
+    expect(result).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
+  })
+
+  it('rejects bad URLs and non-http protocols without throwing', async () => {
+    expect(await nodeHttpClient()({ method: 'GET', url: 'not a url', headers: {} })()).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
+    expect(await nodeHttpClient()({ method: 'GET', url: 'ftp://127.0.0.1/x', headers: {} })()).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
+  })
+})

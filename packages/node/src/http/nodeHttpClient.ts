@@ -1,0 +1,130 @@
+/**
+ * An {@link HttpClient} on `node:https` / `node:http`, with a custom CA (for local and
+ * corporate TLS), an overall timeout, and an optional agent (proxies, keep-alive).
+ *
+ * @module
+ */
+import * as http from 'node:http'
+import * as https from 'node:https'
+import type { TaskEither } from 'fp-ts/TaskEither'
+import { httpError, type HttpClient, type HttpError, type HttpRequest, type HttpResponse } from '@authfold/core'
+
+/**
+ * Options of {@link nodeHttpClient}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface NodeHttpClientOptions {
+  /** Extra trusted CA certificate(s), PEM. Replaces Node's default roots for these requests, as `tls.connect` does. */
+  readonly ca?: string | ReadonlyArray<string>
+  /** Milliseconds for the whole exchange (connect, send, read the body). Default 10,000. */
+  readonly timeoutMs?: number
+  /** An agent (keep-alive, proxy). For `https:` URLs it must be an `https.Agent`. */
+  readonly agent?: http.Agent
+}
+
+type Settle = (result: { readonly _tag: 'Left'; readonly left: HttpError } | { readonly _tag: 'Right'; readonly right: HttpResponse }) => void
+
+const safeHost = (url: URL | undefined): string => url?.host ?? 'the server'
+
+const errorCode = (e: unknown): string => {
+  if (typeof e !== 'object' || e === null) return 'error'
+  const code = (e as { readonly code?: unknown }).code
+  return typeof code === 'string' ? code : ((e as { readonly name?: unknown }).name as string | undefined) ?? 'error'
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|SSL|ALTNAME|HOSTNAME/
+
+const networkAdvice = (code: string, host: string): string => {
+  if (TLS_CODES.test(code))
+    return `TLS with ${host} failed (${code}). The server's certificate is not trusted or does not name the host: pass its CA in the \`ca\` option, or fix the authority URL.`
+  if (code === 'ECONNREFUSED') return `Nothing is listening at ${host} (ECONNREFUSED). Check the authority URL and that the server is running.`
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Could not resolve ${host} (${code}). Check the authority URL, DNS and proxy settings.`
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `The connection to ${host} was reset (${code}). Retry; if it keeps happening check proxies and firewalls.`
+  return `Could not reach ${host} (${code}). Check the authority URL, DNS, proxy and network.`
+}
+
+const flattenHeaders = (headers: http.IncomingHttpHeaders): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v
+  }
+  return out
+}
+
+const send = (request: HttpRequest, options: NodeHttpClientOptions, settle: Settle): void => {
+  const timeoutMs = options.timeoutMs ?? 10_000
+  let url: URL | undefined
+  try {
+    url = new URL(request.url)
+  } catch {
+    settle({ _tag: 'Left', left: httpError('network', request.url, 'The request URL is not a valid absolute URL. Check the authority and endpoint configuration.') })
+    return
+  }
+  const host = safeHost(url)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    settle({ _tag: 'Left', left: httpError('network', request.url, `Unsupported protocol ${url.protocol} for ${host}: use an https:// URL.`) })
+    return
+  }
+  const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8')
+  const headers: Record<string, string> = { ...request.headers }
+  if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) headers['content-length'] = String(body.length)
+  const ca = options.ca === undefined ? undefined : typeof options.ca === 'string' ? options.ca : [...options.ca]
+  const requestOptions: https.RequestOptions = {
+    method: request.method,
+    headers,
+    ...(ca === undefined ? {} : { ca }),
+    ...(options.agent === undefined ? {} : { agent: options.agent }),
+  }
+  let done = false
+  const finish: Settle = (result) => {
+    if (done) return
+    done = true
+    clearTimeout(timer)
+    settle(result)
+  }
+  const req = (url.protocol === 'https:' ? https : http).request(url, requestOptions, (res) => {
+    const chunks: Buffer[] = []
+    res.on('data', (chunk: Buffer) => chunks.push(chunk))
+    res.on('end', () =>
+      finish({
+        _tag: 'Right',
+        right: { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') },
+      }),
+    )
+    res.on('error', (e: unknown) => finish({ _tag: 'Left', left: httpError('network', request.url, networkAdvice(errorCode(e), host)) }))
+    res.on('aborted', () =>
+      finish({ _tag: 'Left', left: httpError('network', request.url, networkAdvice('ECONNRESET', host)) }),
+    )
+  })
+  const timer = setTimeout(() => {
+    finish({
+      _tag: 'Left',
+      left: httpError('timeout', request.url, `No answer from ${host} within ${timeoutMs} ms. Check the network and the server, or raise timeoutMs.`),
+    })
+    req.destroy()
+  }, timeoutMs)
+  req.on('error', (e: unknown) => finish({ _tag: 'Left', left: httpError('network', request.url, networkAdvice(errorCode(e), host)) }))
+  req.end(body)
+}
+
+/**
+ * Makes an {@link HttpClient} on Node's own `http`/`https` modules. Any status is a
+ * response (header names lower-case); connection failures become `HttpError` `network`
+ * and a missed deadline `timeout`, with advice and without the query string or body.
+ * Redirects are not followed.
+ *
+ * @example
+ * const http = nodeHttpClient({ ca: idp.ca, timeoutMs: 5_000 })
+ * const res = await http({ method: 'GET', url: `${idp.authority()}v2.0/.well-known/openid-configuration`, headers: {} })()
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const nodeHttpClient =
+  (options: NodeHttpClientOptions = {}): HttpClient =>
+  (request: HttpRequest): TaskEither<HttpError, HttpResponse> =>
+  () =>
+    new Promise((resolve) => send(request, options, resolve))
