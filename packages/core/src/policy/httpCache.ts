@@ -129,14 +129,15 @@ export const getCacheKey = (url: string): string => `GET ${url} 2xx`
 
 /**
  * Wraps an {@link HttpClient} so that 2xx answers to GET requests are kept in the store
- * for `ttlMs` (default 24 h) and replayed without a request. POSTs pass through.
+ * for `ttlMs` (default 24 h) and replayed without a request; at most `capacity` entries
+ * are kept. POSTs pass through.
  *
  * @category combinators
  * @since 0.1.0
  * @see MSAL Python `ThrottledHttpClient.get` (the "GET ... 2xx" individual cache)
  */
 export const cacheGetResponses =
-  (store: HttpCacheStore, now: Clock, ttlMs: number = DISCOVERY_TTL_MS) =>
+  (store: HttpCacheStore, now: Clock, ttlMs: number = DISCOVERY_TTL_MS, capacity = 1024) =>
   (http: HttpClient): HttpClient =>
   (request: HttpRequest) => {
     if (request.method !== 'GET') return http(request)
@@ -146,11 +147,43 @@ export const cacheGetResponses =
     return pipe(
       http(request),
       TE.map((response) => {
-        if (response.status >= 200 && response.status < 300) writeEntry(store, key, now(), ttlMs, response)
+        if (response.status >= 200 && response.status < 300) {
+          writeEntry(store, key, now(), ttlMs, response)
+          evictEntries(store, now(), capacity)
+        }
         return response
       }),
     )
   }
+
+/**
+ * Removes expired entries, then the soonest-expiring ones, when the store holds more
+ * than `capacity` entries.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const evictEntries = (store: HttpCacheStore, now: number, capacity: number): void => {
+  const keys = store.keys()
+  if (keys.length <= capacity) return
+  const entries = keys.map((k) => ({ k, at: expiresAtOf(store.get(k)) }))
+  for (const e of entries) if (e.at <= now) store.delete(e.k)
+  const live = entries.filter((e) => e.at > now).sort((a, b) => a.at - b.at)
+  for (let i = 0; i < live.length - capacity; i++) {
+    const e = live[i]
+    if (e !== undefined) store.delete(e.k)
+  }
+}
+
+const expiresAtOf = (raw: string | undefined): number => {
+  if (raw === undefined) return 0
+  try {
+    const v = JSON.parse(raw) as { expiresAt?: unknown }
+    return typeof v.expiresAt === 'number' ? v.expiresAt : 0
+  } catch {
+    return 0
+  }
+}
 
 const safeJson = (raw: string): unknown => {
   try {
