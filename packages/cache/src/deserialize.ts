@@ -48,7 +48,9 @@ const fieldError = (section: string, key: string, errors: t.Errors): DecodeError
     if (c === undefined || parent instanceof t.IntersectionType || parent instanceof t.UnionType) continue
     path.push(c.key)
   }
-  const expected = ctx[ctx.length - 1]?.type.name ?? 'a valid entry'
+  let j = ctx.length - 1
+  while (j > 0 && ctx[j - 1]?.type instanceof t.UnionType) j--
+  const expected = ctx[j]?.type.name ?? 'a valid entry'
   return decodeError('invalid_shape', 'cache', path.join('.'), expected, typeName(first?.value), HINT)
 }
 

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
+import { createHash } from 'node:crypto'
+import { computeExtCacheKey, sha256 } from './extCacheKey.js'
+import { accessTokenKey } from './keys.js'
+
+describe('sha256', () => {
+  it('agrees with node:crypto on arbitrary bytes (incl. block-boundary lengths)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(Buffer.from(sha256(bytes)).toString('hex')).toBe(createHash('sha256').update(bytes).digest('hex'))
+      }),
+      { numRuns: 200 },
+    )
+    for (const n of [55, 56, 63, 64, 65, 119, 120]) {
+      const b = new Uint8Array(n).fill(97)
+      expect(Buffer.from(sha256(b)).toString('hex')).toBe(createHash('sha256').update(b).digest('hex'))
+    }
+  })
+})
+
+describe('computeExtCacheKey (MSAL Python TestComputeExtCacheKey / cross-SDK vectors)', () => {
+  it('matches the MSAL Go / .NET / Python hashes', () => {
+    expect(computeExtCacheKey({ key1: 'value1', key2: 'value2' })).toBe('bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi')
+    expect(computeExtCacheKey({ key3: 'value3', key4: 'value4' })).toBe('3-rg6_wyjx5bcy0c3cqq7gajtzgsqy3oxqpwj4y8k4u')
+    expect(computeExtCacheKey({ key3: 'value3', key4: 'value4', key5: 'value5', key6: 'value6', key7: 'value7' })).toBe(
+      'rn_gkpxxkkqjxcqnvnmr2duvxg66xanvkz6qfqpwp2e',
+    )
+  })
+  it('is empty for nothing, excluded fields, and empty values', () => {
+    expect(computeExtCacheKey(undefined)).toBe('')
+    expect(computeExtCacheKey({})).toBe('')
+    expect(computeExtCacheKey({ key_id: 'k1', token_type: 'ssh-cert', req_cnf: 'nonce', claims: '{}' })).toBe('')
+    expect(computeExtCacheKey({ client_id: 'x', scope: 'a', claims: 'x' })).toBe('')
+    expect(computeExtCacheKey({ fmi_path: '' })).toBe('')
+  })
+  it('is order-independent, ignores excluded fields, separates different values', () => {
+    const a = computeExtCacheKey({ fmi_path: 'path/a' })
+    expect(a).not.toBe('')
+    expect(computeExtCacheKey({ fmi_path: 'path/a', key_id: 'k1', req_cnf: 'n' })).toBe(a)
+    expect(computeExtCacheKey({ fmi_path: 'path/b' })).not.toBe(a)
+    expect(computeExtCacheKey({ fmi_path: 'path/a', custom_param: 'val' })).not.toBe(a)
+    expect(computeExtCacheKey({ x: 'y', fmi_path: 'p' })).toBe(computeExtCacheKey({ fmi_path: 'p', x: 'y' }))
+  })
+  it('AT keys use atext and append the hash, as MSAL Go/.NET/Python', () => {
+    expect(
+      accessTokenKey({
+        home_account_id: '',
+        environment: 'login.windows.net',
+        client_id: 'd3adb33f-c0de-ed0c-c0de-deadb33fc0d3',
+        realm: 'common',
+        target: 'r1/scope1 r1/scope2',
+        ext_cache_key: computeExtCacheKey({ key1: 'value1', key2: 'value2' }),
+      }),
+    ).toBe('-login.windows.net-atext-d3adb33f-c0de-ed0c-c0de-deadb33fc0d3-common-r1/scope1 r1/scope2-bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi')
+    expect(accessTokenKey({ home_account_id: 'hid', environment: 'env', client_id: 'cid', realm: 'realm', target: 'scope' })).toBe(
+      'hid-env-accesstoken-cid-realm-scope',
+    )
+  })
+})
