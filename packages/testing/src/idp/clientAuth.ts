@@ -12,7 +12,6 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { compactVerify, decodeProtectedHeader, errors as joseErrors, importSPKI, importX509, type CryptoKey as JoseKey } from 'jose'
-import { thumbprintToBase64url } from '../x509/selfSigned.js'
 import { errorContext, errors, type ErrorContext } from './errors.js'
 import type {
   AuthenticatedClient,
@@ -126,9 +125,10 @@ export const verifyClientAssertion = async (
   let key: JoseKey
   if (client.certificate !== undefined) {
     if (x5t === undefined && x5tS256 === undefined) return errors.malformedAssertion(ctx, 'No certificate thumbprint specified in token header.')
+    // Compare decoded bytes: MSAL Python sends a padded base64url `x5t` (`urlsafe_b64encode`), which Entra accepts.
     const matches =
-      (x5tS256 !== undefined && x5tS256 === thumbprintToBase64url(client.certificate.sha256Thumbprint)) ||
-      (x5tS256 === undefined && x5t !== undefined && x5t === thumbprintToBase64url(client.certificate.sha1Thumbprint))
+      (x5tS256 !== undefined && thumbprint === client.certificate.sha256Thumbprint) ||
+      (x5tS256 === undefined && x5t !== undefined && thumbprint === client.certificate.sha1Thumbprint)
     if (!matches) return errors.unknownCertificate(ctx, client.clientId, thumbprint)
     key = await importX509(client.certificate.certificatePem, alg)
   } else if (client.publicKeyPem !== undefined) {

@@ -209,6 +209,20 @@ describe('client credentials with a certificate assertion', () => {
     expect(idp.requests.at(-1)?.form['client_assertion']).toBe('<redacted>')
   })
 
+  it("accepts MSAL Python's padded base64url x5t, and a client registered by bare public key", async () => {
+    const key = await importPKCS8(cert.privateKeyPem, 'RS256')
+    const t = Math.floor(clock / 1000)
+    const padded = Buffer.from(cert.sha1Thumbprint, 'hex').toString('base64').replace(/\+/g, '-').replace(/\//g, '_')
+    expect(padded.endsWith('=')).toBe(true)
+    const jwt = await new SignJWT({ aud: idp.tokenEndpoint(), iss: 'app-cert', sub: 'app-cert', jti: randomUUID(), exp: t + 600 })
+      .setProtectedHeader({ alg: 'RS256', x5t: padded })
+      .sign(key)
+    expect((await token(assertionRequest(jwt))).status).toBe(200)
+    idp.registerClient({ clientId: 'app-key', publicKeyPem: otherCert.publicKeyPem })
+    const byKey = await assertion({ signer: otherCert, claims: { iss: 'app-key', sub: 'app-key' } })
+    expect((await token({ ...assertionRequest(byKey), client_id: 'app-key' })).status).toBe(200)
+  })
+
   it('rejects a wrong signature and an unknown thumbprint with AADSTS700027', async () => {
     const forged = await token(assertionRequest(await assertion({ signer: otherCert })))
     expect(expectEntraError(forged, 401, 'invalid_client', 700027)['error_description']).toContain('invalid signature')
