@@ -189,3 +189,18 @@ describe('headers', () => {
     })
   })
 })
+
+describe('msalHttpPolicy', () => {
+  it('adds library headers and throttles', async () => {
+    const { msalHttpPolicy } = await import('./policy.js')
+    const seen: Array<HttpRequest> = []
+    const http = msalHttpPolicy({ store: memoryHttpCache(), now: () => 0, library: { os: 'linux' } })((req) => {
+      seen.push(req)
+      return TE.right(res(400))
+    })
+    await http(rt())()
+    await http(rt())()
+    expect(seen).toHaveLength(1)
+    expect(seen[0]?.headers).toMatchObject({ 'x-client-sku': 'authfold.ts', 'x-client-os': 'linux', 'x-ms-lib-capability': 'retry-after, h429' })
+  })
+})
