@@ -7,9 +7,9 @@ import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { removeAppTokens } from '@authfold/cache'
-import { configError, parseAuthority, type AuthError, type ClientAuth, type ConfigError, type ResolveAuthorityOptions } from '@authfold/core'
+import { configError, parseAuthority, withRegion, type AuthError, type ClientAuth, type ConfigError, type ResolveAuthorityOptions } from '@authfold/core'
 import { clientCredentials, type AuthResult } from '@authfold/grants'
-import { memoizedResolver } from './authorityResolver.js'
+import { memoize, memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { toFailure, toPromise } from './failure.js'
 import { runGrant } from './runGrant.js'
@@ -28,6 +28,8 @@ export interface ConfidentialClientConfig extends EffectsConfig, ResolveAuthorit
   readonly credential: ClientAuth
   /** Default `https://login.microsoftonline.com/common/`. */
   readonly authority?: string
+  /** A generic OpenID Connect issuer used instead of `authority` (MSAL's `oidc_authority`). */
+  readonly oidcAuthority?: string
   /** Client capabilities such as `cp1`, sent as `xms_cc` claims. */
   readonly clientCapabilities?: ReadonlyArray<string>
   /** Where tokens are kept. Default: in memory. */
@@ -92,16 +94,21 @@ const checkConfig = (config: ConfidentialClientConfig): E.Either<ConfigError, Co
 export const confidentialClient = (config: ConfidentialClientConfig): E.Either<ConfigError, ConfidentialClient> =>
   pipe(
     checkConfig(config),
-    E.chain(() => parseAuthority(config.authority ?? 'https://login.microsoftonline.com/common/', config)),
+    E.chain(() =>
+      config.oidcAuthority !== undefined
+        ? parseAuthority(config.oidcAuthority, { oidcAuthority: true })
+        : parseAuthority(config.authority ?? 'https://login.microsoftonline.com/common/'),
+    ),
     E.map((authority) => {
       const env = buildEnv(config)
       const store = config.cacheStore ?? memoryStore()
       const run = runGrant(store, env)
       const resolved = memoizedResolver(authority, config, env)
+      const regional = memoize(pipe(resolved, TE.chain((central) => withRegion(central, config.azureRegion, config.regionDetection ?? {})(env))))
       const te: ConfidentialClientTE = {
         acquireTokenForClient: (scopes, options = {}) =>
           pipe(
-            resolved,
+            regional,
             TE.chain((ra) =>
               run(
                 clientCredentials({

@@ -10,6 +10,7 @@ import { pipe } from 'fp-ts/function'
 import {
   configError,
   mergeClaimsChallengeAndCapabilities,
+  regionalOrCentral,
   type AuthError,
   type ClientAuth,
   type GrantEnv,
@@ -97,11 +98,11 @@ export const clientCredentials =
         : O.none
     if (O.isSome(cached) && !cached.value.aging) {
       env.log('info', 'acquireTokenForClient: answered from the cache', false)
-      return TE.right([cached.value.result, cache] as const)
+      return TE.right<AuthError, [AuthResult, CacheState]>([cached.value.result, cache])
     }
     const request = pipe(
       sendTokenRequest({
-        tokenEndpoint: p.authority.metadata.token_endpoint,
+        tokenEndpoint: regionalOrCentral(p.authority).metadata.token_endpoint,
         clientId: p.clientId,
         credential: p.credential,
         fields: { grant_type: 'client_credentials', scope: p.scopes.join(' '), claims, fmi_path: p.fmiPath },
@@ -118,13 +119,13 @@ export const clientCredentials =
           grantType: 'client_credentials',
           ...(extCacheKey === undefined ? {} : { extCacheKey }),
         })(cache)
-        return [shapeResult(response, nowSeconds, 'identity_provider'), next] as const
+        return [shapeResult(response, nowSeconds, 'identity_provider'), next] as [AuthResult, CacheState]
       }),
     )
     return O.isSome(cached)
       ? pipe(
           request,
-          TE.orElse(() => TE.right([cached.value.result, cache] as const)),
+          TE.orElse(() => TE.right<AuthError, [AuthResult, CacheState]>([cached.value.result, cache])),
         )
       : request
   }
