@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SignJWT, importPKCS8 } from 'jose'
+import { certificate, clientAssertion, clientSecret, type LogLevel } from '@authfold/core'
+import { serialize } from '@authfold/cache'
+import { nodeHttpClient } from '@authfold/node'
+import { selfSignedCertificate, startIdentityProvider, type Fault, type IdentityProvider } from '@authfold/testing'
+import { createConfidentialClient, type ConfidentialClientConfig } from './confidentialClient.js'
+import type { AuthFailure } from './failure.js'
+
+const SECRET = 'idp-secret-Zq8!'
+const SCOPE = 'api://resource-1/.default'
+
+let idp: IdentityProvider
+let cert: Awaited<ReturnType<typeof selfSignedCertificate>>
+const lines: string[] = []
+const logger = (level: LogLevel, message: string) => {
+  lines.push(`${level} ${message}`)
+}
+
+beforeAll(async () => {
+  idp = await startIdentityProvider()
+  cert = await selfSignedCertificate({ commonName: 'authfold-test-app' })
+  idp.registerClient({ clientId: 'app-secret', secret: SECRET })
+  idp.registerClient({ clientId: 'app-cert', certificate: { certificatePem: cert.certificatePem } })
+  idp.registerClient({ clientId: 'app-assertion', certificate: { certificatePem: cert.certificatePem } })
+})
+afterAll(async () => idp.stop())
+
+const config = (over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
+  clientId: 'app-secret',
+  authority: idp.authority(),
+  credential: clientSecret(SECRET),
+  http: nodeHttpClient({ ca: idp.ca, timeoutMs: 2000 }),
+  validateAuthority: false,
+  logger,
+  piiLoggingEnabled: true,
+  ...over,
+})
+
+const tokenRequests = () => idp.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token'))
+
+describe('createConfidentialClient over real HTTPS', () => {
+  it('acquires with a secret, then answers from the cache with no request', async () => {
+    const app = createConfidentialClient(config())
+    idp.clearRequests()
+    const first = await app.acquireTokenForClient([SCOPE])
+    expect(first).toMatchObject({ token_type: 'Bearer', token_source: 'identity_provider' })
+    const second = await app.acquireTokenForClient([SCOPE])
+    expect(second).toMatchObject({ access_token: first.access_token, token_source: 'cache' })
+    expect(tokenRequests()).toHaveLength(1)
+    expect(tokenRequests()[0]?.form).toMatchObject({ grant_type: 'client_credentials', scope: SCOPE, client_id: 'app-secret' })
+  })
+
+  it('acquires with a certificate made at run time (SHA-1 x5t and SHA-256 PS256)', async () => {
+    for (const credential of [
+      certificate({ privateKey: cert.privateKeyPem, thumbprint: cert.sha1Thumbprint }),
+      certificate({ privateKey: cert.privateKeyPem, thumbprintSha256: cert.sha256Thumbprint }),
+      certificate({ privateKey: cert.privateKeyPem, publicCertificate: cert.certificatePem }),
+    ]) {
+      const app = createConfidentialClient(config({ clientId: 'app-cert', credential }))
+      expect(await app.acquireTokenForClient([SCOPE])).toMatchObject({ token_source: 'identity_provider' })
+    }
+  })
+
+  it('acquires with an assertion callback', async () => {
+    const key = await importPKCS8(cert.privateKeyPem, 'RS256')
+    let calls = 0
+    const credential = clientAssertion(async ({ clientId, tokenEndpoint }) => {
+      calls++
+      const now = Math.floor(Date.now() / 1000)
+      return new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', x5t: Buffer.from(cert.sha1Thumbprint, 'hex').toString('base64url') })
+        .setIssuer(clientId)
+        .setSubject(clientId)
+        .setAudience(tokenEndpoint)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .setJti(crypto.randomUUID())
+        .sign(key)
+    })
+    const app = createConfidentialClient(config({ clientId: 'app-assertion', credential }))
+    expect(await app.acquireTokenForClient([SCOPE])).toMatchObject({ token_source: 'identity_provider' })
+    expect(calls).toBe(1)
+  })
+
+  it('removeTokensForClient makes the next call go to the identity provider', async () => {
+    const app = createConfidentialClient(config())
+    await app.acquireTokenForClient([SCOPE])
+    await app.removeTokensForClient()
+    idp.clearRequests()
+    expect(await app.acquireTokenForClient([SCOPE])).toMatchObject({ token_source: 'identity_provider' })
+    expect(tokenRequests()).toHaveLength(1)
+  })
+
+  it('the TaskEither twin returns a Left instead of rejecting', async () => {
+    const app = createConfidentialClient(config({ credential: clientSecret('wrong-secret-value') }))
+    const r = await app.te.acquireTokenForClient([SCOPE])()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ProtocolError', error: 'invalid_client', errorCodes: [7000215] } })
+  })
+
+  const faults: ReadonlyArray<readonly [Fault, Record<string, unknown>]> = [
+    ['html', { _tag: 'DecodeError', code: 'not_json' }],
+    ['invalid_json', { _tag: 'DecodeError', code: 'invalid_json' }],
+    ['missing_access_token', { _tag: 'DecodeError', path: 'access_token' }],
+    [{ status: 500, body: 'Internal error' }, { _tag: 'HttpError', status: 500 }],
+    [{ delayMs: 3000 }, { _tag: 'HttpError', code: 'timeout' }],
+    ['reset', { _tag: 'HttpError', code: 'network' }],
+  ]
+  for (const [fault, expected] of faults) {
+    it(`a ${JSON.stringify(fault)} answer is a typed error and the cache is as it was`, async () => {
+      const app = createConfidentialClient(config())
+      await app.acquireTokenForClient(['api://seed/.default'])
+      const before = await app.cacheStore.load()()
+      idp.inject(fault)
+      const failure = await app.acquireTokenForClient([SCOPE]).then(
+        () => undefined,
+        (e: AuthFailure) => e,
+      )
+      expect(failure?.authError).toMatchObject(expected)
+      expect(failure?.message).toMatch(/\. [A-Z]/)
+      const after = await app.cacheStore.load()()
+      expect(before._tag === 'Right' && after._tag === 'Right' && serialize(after.right) === serialize(before.right)).toBe(true)
+      idp.clearFaults()
+    })
+  }
+
+  it('connection refused is a network error that says what to check', async () => {
+    const app = createConfidentialClient(config({ authority: 'https://127.0.0.1:1/tenant/' }))
+    const r = await app.te.acquireTokenForClient([SCOPE])()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'HttpError', code: 'network' } })
+  })
+
+  it('refuses a key that is not a key, or a certificate as the private key, when the client is created', () => {
+    expect(() => createConfidentialClient(config({ credential: certificate({ privateKey: 'nope', thumbprint: '00' }) }))).toThrow(/not a PEM private key/)
+    expect(() => createConfidentialClient(config({ credential: certificate({ privateKey: cert.certificatePem, thumbprint: '00' }) }))).toThrow(
+      /certificate, not a private key/,
+    )
+    expect(() => createConfidentialClient(config({ authority: 'http://insecure.example/tenant' }))).toThrow()
+  })
+
+  it('never writes a secret, an assertion or a token into a log line or an error', async () => {
+    const app = createConfidentialClient(config())
+    const result = await app.acquireTokenForClient(['api://logs/.default'])
+    const bad = await createConfidentialClient(config({ credential: clientSecret('wrong-secret-value') }))
+      .acquireTokenForClient([SCOPE])
+      .catch((e: AuthFailure) => e)
+    const everything = [...lines, JSON.stringify(bad), String(bad)].join('\n')
+    expect(lines.length).toBeGreaterThan(0)
+    expect(everything).not.toContain(SECRET)
+    expect(everything).not.toContain('wrong-secret-value')
+    expect(everything).not.toContain(result.access_token)
+  })
+})
