@@ -11,6 +11,7 @@
 import { hamtEntries, hamtValues } from './hamt.js'
 import {
   keyIdOf,
+  nonEmpty,
   scopesOf,
   secondsOf,
   str,
@@ -106,13 +107,11 @@ export const matchesAccessTokenQuery =
     eqi(str(e.realm), q.realm) &&
     eqi(str(e.home_account_id), q.homeAccountId) &&
     eqi(tokenTypeOf(e), q.tokenType ?? 'Bearer') &&
-    keyIdOf(e) === q.keyId &&
+    keyIdOf(e) === nonEmpty(q.keyId) &&
     nonEmpty(e.ext_cache_key) === nonEmpty(q.extCacheKey) &&
-    userAssertionHashOf(e) === q.userAssertionHash &&
+    userAssertionHashOf(e) === nonEmpty(q.userAssertionHash) &&
     targetContains(e.target, q.scopes) &&
     (q.nowSeconds === undefined || secondsOf(e.expires_on) >= q.nowSeconds)
-
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
 
 const uniq = (xs: ReadonlyArray<string>): ReadonlyArray<string> => {
   const seen = new Set<string>()
@@ -145,9 +144,9 @@ export const accessTokenCandidates =
           environment,
           realm: q.realm,
           tokenType: q.tokenType ?? 'Bearer',
-          keyId: q.keyId,
+          keyId: nonEmpty(q.keyId),
           extCacheKey: nonEmpty(q.extCacheKey),
-          userAssertionHash: q.userAssertionHash,
+          userAssertionHash: nonEmpty(q.userAssertionHash),
         }),
       ),
     )

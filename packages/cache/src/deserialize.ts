@@ -29,7 +29,7 @@ import {
   RefreshTokenEntityCodec,
   type SectionName,
 } from './schema.js'
-import { emptyCache, specs, tablePut, type CacheState, type Table, type TableSpec } from './state.js'
+import { emptyCache, specs, tableFromEntries, type CacheState, type Table, type TableSpec } from './state.js'
 
 const typeName = (v: unknown): string =>
   v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`
@@ -65,7 +65,7 @@ const readSection = <A, I extends string>(
   if (!isObject(value)) {
     return E.left(decodeError('invalid_shape', 'cache', name, `an object of ${name} entries by key`, typeName(value), HINT))
   }
-  let out = table
+  const pairs: Array<readonly [string, A]> = []
   for (const key of Object.keys(value)) {
     const entry = value[key]
     if (!isObject(entry)) {
@@ -74,9 +74,9 @@ const readSection = <A, I extends string>(
     const r = codec.decode(entry)
     if (E.isLeft(r)) return E.left(fieldError(name, key, r.left))
     // The codec only validates: keep the parsed object itself, unknown fields included.
-    out = tablePut(spec, out, key, entry as unknown as A)
+    pairs.push([key, entry as unknown as A])
   }
-  return E.right(out)
+  return E.right(tableFromEntries(spec, pairs))
 }
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CredentialType))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
-import { emptyHamt, hamtEntries, hamtGet, hamtRemove, hamtSet, type Hamt } from './hamt.js'
+import { emptyHamt, hamtEntries, hamtFromEntries, hamtGet, hamtRemove, hamtSet, type Hamt } from './hamt.js'
 
 type Op = { readonly op: 'set'; readonly k: string; readonly v: number } | { readonly op: 'del'; readonly k: string }
 
@@ -52,5 +52,25 @@ describe('hamt', () => {
     const m = hamtSet(emptyHamt as Hamt<number>, 'a', 1)
     expect(hamtSet(m, 'a', 1)).toBe(m)
     expect(hamtRemove(m, 'b')).toBe(m)
+  })
+})
+
+describe('hamtFromEntries', () => {
+  it('equals repeated hamtSet (later pairs win) and stays persistent afterwards', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keyArb, fc.integer()), { maxLength: 300 }), (pairs) => {
+        const built = hamtFromEntries(pairs)
+        const ref = new Map(pairs)
+        expect(built.size).toBe(ref.size)
+        expect(new Map(hamtEntries(built))).toEqual(ref)
+        const first = pairs[0]
+        if (first !== undefined) {
+          const next = hamtRemove(built, first[0])
+          expect(hamtGet(built, first[0])).toBe(ref.get(first[0]))
+          expect(hamtGet(next, first[0])).toBeUndefined()
+        }
+      }),
+      { numRuns: 200 },
+    )
   })
 })

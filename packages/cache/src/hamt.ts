@@ -334,3 +334,62 @@ export const hamtDiff = <V>(a: Hamt<V>, b: Hamt<V>): ReadonlyArray<readonly [str
   diffNodes(a.root, b.root, out)
   return out
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/** Inserts into nodes this build created itself, mutating them in place. */
+const insertOwned = <V>(node: HamtNode<V> | undefined, shift: number, leaf: Leaf<V>, added: { n: number }): HamtNode<V> => {
+  if (node === undefined) {
+    added.n++
+    return leaf
+  }
+  switch (node.t) {
+    case 0:
+      if (node.key === leaf.key) return leaf
+      added.n++
+      if (node.hash === leaf.hash) return { t: 2, hash: leaf.hash, entries: [node, leaf] }
+      return mergeNodes(shift, node, leaf)
+    case 2: {
+      if (node.hash !== leaf.hash) {
+        added.n++
+        return mergeNodes(shift, node, leaf)
+      }
+      const entries = node.entries as Array<Leaf<V>>
+      const i = entries.findIndex((e) => e.key === leaf.key)
+      if (i < 0) {
+        added.n++
+        entries.push(leaf)
+      } else entries[i] = leaf
+      return node
+    }
+    case 1: {
+      const b = node as Mutable<Branch<V>>
+      const children = b.children as Array<HamtNode<V>>
+      const bit = 1 << frag(leaf.hash, shift)
+      const idx = popcount(b.bitmap & (bit - 1))
+      if ((b.bitmap & bit) === 0) {
+        added.n++
+        children.splice(idx, 0, leaf)
+        b.bitmap |= bit
+      } else {
+        children[idx] = insertOwned(children[idx], shift + BITS, leaf, added)
+      }
+      return node
+    }
+  }
+}
+
+/**
+ * A map holding the given pairs (a later pair wins over an earlier one with the same
+ * key), built in one pass with no intermediate versions: several times faster than
+ * repeated {@link hamtSet} for loading a large cache.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const hamtFromEntries = <V>(entries: Iterable<readonly [string, V]>): Hamt<V> => {
+  const added = { n: 0 }
+  let root: HamtNode<V> | undefined
+  for (const [key, value] of entries) root = insertOwned(root, 0, { t: 0, hash: hashOf(key), key, value }, added)
+  return { root, size: added.n }
+}

@@ -54,9 +54,9 @@ const atQueryArb: fc.Arbitrary<AccessTokenQuery> = fc
     fc.record(
       {
         tokenType: fc.constantFrom('Bearer', 'BEARER', 'pop', 'ssh-cert'),
-        keyId: fc.constantFrom('kid-1', 'kid-2'),
+        keyId: fc.constantFrom('kid-1', 'kid-2', ''),
         extCacheKey: fc.constantFrom('ext1', 'ext2', ''),
-        userAssertionHash: fc.constantFrom('h1', 'H1'),
+        userAssertionHash: fc.constantFrom('h1', 'H1', ''),
         nowSeconds: fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }),
       },
       { requiredKeys: [] },

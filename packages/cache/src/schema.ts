@@ -222,12 +222,12 @@ export const secondsOf = (v: string | null | undefined): number => {
 }
 
 /**
- * The key id of an access token under either spelling (`key_id`, `keyid`).
+ * The key id of an access token under either spelling (`key_id`, `keyid`); empty reads as none.
  *
  * @category utils
  * @since 0.1.0
  */
-export const keyIdOf = (e: AccessTokenEntity): string | undefined => e.key_id ?? e.keyid
+export const keyIdOf = (e: AccessTokenEntity): string | undefined => nonEmpty(e.key_id) ?? nonEmpty(e.keyid)
 
 /**
  * The OBO user-assertion hash under either spelling (`user_assertion_hash`, `userAssertionHash`).
@@ -236,7 +236,16 @@ export const keyIdOf = (e: AccessTokenEntity): string | undefined => e.key_id ??
  * @since 0.1.0
  */
 export const userAssertionHashOf = (e: AccessTokenEntity): string | undefined =>
-  e.user_assertion_hash ?? e.userAssertionHash
+  nonEmpty(e.user_assertion_hash) ?? nonEmpty(e.userAssertionHash)
+
+/**
+ * `undefined` for `undefined`, `null` and `''`; the string otherwise. Optional
+ * isolation fields (`key_id`, `ext_cache_key`, `user_assertion_hash`) treat empty as absent.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const nonEmpty = (v: string | null | undefined): string | undefined => (v === undefined || v === null || v === '' ? undefined : v)
 
 /**
  * The token type of an access token, `Bearer` when the entry has none.

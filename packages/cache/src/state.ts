@@ -25,9 +25,10 @@
  *
  * @module
  */
-import { emptyHamt, hamtGet, hamtKeys, hamtRemove, hamtSet, type Hamt } from './hamt.js'
+import { emptyHamt, hamtEntries, hamtFromEntries, hamtGet, hamtKeys, hamtRemove, hamtSet, type Hamt } from './hamt.js'
 import {
   keyIdOf,
+  nonEmpty,
   str,
   tokenTypeOf,
   userAssertionHashOf,
@@ -129,7 +130,6 @@ export const accessTokenEntitySlot = (e: AccessTokenEntity): string =>
     userAssertionHash: userAssertionHashOf(e),
   })
 
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
 
 /**
  * Index names of the access-token table.
@@ -270,6 +270,30 @@ export const tableRemove = <E, I extends string>(spec: TableSpec<E, I>, table: T
   const indexes: { [K in I]: Index } = { ...table.indexes }
   for (const name of Object.keys(spec) as Array<I>) indexes[name] = indexRemove(indexes[name], spec[name](old), key)
   return { entries: hamtRemove(table.entries, key), indexes }
+}
+
+/**
+ * A table holding the given `[key, entry]` pairs with its indexes, built in one pass
+ * (what `deserialize` uses; equal in content to putting the pairs one by one).
+ *
+ * @category tables
+ * @since 0.1.0
+ */
+export const tableFromEntries = <E, I extends string>(spec: TableSpec<E, I>, pairs: ReadonlyArray<readonly [string, E]>): Table<E, I> => {
+  const entries = hamtFromEntries(pairs)
+  const indexes = {} as { [K in I]: Index }
+  for (const name of Object.keys(spec) as Array<I>) {
+    const f = spec[name]
+    const buckets = new Map<string, Array<readonly [string, true]>>()
+    for (const [k, e] of hamtEntries(entries)) {
+      const b = f(e)
+      const list = buckets.get(b)
+      if (list === undefined) buckets.set(b, [[k, true]])
+      else list.push([k, true])
+    }
+    indexes[name] = hamtFromEntries(Array.from(buckets, ([b, keys]) => [b, hamtFromEntries(keys)] as const))
+  }
+  return { entries, indexes }
 }
 
 /**

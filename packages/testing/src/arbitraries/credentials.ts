@@ -60,7 +60,7 @@ export const accessTokenEntityArb: fc.Arbitrary<AccessTokenEntity> = withUnknown
       ),
       fc.oneof(
         { weight: 6, arbitrary: fc.constant({}) },
-        { weight: 1, arbitrary: fc.record({ key_id: fc.constantFrom('kid-1', 'kid-2') }) },
+        { weight: 1, arbitrary: fc.record({ key_id: fc.constantFrom('kid-1', 'kid-2', '') }) },
         { weight: 1, arbitrary: fc.record({ keyid: fc.constantFrom('kid-1') }) },
         { weight: 1, arbitrary: fc.record({ user_assertion_hash: fc.constantFrom('h1', 'H1') }) },
         { weight: 1, arbitrary: fc.record({ userAssertionHash: fc.constantFrom('h1') }) },
