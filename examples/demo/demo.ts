@@ -1,0 +1,59 @@
+/**
+ * The demo: starts the local identity provider (a real HTTPS server on 127.0.0.1 that
+ * behaves like Microsoft Entra), then acquires app tokens three ways — a client secret, a
+ * certificate made at run time, and an assertion callback — and shows the second call of
+ * each answered from the cache without a request.
+ */
+import { SignJWT, importPKCS8 } from 'jose'
+import { certificate, clientAssertion, clientSecret, type ClientAuth } from '@authfold/core'
+import { createConfidentialClient } from '@authfold/client'
+import { nodeHttpClient } from '@authfold/node'
+import { selfSignedCertificate, startIdentityProvider } from '@authfold/testing'
+
+const scope = 'api://demo-resource/.default'
+const idp = await startIdentityProvider()
+try {
+  const cert = await selfSignedCertificate({ commonName: 'authfold-demo' })
+  const secret = 'demo-secret-not-printed'
+  idp.registerClient({ clientId: 'demo-secret-app', secret })
+  idp.registerClient({ clientId: 'demo-cert-app', certificate: { certificatePem: cert.certificatePem } })
+  idp.registerClient({ clientId: 'demo-assertion-app', certificate: { certificatePem: cert.certificatePem } })
+
+  const signingKey = await importPKCS8(cert.privateKeyPem, 'RS256')
+  const assertionCallback: ClientAuth = clientAssertion(async ({ clientId, tokenEndpoint }) => {
+    const now = Math.floor(Date.now() / 1000)
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', x5t: Buffer.from(cert.sha1Thumbprint, 'hex').toString('base64url') })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(tokenEndpoint)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .setJti(crypto.randomUUID())
+      .sign(signingKey)
+  })
+
+  const cases: ReadonlyArray<readonly [string, string, ClientAuth]> = [
+    ['client secret', 'demo-secret-app', clientSecret(secret)],
+    ['certificate (made at run time)', 'demo-cert-app', certificate({ privateKey: cert.privateKeyPem, thumbprint: cert.sha1Thumbprint })],
+    ['assertion callback', 'demo-assertion-app', assertionCallback],
+  ]
+
+  console.log(`authfold demo — local identity provider at ${idp.url}\n`)
+  console.log('credential                       call  source              expires_in  token')
+  console.log('-------------------------------  ----  ------------------  ----------  --------------')
+  const http = nodeHttpClient({ ca: idp.ca })
+  for (const [label, clientId, credential] of cases) {
+    const app = createConfidentialClient({ clientId, authority: idp.authority(), credential, http, validateAuthority: false })
+    for (const call of [1, 2]) {
+      const r = await app.acquireTokenForClient([scope])
+      const shown = `${r.access_token.slice(0, 6)}…(${r.access_token.length} chars)`
+      console.log(`${label.padEnd(31)}  ${String(call).padEnd(4)}  ${r.token_source.padEnd(18)}  ${String(r.expires_in).padEnd(10)}  ${shown}`)
+    }
+  }
+  const tokenCalls = idp.requests.filter((r) => r.path.endsWith('/token')).length
+  console.log(`\n6 tokens asked for, ${tokenCalls} token requests sent: every second call came from the cache.`)
+  if (tokenCalls !== 3) process.exitCode = 1
+} finally {
+  await idp.stop()
+}
