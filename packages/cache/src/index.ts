@@ -2,6 +2,35 @@
  * `@authfold/cache`: MSAL's unified token cache as pure functions over an immutable,
  * indexed `CacheState`.
  *
+ * - `addTokenResponse(event)(state)`: MSAL Python's `TokenCache.add`.
+ * - `findAccessTokens`, `findRefreshTokens`, `findIdTokens`, `getAccounts`,
+ *   `getAppMetadata` / `familyIdOf`: index lookups, cost independent of cache size.
+ * - `removeAppTokens`, `signOut`, `removeAccount`, `removeAccessToken`,
+ *   `removeRefreshToken`, `removeIdToken`, `removeAccountEntity`, `updateRefreshToken`,
+ *   `removeExpiredAccessTokens`.
+ * - `serialize` / `deserialize`: MSAL unified-schema JSON, read and written by MSAL Python
+ *   and msal-node alike; unknown sections and fields survive.
+ * - `rebase(before, after, current)`: replay one writer's changes onto a newer state.
+ * - `computeExtCacheKey`: FMI path isolation, hash-compatible with MSAL Python/Go/.NET.
+ *
+ * Where authfold deliberately differs from MSAL Python 1.x (each documented at its function):
+ *
+ * - Lookups never depend on stored keys, only on fields (case-insensitive ids), so caches
+ *   with other SDKs' key layouts or wrong keys answer the same; stored keys are kept.
+ * - A new access token replaces same-slot tokens whose target overlaps (msal-common's
+ *   rule); `key_id`, `ext_cache_key` and `user_assertion_hash` isolate slots (absent
+ *   matches absent only).
+ * - Refresh tokens are keyed `<hid>-<env>-refreshtoken-<family_id or client_id>--`
+ *   and a new one replaces the account's previous one for that app or family.
+ * - An account update keeps fields the answer cannot tell (username / local id with no
+ *   id_token) and fields other SDKs added.
+ * - A broken id_token or client_info never fails a fold: the IdToken entry is skipped,
+ *   the rest is stored.
+ * - Expired access tokens are not dropped while searching (queries are pure); pass
+ *   `nowSeconds` to a query to leave them out, or call `removeExpiredAccessTokens`.
+ * - `deserialize` is strict where MSAL Python is not: a credential without `secret` or
+ *   `credential_type` is a `Left(DecodeError)` naming its path.
+ *
  * @module
  */
 export * from './hamt.js'
