@@ -58,14 +58,14 @@ describe('resolveAuthority against the local identity provider (HTTPS on 127.0.0
     expect(sent.map((s) => new URL(s.url).pathname)).toEqual(['/common/discovery/instance', `/${idp.tenantDomain}/v2.0/.well-known/openid-configuration`])
     expect(r.right.realm).toBe(idp.tenantId)
     expect(r.right.environment).toBe(idp.host)
-    expect(r.right.aliases).toEqual([idp.host, `localhost:${idp.port}`])
+    expect(r.right.aliases).toEqual([idp.host, `localhost:${idp.port}`, '127.0.0.1', 'localhost'])
     expect(r.right.metadata.token_endpoint).toBe(idp.tokenEndpoint(idp.tenantId))
   })
 
   it('validateAuthority: false: no validation, aliases asked from the host itself', async () => {
     const { env, sent } = envFor(nodeHttpClient({ ca: idp.ca }))
     const r = await resolveAuthority(parsed(idp.authority()), { validateAuthority: false })(env)()
-    expect(E.isRight(r) && r.right.aliases).toEqual([idp.host, `localhost:${idp.port}`])
+    expect(E.isRight(r) && r.right.aliases).toEqual([idp.host, `localhost:${idp.port}`, '127.0.0.1', 'localhost'])
     expect(sent[0]?.url).toContain('/.well-known/openid-configuration')
     expect(sent[1]?.url).toContain(`${idp.url}/common/discovery/instance?`)
   })

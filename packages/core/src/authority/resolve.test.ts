@@ -124,7 +124,7 @@ describe('resolveAuthority: Entra', () => {
     ])
     const r = await run(auth(`${base}/contoso`), { instanceDiscovery: `${base}/common/discovery/instance` }, env)
     expect(sent.map((s) => s.url.split('?')[0])).toEqual([`${base}/common/discovery/instance`, `${base}/contoso/v2.0/.well-known/openid-configuration`])
-    expect(r).toEqual(E.right(expect.objectContaining({ environment: 'localhost:8443', aliases: ['127.0.0.1:8443', 'localhost:8443'], realm: TENANT_ID })))
+    expect(r).toEqual(E.right(expect.objectContaining({ environment: 'localhost:8443', aliases: ['127.0.0.1:8443', 'localhost:8443', '127.0.0.1', 'localhost'], realm: TENANT_ID })))
   })
 
   it.each<[string, ResolveAuthorityOptions]>([

@@ -89,7 +89,9 @@ export interface ResolveAuthorityOptions {
  * {@link ConfigError}; a discovery document without `issuer`, `authorization_endpoint`
  * or `token_endpoint`, or with a non-https endpoint, is a {@link DecodeError} naming the
  * field. `realm` is the tenant segment of the token endpoint; `environment` is the
- * alias group's `preferred_cache` (the host itself when no group is known).
+ * alias group's `preferred_cache` (the host itself when no group is known). For a host
+ * with a port, `aliases` also holds the bare host name, under which MSAL Python files
+ * its cache entries.
  *
  * @category discovery
  * @since 0.1.0
@@ -485,8 +487,12 @@ const finish = (
   groups: ReadonlyArray<CloudAliasGroup> | undefined,
 ): ResolvedAuthority => {
   const group = groups === undefined ? undefined : knownAliasGroup(authority.host, groups)
-  const aliases =
-    group === undefined ? [authority.host] : dedupe([authority.host, ...group.aliases.map((a) => a.toLowerCase())])
+  // MSAL Python files entries under the host name without its port; accept those too.
+  const withoutPorts = (hosts: ReadonlyArray<string>): ReadonlyArray<string> =>
+    dedupe([...hosts, ...hosts.map((h) => h.replace(/:\d+$/, ''))])
+  const aliases = withoutPorts(
+    group === undefined ? [authority.host] : dedupe([authority.host, ...group.aliases.map((a) => a.toLowerCase())]),
+  )
   return {
     authority,
     metadata,
