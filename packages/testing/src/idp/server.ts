@@ -15,6 +15,10 @@ import { discoveryRoutes, resolveTenantSegment } from './discovery.js'
 import { errorContext, errors } from './errors.js'
 import { createFaultQueue, faultAnswer } from './faults.js'
 import { clientCredentialsGrant } from './grants/clientCredentials.js'
+import { passwordGrant } from './grants/password.js'
+import { refreshTokenGrant } from './grants/refreshToken.js'
+import { userRealmRoute } from './grants/userRealm.js'
+import { createUserDirectory, type RegisteredUser, type UserRegistration } from './grants/users.js'
 import { recordRequest } from './requestLog.js'
 import { createSigningKey } from './signing.js'
 import { parseForm, tokenPathTenant, tokenRoute } from './tokenEndpoint.js'
@@ -82,6 +86,11 @@ export interface IdentityProvider {
   readonly clearFaults: () => void
   /** The public JWKS (`/{tenant}/discovery/v2.0/keys`). */
   readonly signingKeys: JSONWebKeySet
+  /** Registers (or replaces) a managed user, for the `password` and `refresh_token` grants. */
+  readonly registerUser: (registration: UserRegistration) => RegisteredUser
+  readonly removeUser: (username: string) => void
+  /** Revokes every refresh token issued to a user (AADSTS70000 on their next redemption). */
+  readonly revokeRefreshTokens: (username: string) => void
   /** Adds or replaces the handler of a `grant_type` on this server. */
   readonly registerGrant: (grantType: string, handler: GrantHandler) => void
   /** Adds a route, tried before the built-in ones. */
@@ -114,6 +123,8 @@ const toRegisteredClient = (tenantId: string, r: ClientRegistration): Registered
     accessTokenLifetimeSeconds: r.accessTokenLifetimeSeconds ?? 3599,
     roles: r.roles ?? [],
     objectId: r.objectId ?? objectIdFor(tenantId, r.clientId),
+    ...(r.foci === true ? { familyId: '1' } : {}),
+    ...(r.refreshTokenLifetimeSeconds === undefined ? {} : { refreshTokenLifetimeSeconds: r.refreshTokenLifetimeSeconds }),
   }
 }
 
@@ -168,7 +179,12 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   // Per-instance state.
   const clients = new Map<string, RegisteredClient>()
   const usedJtis = new Map<string, number>()
-  const grants = new Map<string, GrantHandler>([['client_credentials', clientCredentialsGrant]])
+  const users = createUserDirectory(tenantId)
+  const grants = new Map<string, GrantHandler>([
+    ['client_credentials', clientCredentialsGrant],
+    ['password', passwordGrant(users)],
+    ['refresh_token', refreshTokenGrant(users)],
+  ])
   const extraRoutes: Route[] = []
   const log: RecordedRequest[] = []
   const faults = createFaultQueue()
@@ -223,7 +239,8 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     grants,
   }
 
-  const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, tokenRoute]
+  const realmRoute = userRealmRoute(users)
+  const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, realmRoute, tokenRoute]
 
   const route = async (request: IncomingRequest): Promise<EndpointResult> => {
     for (const r of routes()) {
@@ -327,6 +344,12 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     },
     removeClient: (clientId) => {
       clients.delete(clientId)
+    },
+    registerUser: users.register,
+    removeUser: users.remove,
+    revokeRefreshTokens: (username) => {
+      const user = users.find(username)
+      if (user !== undefined) users.revokeRefreshTokens(user.objectId)
     },
     get requests(): ReadonlyArray<RecordedRequest> {
       return [...log]

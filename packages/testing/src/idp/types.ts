@@ -54,6 +54,10 @@ export interface ClientRegistration {
   readonly roles?: ReadonlyArray<string>
   /** The service principal object id (`oid`, `sub`). Default: derived per registration. */
   readonly objectId?: string
+  /** A FOCI (family of client ids) member: user answers carry `foci: "1"` and family refresh tokens. */
+  readonly foci?: boolean
+  /** Inactivity window of the refresh tokens issued to this app, seconds. Default 90 days. */
+  readonly refreshTokenLifetimeSeconds?: number
 }
 
 /**
@@ -74,6 +78,10 @@ export interface RegisteredClient {
   readonly accessTokenLifetimeSeconds: number
   readonly roles: ReadonlyArray<string>
   readonly objectId: string
+  /** `'1'` for FOCI members. */
+  readonly familyId?: string
+  /** See {@link ClientRegistration.refreshTokenLifetimeSeconds}. */
+  readonly refreshTokenLifetimeSeconds?: number
 }
 
 /**
