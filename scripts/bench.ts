@@ -1,0 +1,194 @@
+/**
+ * `pnpm bench`: authfold and @azure/msal-node side by side, in one run, against the same local
+ * identity provider (a real HTTPS server on 127.0.0.1) and the same cache contents.
+ *
+ *  1. client credentials: a first request (new client: discovery + token) and a cache hit;
+ *  2. the token cache at 10, 1,000, 10,000 and 100,000 accounts: a silent lookup,
+ *     getAccounts, and deserialize + serialize, with heap use.
+ *
+ * Both libraries use the same HTTP transport (authfold's nodeHttpClient), so the numbers
+ * compare the libraries, not two HTTP stacks. Set BENCH_SIZES=10,1000 to run fewer sizes.
+ */
+import { ConfidentialClientApplication, PublicClientApplication, type AccountInfo, type INetworkModule } from '@azure/msal-node'
+import { addTokenResponse, deserialize, emptyCache, getAccounts, serialize, type CacheState } from '@authfold/cache'
+import { clientSecret, parseAuthority, resolveAuthority, type GrantEnv, type HttpClient, type ResolvedAuthority } from '@authfold/core'
+import { createConfidentialClient } from '@authfold/client'
+import { cachedAccessToken } from '@authfold/grants'
+import { nodeHttpClient } from '@authfold/node'
+import { startIdentityProvider } from '@authfold/testing'
+
+// ---------------------------------------------------------------------------------------
+// measurement helpers
+
+interface Rate {
+  readonly opsPerSec: number
+  readonly iterations: number
+}
+
+/** Runs `fn` repeatedly for about `budgetMs` (at least `minIter` times, at most `maxIter`). */
+const rate = async (fn: () => unknown, budgetMs = 1000, minIter = 1, maxIter = 1_000_000): Promise<Rate> => {
+  const start = performance.now()
+  let n = 0
+  while (n < minIter || (performance.now() - start < budgetMs && n < maxIter)) {
+    await fn()
+    n++
+  }
+  return { opsPerSec: (n * 1000) / (performance.now() - start), iterations: n }
+}
+
+const timeOnce = async (fn: () => unknown): Promise<number> => {
+  const start = performance.now()
+  await fn()
+  return performance.now() - start
+}
+
+const fmt = (n: number): string =>
+  n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(1) : n.toFixed(2)
+const ratio = (a: number, b: number): string => (b === 0 ? 'n/a' : `${fmt(a / b)}x`)
+const heapMb = (): number => {
+  globalThis.gc?.()
+  return process.memoryUsage().heapUsed / 1024 / 1024
+}
+
+/** msal-node's network interface over the same HTTP effect authfold uses. */
+const msalNetwork = (http: HttpClient): INetworkModule => {
+  const send = async <T>(method: 'GET' | 'POST', url: string, options?: { headers?: Record<string, string>; body?: string }) => {
+    const r = await http({ method, url, headers: options?.headers ?? {}, ...(options?.body === undefined ? {} : { body: options.body }) })()
+    if (r._tag === 'Left') throw new Error(r.left.message)
+    return { status: r.right.status, headers: { ...r.right.headers }, body: JSON.parse(r.right.body) as T }
+  }
+  return {
+    sendGetRequestAsync: (url, options) => send('GET', url, options),
+    sendPostRequestAsync: (url, options) => send('POST', url, options),
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+const idp = await startIdentityProvider({ rejectReplayedAssertions: false })
+const http = nodeHttpClient({ ca: idp.ca })
+const network = msalNetwork(http)
+const secret = 'bench-secret'
+idp.registerClient({ clientId: 'bench-app', secret })
+const scope = 'api://bench/.default'
+
+try {
+  console.log(`authfold vs @azure/msal-node 7.2.3 — local identity provider ${idp.url}, Node ${process.version}\n`)
+
+  // 1. client credentials ------------------------------------------------------------------
+  const authfoldApp = () =>
+    createConfidentialClient({ clientId: 'bench-app', authority: idp.authority(), credential: clientSecret(secret), http, validateAuthority: false, instanceDiscovery: false })
+  const msalApp = () =>
+    new ConfidentialClientApplication({
+      auth: { clientId: 'bench-app', authority: idp.authority(), clientSecret: secret, knownAuthorities: [idp.host] },
+      system: { networkClient: network },
+    })
+
+  const afFirst = await rate(() => authfoldApp().acquireTokenForClient([scope]), 2000, 20)
+  const msFirst = await rate(() => msalApp().acquireTokenByClientCredential({ scopes: [scope] }), 2000, 20)
+  const af = authfoldApp()
+  const ms = msalApp()
+  await af.acquireTokenForClient([scope])
+  await ms.acquireTokenByClientCredential({ scopes: [scope] })
+  const afHit = await rate(() => af.acquireTokenForClient([scope]), 1500)
+  const msHit = await rate(() => ms.acquireTokenByClientCredential({ scopes: [scope] }), 1500)
+  console.log('client credentials                      authfold ops/s   msal-node ops/s   authfold / msal-node')
+  console.log(`first request (new client, discovery)   ${fmt(afFirst.opsPerSec).padStart(14)}   ${fmt(msFirst.opsPerSec).padStart(15)}   ${ratio(afFirst.opsPerSec, msFirst.opsPerSec).padStart(20)}`)
+  console.log(`cache hit                               ${fmt(afHit.opsPerSec).padStart(14)}   ${fmt(msHit.opsPerSec).padStart(15)}   ${ratio(afHit.opsPerSec, msHit.opsPerSec).padStart(20)}`)
+
+  // 2. the cache at scale ------------------------------------------------------------------
+  const env: GrantEnv = { http, now: Date.now, random: (n) => crypto.getRandomValues(new Uint8Array(n)), sleep: () => async () => undefined, log: () => undefined }
+  const parsed = parseAuthority(idp.authority())
+  if (parsed._tag === 'Left') throw new Error(parsed.left.message)
+  const resolvedE = await resolveAuthority(parsed.right, { validateAuthority: false })(env)()
+  if (resolvedE._tag === 'Left') throw new Error(resolvedE.left.message)
+  const authority: ResolvedAuthority = resolvedE.right
+  const clientId = 'bench-public-app'
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const nowS = Math.floor(Date.now() / 1000)
+  const uid = (i: number) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`
+
+  /** A cache with `n` signed-in users (Account, IdToken, AccessToken, RefreshToken each). */
+  const buildCache = (n: number): CacheState => {
+    let s = emptyCache
+    for (let i = 0; i < n; i++) {
+      const claims = { iss: `${idp.url}/${idp.tenantId}/v2.0`, aud: clientId, tid: idp.tenantId, oid: uid(i), sub: `sub-${i}`, preferred_username: `user${i}@bench.test`, name: `User ${i}`, iat: nowS, exp: nowS + 3600, ver: '2.0' }
+      s = addTokenResponse({
+        clientId,
+        environment: authority.environment,
+        realm: authority.realm,
+        scopes: ['User.Read'],
+        nowSeconds: nowS,
+        response: {
+          access_token: `at-${i}`,
+          token_type: 'Bearer',
+          expires_in: 3600,
+          scope: 'User.Read openid profile offline_access',
+          refresh_token: `rt-${i}`,
+          id_token: `${b64({ alg: 'none' })}.${b64(claims)}.`,
+          client_info: b64({ uid: uid(i), utid: idp.tenantId }),
+        },
+      })(s)
+    }
+    return s
+  }
+
+  const sizes = (process.env.BENCH_SIZES ?? '10,1000,10000,100000').split(',').map(Number)
+  console.log('\ntoken cache (n signed-in accounts)       authfold        msal-node       authfold / msal-node')
+  let lastMsalGetAll: { n: number; ms: number } | undefined
+  for (const n of sizes) {
+    const state = buildCache(n)
+    const json = serialize(state)
+    const target = n - 1
+    const homeAccountId = `${uid(target)}.${idp.tenantId}`
+
+    // authfold
+    const heap0 = heapMb()
+    const loaded = deserialize(json)
+    if (loaded._tag === 'Left') throw new Error(loaded.left.message)
+    const afHeap = heapMb() - heap0
+    const cache = loaded.right
+    const query = { clientId, environments: authority.aliases, realm: authority.realm, homeAccountId, scopes: ['User.Read'] }
+    let hits = 0
+    const afSilent = await rate(() => {
+      const r = cachedAccessToken(query, Math.floor(Date.now() / 1000))(cache)
+      if (r._tag === 'Some') hits++
+    }, 1000)
+    if (hits === 0) throw new Error('authfold silent lookup found nothing')
+    const afAccounts = await timeOnce(() => getAccounts({})(cache))
+    const afRoundTrip = await timeOnce(() => {
+      const d = deserialize(json)
+      if (d._tag === 'Right') serialize(d.right)
+    })
+
+    // msal-node
+    const pca = new PublicClientApplication({ auth: { clientId, authority: idp.authority(), knownAuthorities: [idp.host] }, system: { networkClient: network } })
+    const heap1 = heapMb()
+    pca.getTokenCache().deserialize(json)
+    const msHeap = heapMb() - heap1
+    const account: AccountInfo = { homeAccountId, environment: authority.environment, tenantId: idp.tenantId, username: `user${target}@bench.test`, localAccountId: uid(target) }
+    idp.clearRequests()
+    const first = await pca.acquireTokenSilent({ account, scopes: ['User.Read'] })
+    if (!first.fromCache) throw new Error('msal-node did not answer from the cache')
+    const msSilent = await rate(() => pca.acquireTokenSilent({ account, scopes: ['User.Read'] }), 3000, 2)
+    const tokenRequests = idp.requests.filter((r) => r.path.endsWith('/token')).length
+    const estimate = lastMsalGetAll === undefined ? 0 : lastMsalGetAll.ms * (n / lastMsalGetAll.n) ** 2
+    const msAccounts = estimate > 120_000 ? undefined : await timeOnce(() => pca.getAllAccounts())
+    if (msAccounts !== undefined) lastMsalGetAll = { n, ms: msAccounts }
+    const msRoundTrip = await timeOnce(() => {
+      const p = new PublicClientApplication({ auth: { clientId, authority: idp.authority(), knownAuthorities: [idp.host] }, system: { networkClient: network } })
+      p.getTokenCache().deserialize(json)
+      return p.getTokenCache().serialize()
+    })
+
+    const row = (label: string, a: string, b: string, r: string) => console.log(`${label.padEnd(40)} ${a.padStart(14)}  ${b.padStart(15)}  ${r.padStart(20)}`)
+    console.log(`n = ${n.toLocaleString('en-US')}  (cache JSON ${(json.length / 1024 / 1024).toFixed(1)} MB; msal-node silent calls sent ${tokenRequests} token requests)`)
+    row('  silent lookup, ops/s', fmt(afSilent.opsPerSec), fmt(msSilent.opsPerSec), ratio(afSilent.opsPerSec, msSilent.opsPerSec))
+    row('  getAccounts, ms', fmt(afAccounts), msAccounts === undefined ? `skipped (~${fmt(estimate / 1000)} s est.)` : fmt(msAccounts), msAccounts === undefined ? 'n/a' : ratio(msAccounts, afAccounts))
+    row('  deserialize + serialize, ms', fmt(afRoundTrip), fmt(msRoundTrip), ratio(msRoundTrip, afRoundTrip))
+    row('  heap after load, MB', fmt(afHeap), fmt(msHeap), ratio(msHeap, afHeap))
+  }
+  console.log('\nratios: silent lookup is authfold ops/s ÷ msal-node ops/s; times and heap are msal-node ÷ authfold (higher is better for authfold).')
+} finally {
+  await idp.stop()
+}
