@@ -98,6 +98,17 @@ describe('createConfidentialClient over real HTTPS', () => {
     expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ProtocolError', error: 'invalid_client', errorCodes: [7000215] } })
   })
 
+  it('replays a 400 answer to an identical request for 60 s without sending it again (MSAL throttling)', async () => {
+    const app = createConfidentialClient(config())
+    idp.clearRequests()
+    const first = await app.te.acquireTokenForClient(['api://resource-1/not-default'])()
+    const second = await app.te.acquireTokenForClient(['api://resource-1/not-default'])()
+    expect(first).toMatchObject({ _tag: 'Left', left: { status: 400, error: 'invalid_scope' } })
+    expect(second).toMatchObject({ _tag: 'Left', left: { status: 400, error: 'invalid_scope' } })
+    expect(tokenRequests()).toHaveLength(1)
+    expect(tokenRequests()[0]?.headers['x-client-sku']).toBeDefined()
+  })
+
   const faults: ReadonlyArray<readonly [Fault, Record<string, unknown>]> = [
     ['html', { _tag: 'DecodeError', code: 'not_json' }],
     ['invalid_json', { _tag: 'DecodeError', code: 'invalid_json' }],
@@ -111,7 +122,7 @@ describe('createConfidentialClient over real HTTPS', () => {
       const app = createConfidentialClient(config())
       await app.acquireTokenForClient(['api://seed/.default'])
       const before = await app.cacheStore.load()()
-      idp.inject(fault)
+      idp.inject(fault, 2) // twice: a connection error is retried once, as MSAL does
       const failure = await app.acquireTokenForClient([SCOPE]).then(
         () => undefined,
         (e: AuthFailure) => e,

@@ -7,7 +7,16 @@ import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { removeAppTokens } from '@authfold/cache'
-import { configError, parseAuthority, withRegion, type AuthError, type ClientAuth, type ConfigError, type ResolveAuthorityOptions } from '@authfold/core'
+import {
+  ApiId,
+  configError,
+  emptyTelemetryBuffer,
+  hitAnAccessToken,
+  parseAuthority,
+  telemetryContext,
+  updateTelemetry,
+  withRegion,
+  type TelemetryBuffer, type AuthError, type ClientAuth, type ConfigError, type ResolveAuthorityOptions } from '@authfold/core'
 import { clientCredentials, type AuthResult } from '@authfold/grants'
 import { memoize, memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
@@ -100,14 +109,16 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         : parseAuthority(config.authority ?? 'https://login.microsoftonline.com/common/'),
     ),
     E.map((authority) => {
-      const env = buildEnv(config)
+      const env = buildEnv(config, 5)
+      let telemetry: TelemetryBuffer = emptyTelemetryBuffer
       const store = config.cacheStore ?? memoryStore()
       const run = runGrant(store, env)
       const resolved = memoizedResolver(authority, config, env)
       const regional = memoize(pipe(resolved, TE.chain((central) => withRegion(central, config.azureRegion, config.regionDetection ?? {})(env))))
       const te: ConfidentialClientTE = {
-        acquireTokenForClient: (scopes, options = {}) =>
-          pipe(
+        acquireTokenForClient: (scopes, options = {}) => {
+          const context = telemetryContext(ApiId.acquireTokenForClient, env.random, options.correlationId === undefined ? {} : { correlationId: options.correlationId })
+          return pipe(
             regional,
             TE.chain((ra) =>
               run(
@@ -118,10 +129,23 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
                   scopes,
                   ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
                   ...options,
+                  correlationId: context.correlationId,
+                  telemetry,
                 }),
               ),
             ),
-          ),
+            TE.bimap(
+              (e) => {
+                telemetry = updateTelemetry(telemetry, context, { error: e._tag === 'ProtocolError' ? e.error : e.code })
+                return e
+              },
+              (r) => {
+                telemetry = r.token_source === 'cache' ? hitAnAccessToken(telemetry) : emptyTelemetryBuffer
+                return r
+              },
+            ),
+          )
+        },
         removeTokensForClient: () =>
           pipe(
             resolved,

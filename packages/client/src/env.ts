@@ -3,6 +3,9 @@
  */
 import {
   fetchHttpClient,
+  memoryHttpCache,
+  msalHttpPolicy,
+  type HttpCacheStore,
   silentLogger,
   systemClock,
   timerSleep,
@@ -35,20 +38,33 @@ export interface EffectsConfig {
   readonly logger?: Logger
   /** Let messages that carry personal data reach the logger. Default false. */
   readonly piiLoggingEnabled?: boolean
+  /**
+   * Where MSAL's HTTP policy keeps discovery answers (24 h) and throttling state (400 replay,
+   * Retry-After); MSAL Python's `http_cache`. Default: in memory, per client.
+   */
+  readonly httpCache?: HttpCacheStore
+  /** Turn MSAL's throttling and discovery caching off (the HTTP effect is used as given). */
+  readonly disableHttpPolicy?: boolean
 }
 
 /**
- * Builds a {@link GrantEnv} from a facade's configuration, filling in the defaults and
+ * Builds a {@link GrantEnv} from a facade's configuration, filling in the defaults, wrapping
+ * the HTTP effect in MSAL's policy (library headers, throttling, discovery reuse), and
  * filtering personal data out of logs unless `piiLoggingEnabled` is set.
  *
  * @category utils
  * @since 0.1.0
  */
-export const buildEnv = (config: EffectsConfig): GrantEnv => {
+export const buildEnv = (config: EffectsConfig, defaultThrottleSeconds: number): GrantEnv => {
   const logger = config.logger ?? silentLogger
+  const now = config.now ?? systemClock
+  const http = config.http ?? fetchHttpClient({ fetch: globalThis.fetch as unknown as FetchLike })
   return {
-    http: config.http ?? fetchHttpClient({ fetch: globalThis.fetch as unknown as FetchLike }),
-    now: config.now ?? systemClock,
+    http:
+      config.disableHttpPolicy === true
+        ? http
+        : msalHttpPolicy({ store: config.httpCache ?? memoryHttpCache(), now, defaultThrottleSeconds })(http),
+    now,
     random: config.random ?? webCryptoRandom,
     sleep: config.sleep ?? timerSleep,
     log: config.piiLoggingEnabled === true ? logger : (level, message, pii) => (pii ? undefined : logger(level, message, false)),

@@ -130,6 +130,20 @@ describe('clientCredentials', () => {
     expect(sent).toHaveLength(2)
   })
 
+  it('sends MSAL server telemetry: API 730 with the refresh reason, and the last call\'s failures', async () => {
+    const { http, sent } = scripted([ok('at-1', { expires_in: 200 }), ok('at-2'), ok('at-3')])
+    const a = await run(params(), emptyCache, envWith(http))
+    if (a._tag !== 'Right') throw new Error('first failed')
+    const b = await run(params({ correlationId: 'corr-2', telemetry: { succeeded: 3, failed: [{ a: '730', c: 'corr-0', e: 'invalid_client' }], failureSize: 30 } }), a.right[1], envWith(http))
+    if (b._tag !== 'Right') throw new Error('second failed')
+    await run(params({ claimsChallenge: '{}' }), b.right[1], envWith(http))
+    expect(sent.map((r) => r.headers['x-client-current-telemetry'])).toEqual(['4|730,2|', '4|730,3|', '4|730,1|'])
+    expect(sent[0]?.headers['x-client-last-telemetry']).toBe('4|0|||')
+    expect(sent[1]?.headers['x-client-last-telemetry']).toBe('4|3|730,corr-0|invalid_client|')
+    expect(sent[1]?.headers['client-request-id']).toBe('corr-2')
+    expect(sent[0]?.headers['x-client-sku']).toBeDefined()
+  })
+
   it('refuses forceRefresh and empty scopes without sending anything', async () => {
     const { http, sent } = scripted([ok('x')])
     expect(await run(params({ forceRefresh: true }), emptyCache, envWith(http))).toMatchObject({ left: { _tag: 'ConfigError', code: 'unsupported' } })

@@ -11,14 +11,20 @@ import {
   configError,
   mergeClaimsChallengeAndCapabilities,
   regionalOrCentral,
+  ApiId,
+  RefreshReason,
+  emptyTelemetryBuffer,
+  telemetryContext,
+  telemetryHeaders,
   type AuthError,
+  type TelemetryBuffer,
   type ClientAuth,
   type GrantEnv,
   type ResolvedAuthority,
 } from '@authfold/core'
 import { addTokenResponse, computeExtCacheKey, type CacheState } from '@authfold/cache'
 import type { AuthResult, Grant } from '../grant.js'
-import { cachedAccessToken } from '../steps/cachedAccessToken.js'
+import { cachedAccessToken, refreshReasonFor } from '../steps/cachedAccessToken.js'
 import { sendTokenRequest } from '../steps/tokenRequest.js'
 import { shapeResult } from '../steps/shapeResult.js'
 
@@ -42,7 +48,10 @@ export interface ClientCredentialsParams {
   readonly fmiPath?: string
   /** Refused, as MSAL refuses it: this grant is cache first by design. */
   readonly forceRefresh?: boolean
+  /** Sent as `client-request-id`; one per public call. Default: a fresh UUID. */
   readonly correlationId?: string
+  /** The telemetry of earlier calls, sent as `x-client-last-telemetry` (the facade keeps it). */
+  readonly telemetry?: TelemetryBuffer
 }
 
 const checkParams = (p: ClientCredentialsParams): E.Either<AuthError, string | undefined> =>
@@ -82,31 +91,31 @@ export const clientCredentials =
     const claims = checked.right
     const nowSeconds = Math.floor(env.now() / 1000)
     const extCacheKey = p.fmiPath === undefined ? undefined : computeExtCacheKey({ fmi_path: p.fmiPath })
-    const cached =
-      p.claimsChallenge === undefined
-        ? cachedAccessToken(
-            {
-              clientId: p.clientId,
-              environments: p.authority.aliases,
-              realm: p.authority.realm,
-              homeAccountId: '',
-              scopes: p.scopes,
-              ...(extCacheKey === undefined ? {} : { extCacheKey }),
-            },
-            nowSeconds,
-          )(cache)
-        : O.none
+    const query = {
+      clientId: p.clientId,
+      environments: p.authority.aliases,
+      realm: p.authority.realm,
+      homeAccountId: '',
+      scopes: p.scopes,
+      ...(extCacheKey === undefined ? {} : { extCacheKey }),
+    }
+    const cached = p.claimsChallenge === undefined ? cachedAccessToken(query, nowSeconds)(cache) : O.none
     if (O.isSome(cached) && !cached.value.aging) {
       env.log('info', 'acquireTokenForClient: answered from the cache', false)
       return TE.right<AuthError, [AuthResult, CacheState]>([cached.value.result, cache])
     }
+    const telemetry = telemetryContext(ApiId.acquireTokenForClient, env.random, {
+      ...(p.correlationId === undefined ? {} : { correlationId: p.correlationId }),
+      refreshReason: p.claimsChallenge === undefined ? refreshReasonFor(query, cached)(cache) : RefreshReason.forceRefresh,
+    })
     const request = pipe(
       sendTokenRequest({
         tokenEndpoint: regionalOrCentral(p.authority).metadata.token_endpoint,
         clientId: p.clientId,
         credential: p.credential,
         fields: { grant_type: 'client_credentials', scope: p.scopes.join(' '), claims, fmi_path: p.fmiPath },
-        ...(p.correlationId === undefined ? {} : { correlationId: p.correlationId }),
+        correlationId: telemetry.correlationId,
+        headers: telemetryHeaders(p.telemetry ?? emptyTelemetryBuffer, telemetry),
       })(env),
       TE.map((response) => {
         const next = addTokenResponse({

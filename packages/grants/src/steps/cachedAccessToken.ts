@@ -3,6 +3,7 @@
  */
 import * as O from 'fp-ts/Option'
 import { findAccessTokens, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+import { RefreshReason } from '@authfold/core'
 import type { AuthResult } from '../grant.js'
 
 /**
@@ -50,3 +51,17 @@ export const cachedAccessToken =
     }
     return O.none
   }
+
+/**
+ * Why a grant goes to the identity provider, as MSAL's telemetry reports it: no token
+ * (`atAbsent`), only tokens too close to expiry (`atExpired`), or a usable token past its
+ * `refresh_on` (`atAging`).
+ *
+ * @category steps
+ * @since 0.1.0
+ * @see MSAL Python `msal.telemetry` refresh reasons
+ */
+export const refreshReasonFor =
+  (query: AccessTokenQuery, cached: O.Option<CachedToken>) =>
+  (cache: CacheState): RefreshReason =>
+    O.isSome(cached) ? RefreshReason.atAging : findAccessTokens(query)(cache).length > 0 ? RefreshReason.atExpired : RefreshReason.atAbsent
