@@ -1,1 +1,2 @@
 export * from './http/nodeHttpClient.js'
+export * from './stores/fileStore.js'

@@ -1,0 +1,331 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fork, spawn } from 'node:child_process'
+import { promises as fsp } from 'node:fs'
+import * as os from 'node:os'
+import * as nodePath from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/Either'
+import { cacheSize, deserialize, emptyCache, hamtKeys, modifyTable, serialize, specs, tablePut, type CacheState } from '@authfold/cache'
+import type { LogLevel } from '@authfold/core'
+import { aesGcm } from '@authfold/client'
+import { fileStore, processIsAlive, type FileStoreOptions } from './fileStore.js'
+
+const WORKER = fileURLToPath(new URL('./fileStore.worker.ts', import.meta.url))
+
+let root: string
+beforeAll(async () => {
+  root = await fsp.mkdtemp(nodePath.join(os.tmpdir(), 'authfold-filestore-'))
+})
+afterAll(async () => {
+  await fsp.rm(root, { recursive: true, force: true })
+})
+
+let n = 0
+const freshPath = (): string => nodePath.join(root, `case-${++n}`, 'cache.json')
+
+const addToken =
+  (key: string) =>
+  (s: CacheState): CacheState =>
+    modifyTable('accessTokens', (t) =>
+      tablePut(specs.accessTokens, t, key, {
+        credential_type: 'AccessToken',
+        secret: `secret-${key}`,
+        home_account_id: '',
+        environment: 'login.example.com',
+        client_id: 'app',
+        realm: 'tenant',
+        target: `api://${key}/.default`,
+      }),
+    )(s)
+
+const right = <A>(r: E.Either<{ readonly message: string }, A>): A => {
+  if (E.isLeft(r)) throw new Error(`expected Right, got ${r.left.message}`)
+  return r.right
+}
+
+const tokenKeys = (s: CacheState): ReadonlyArray<string> => Array.from(hamtKeys(s.accessTokens.entries)).sort()
+
+/** A pid that belonged to a process which has exited. */
+const deadPid = async (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+    child.on('error', reject)
+    child.on('exit', () => resolve(child.pid ?? -1))
+  })
+
+/** A clock that only moves when the store sleeps: lock timeouts without wall-clock time. */
+const virtualTime = (start = 1_700_000_000_000) => {
+  let t = start
+  const slept: number[] = []
+  return {
+    now: () => t,
+    sleep: (ms: number) => () => {
+      slept.push(ms)
+      t += ms
+      return Promise.resolve()
+    },
+    slept,
+  }
+}
+
+const lines: string[] = []
+const logger = (level: LogLevel, message: string): void => {
+  lines.push(`${level} ${message}`)
+}
+
+const store = (path: string, over: Partial<FileStoreOptions> = {}) => fileStore({ path, logger, ...over })
+
+describe('fileStore', () => {
+  it('starts empty, writes MSAL unified JSON with mode 0600, and reads it back', async () => {
+    const path = freshPath()
+    const s = store(path)
+    expect(cacheSize(right(await s.load()()))).toBe(0)
+    const written = right(await s.update(addToken('a'))())
+    expect(tokenKeys(written)).toEqual(['a'])
+    const text = await fsp.readFile(path, 'utf8')
+    expect(Object.keys(JSON.parse(text) as object).sort()).toEqual(['AccessToken', 'Account', 'AppMetadata', 'IdToken', 'RefreshToken'])
+    expect(text).toBe(serialize(written))
+    expect(tokenKeys(right(await store(path).load()()))).toEqual(['a'])
+    if (process.platform !== 'win32') expect((await fsp.stat(path)).mode & 0o777).toBe(0o600)
+    // no lock, break file or temporary file is left behind
+    expect(await fsp.readdir(nodePath.dirname(path))).toEqual(['cache.json'])
+  })
+
+  it('does not rewrite the file when the update changes nothing', async () => {
+    const path = freshPath()
+    const s = store(path)
+    right(await s.update(addToken('a'))())
+    const before = await fsp.stat(path)
+    right(await s.update((x) => x)())
+    expect((await fsp.stat(path)).ino).toBe(before.ino)
+  })
+
+  it('loses nothing when 100 updates of one process run at once', async () => {
+    const path = freshPath()
+    const s = store(path)
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => s.update(addToken(`k${i}`))()))
+    expect(results.every(E.isRight)).toBe(true)
+    expect(tokenKeys(right(await s.load()())).length).toBe(100)
+  })
+
+  it('loses nothing when 4 processes make 25 updates each at once, and the file is valid JSON throughout', async () => {
+    const path = freshPath()
+    await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+    const reader = store(path)
+    let done = false
+    let reads = 0
+    const failures: string[] = []
+    const readLoop = (async () => {
+      while (!done) {
+        const r = await reader.load()()
+        reads++
+        if (E.isLeft(r)) failures.push(r.left.message)
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    })()
+    const run = (id: number) =>
+      new Promise<{ readonly code: number | null; readonly stderr: string }>((resolve, reject) => {
+        const child = fork(WORKER, [path, String(id), '25'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+        let stderr = ''
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString()
+        })
+        child.on('error', reject)
+        child.on('exit', (code) => resolve({ code, stderr }))
+      })
+    const exits = await Promise.all([1, 2, 3, 4].map(run))
+    done = true
+    await readLoop
+    expect(exits).toEqual([1, 2, 3, 4].map(() => ({ code: 0, stderr: '' })))
+    expect(failures).toEqual([])
+    expect(reads).toBeGreaterThan(0)
+    const keys = tokenKeys(right(deserialize(await fsp.readFile(path, 'utf8'))))
+    expect(keys).toHaveLength(100)
+    expect(keys).toEqual([1, 2, 3, 4].flatMap((w) => Array.from({ length: 25 }, (_, i) => `w${w}-${i}`)).sort())
+    expect((await fsp.readdir(nodePath.dirname(path))).sort()).toEqual(['cache.json'])
+  }, 120_000)
+
+  describe('the lock', () => {
+    it('recovers a lock left by a process that is no longer running', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      const pid = await deadPid()
+      expect(processIsAlive(pid)).toBe(false)
+      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid, host: os.hostname(), created: Date.now(), token: 'dead' }))
+      lines.length = 0
+      const time = virtualTime()
+      right(await store(path, time).update(addToken('after-crash'))())
+      expect(tokenKeys(right(await store(path).load()()))).toEqual(['after-crash'])
+      expect(lines.join('\n')).toContain(`process ${pid}, is not running`)
+      expect(time.slept).toEqual([])
+      await expect(fsp.access(`${path}.lock`)).rejects.toMatchObject({ code: 'ENOENT' })
+    })
+
+    it('recovers a lock older than staleLockMs even when its pid runs (or is on another host)', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      const time = virtualTime()
+      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid: process.pid, host: 'other-host', created: time.now() - 5_000, token: 'old' }))
+      lines.length = 0
+      right(await store(path, { ...time, staleLockMs: 60_000, lockTimeoutMs: 120_000 }).update(addToken('x'))())
+      expect(time.now() - 1_700_000_000_000).toBeGreaterThan(55_000)
+      expect(lines.join('\n')).toContain('s old (staleLockMs is 60000)')
+      expect(tokenKeys(right(await store(path).load()()))).toEqual(['x'])
+    })
+
+    it('recovers an unreadable (empty) lock file by its age', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      await fsp.writeFile(`${path}.lock`, '')
+      const mtime = (await fsp.stat(`${path}.lock`)).mtimeMs
+      const time = virtualTime(mtime)
+      right(await store(path, { ...time, staleLockMs: 1_000 }).update(addToken('x'))())
+      expect(lines.join('\n')).toContain('it is unreadable')
+    })
+
+    it('times out on a live lock with lock_timeout saying what to do, and writes nothing', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      const time = virtualTime()
+      const lock = JSON.stringify({ pid: process.pid, host: os.hostname(), created: time.now(), token: 'live' })
+      await fsp.writeFile(`${path}.lock`, lock)
+      const r = await store(path, { ...time, lockTimeoutMs: 2_000, staleLockMs: 60_000 }).update(addToken('x'))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'lock_timeout' } })
+      if (E.isLeft(r)) {
+        expect(r.left.message).toContain(`${path}.lock`)
+        expect(r.left.message).toContain(`process ${process.pid}`)
+        expect(r.left.message).toContain(`delete ${path}.lock`)
+        expect(r.left.message).toContain('lockTimeoutMs')
+      }
+      // exponential backoff from 5 ms capped at 200 ms, with jitter in [d/2, d]
+      expect(time.slept.length).toBeGreaterThan(5)
+      for (const ms of time.slept) expect(ms).toBeLessThanOrEqual(200)
+      await expect(fsp.access(path)).rejects.toMatchObject({ code: 'ENOENT' })
+      expect(await fsp.readFile(`${path}.lock`, 'utf8')).toBe(lock)
+    })
+
+    it('waits for a lock that is released and then proceeds', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid: process.pid, host: os.hostname(), created: Date.now(), token: 'held' }))
+      let sleeps = 0
+      const sleep = () => async () => {
+        if (++sleeps === 3) await fsp.unlink(`${path}.lock`)
+      }
+      right(await store(path, { sleep }).update(addToken('x'))())
+      expect(sleeps).toBe(3)
+    })
+  })
+
+  describe('a broken file', () => {
+    const brokenFile = async () => {
+      const path = freshPath()
+      const s = store(path)
+      right(await s.update(addToken('a'))())
+      right(await s.update(addToken('b'))())
+      const full = await fsp.readFile(path, 'utf8')
+      const truncated = full.slice(0, Math.floor(full.length / 2))
+      await fsp.writeFile(path, truncated)
+      return { path, truncated }
+    }
+
+    it('a truncated file: load names the file and the problem and never reads it as empty', async () => {
+      const { path } = await brokenFile()
+      const r = await store(path).load()()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'DecodeError', code: 'invalid_json', subject: `token cache at ${path}` } })
+      if (E.isLeft(r)) {
+        expect(r.left.message).toContain(path)
+        expect(r.left.message).toContain('not valid JSON')
+        expect(r.left.message).toContain(`move or delete ${path}`)
+        expect(r.left.message).toContain("onCorrupt: 'reset'")
+      }
+    })
+
+    it('update refuses to overwrite it by default (onCorrupt: fail)', async () => {
+      const { path, truncated } = await brokenFile()
+      const r = await store(path).update(addToken('c'))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'DecodeError', code: 'invalid_json' } })
+      expect(await fsp.readFile(path, 'utf8')).toBe(truncated)
+      await expect(fsp.access(`${path}.lock`)).rejects.toMatchObject({ code: 'ENOENT' })
+    })
+
+    it('a file that is JSON but not a cache is refused with the path of the bad field', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      await fsp.writeFile(path, JSON.stringify({ AccessToken: { k: { credential_type: 'AccessToken' } } }))
+      const r = await store(path).load()()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'DecodeError', code: 'invalid_shape', path: 'AccessToken.k.secret' } })
+    })
+
+    it("onCorrupt: 'reset' reads it as empty with a warning and moves it aside on the next update", async () => {
+      const { path, truncated } = await brokenFile()
+      const time = virtualTime()
+      const s = store(path, { onCorrupt: 'reset', now: time.now })
+      lines.length = 0
+      expect(cacheSize(right(await s.load()()))).toBe(0)
+      expect(lines.join('\n')).toContain("onCorrupt: 'reset'")
+      expect(tokenKeys(right(await s.update(addToken('c'))()))).toEqual(['c'])
+      expect(await fsp.readFile(`${path}.corrupt-${time.now()}`, 'utf8')).toBe(truncated)
+      expect(tokenKeys(right(await store(path).load()()))).toEqual(['c'])
+    })
+
+    it('an empty file is the empty cache, as in MSAL Python', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      await fsp.writeFile(path, '')
+      expect(right(await store(path).load()())).toBe(emptyCache)
+    })
+
+    it('a directory that cannot be created is an io error naming it', async () => {
+      const blocker = nodePath.join(root, `blocker-${++n}`)
+      await fsp.writeFile(blocker, 'a file, not a directory')
+      const r = await store(nodePath.join(blocker, 'sub', 'cache.json')).update(addToken('x'))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'io' } })
+      if (E.isLeft(r)) expect(r.left.message).toContain(nodePath.join(blocker, 'sub'))
+    })
+
+    it('an update function that throws is an io error, and the lock is released', async () => {
+      const path = freshPath()
+      const r = await store(path).update(() => {
+        throw new Error('boom')
+      })()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'io' } })
+      await expect(fsp.access(`${path}.lock`)).rejects.toMatchObject({ code: 'ENOENT' })
+      right(await store(path).update(addToken('x'))())
+    })
+  })
+
+  describe('with at-rest encryption', () => {
+    const key = new Uint8Array(32).fill(7)
+
+    it('writes an envelope, reads it back, and refuses a reader without the key or with another key', async () => {
+      const path = freshPath()
+      const s = store(path, { transform: aesGcm(key) })
+      right(await s.update(addToken('secret-token'))())
+      const text = await fsp.readFile(path, 'utf8')
+      expect(text.startsWith('authfold.aesgcm.1.')).toBe(true)
+      expect(text).not.toContain('secret-token')
+      expect(tokenKeys(right(await s.load()()))).toEqual(['secret-token'])
+      const noKey = await store(path).load()()
+      expect(noKey).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'tampered' } })
+      if (E.isLeft(noKey)) expect(noKey.left.message).toContain('aesGcm(key)')
+      const otherKey = await store(path, { transform: aesGcm(new Uint8Array(32).fill(8)) }).update(addToken('x'))()
+      expect(otherKey).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'tampered' } })
+      expect(await fsp.readFile(path, 'utf8')).toBe(text)
+      // the file can move: its context is not its path
+      const moved = nodePath.join(nodePath.dirname(path), 'moved.json')
+      await fsp.copyFile(path, moved)
+      expect(tokenKeys(right(await store(moved, { transform: aesGcm(key) }).load()()))).toEqual(['secret-token'])
+    })
+
+    it('migrates a plain cache with allowPlaintext', async () => {
+      const path = freshPath()
+      right(await store(path).update(addToken('plain'))())
+      expect(await store(path, { transform: aesGcm(key) }).load()()).toMatchObject({ _tag: 'Left', left: { code: 'tampered' } })
+      const s = store(path, { transform: aesGcm(key, { allowPlaintext: true }) })
+      right(await s.update(addToken('more'))())
+      expect((await fsp.readFile(path, 'utf8')).startsWith('authfold.aesgcm.1.')).toBe(true)
+      expect(tokenKeys(right(await store(path, { transform: aesGcm(key) }).load()()))).toEqual(['more', 'plain'])
+    })
+  })
+})
