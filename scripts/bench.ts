@@ -84,8 +84,14 @@ try {
       system: { networkClient: network },
     })
 
-  const afFirst = await rate(() => authfoldApp().acquireTokenForClient([scope]), 2000, 20)
-  const msFirst = await rate(() => msalApp().acquireTokenByClientCredential({ scopes: [scope] }), 2000, 20)
+  // warm both up (JIT, TLS sessions), then alternate rounds and keep each one's best
+  const best = (a: Rate, b: Rate): Rate => (a.opsPerSec >= b.opsPerSec ? a : b)
+  let afFirst: Rate = { opsPerSec: 0, iterations: 0 }
+  let msFirst: Rate = { opsPerSec: 0, iterations: 0 }
+  for (let round = 0; round < 3; round++) {
+    afFirst = best(afFirst, await rate(() => authfoldApp().acquireTokenForClient([scope]), 1000, 20))
+    msFirst = best(msFirst, await rate(() => msalApp().acquireTokenByClientCredential({ scopes: [scope] }), 1000, 20))
+  }
   const af = authfoldApp()
   const ms = msalApp()
   await af.acquireTokenForClient([scope])
@@ -104,6 +110,20 @@ try {
   if (resolvedE._tag === 'Left') throw new Error(resolvedE.left.message)
   const authority: ResolvedAuthority = resolvedE.right
   const clientId = 'bench-public-app'
+  // msal-node gets the authority's metadata up front, so its silent calls never depend on discovery.
+  const discovered = await http({ method: 'GET', url: `${idp.authority()}v2.0/.well-known/openid-configuration`, headers: {} })()
+  if (discovered._tag === 'Left') throw new Error(discovered.left.message)
+  const authorityMetadata = discovered.right.body
+  const cloudDiscoveryMetadata = JSON.stringify({
+    tenant_discovery_endpoint: `${idp.authority()}v2.0/.well-known/openid-configuration`,
+    'api-version': '1.1',
+    metadata: [{ preferred_network: idp.host, preferred_cache: authority.environment, aliases: [...authority.aliases] }],
+  })
+  const msalPublic = () =>
+    new PublicClientApplication({
+      auth: { clientId, authority: idp.authority(), knownAuthorities: [idp.host], authorityMetadata, cloudDiscoveryMetadata },
+      system: { networkClient: network },
+    })
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
   const nowS = Math.floor(Date.now() / 1000)
   const uid = (i: number) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`
@@ -162,7 +182,7 @@ try {
     })
 
     // msal-node
-    const pca = new PublicClientApplication({ auth: { clientId, authority: idp.authority(), knownAuthorities: [idp.host] }, system: { networkClient: network } })
+    const pca = msalPublic()
     const heap1 = heapMb()
     pca.getTokenCache().deserialize(json)
     const msHeap = heapMb() - heap1
@@ -176,7 +196,7 @@ try {
     const msAccounts = estimate > 120_000 ? undefined : await timeOnce(() => pca.getAllAccounts())
     if (msAccounts !== undefined) lastMsalGetAll = { n, ms: msAccounts }
     const msRoundTrip = await timeOnce(() => {
-      const p = new PublicClientApplication({ auth: { clientId, authority: idp.authority(), knownAuthorities: [idp.host] }, system: { networkClient: network } })
+      const p = msalPublic()
       p.getTokenCache().deserialize(json)
       return p.getTokenCache().serialize()
     })
