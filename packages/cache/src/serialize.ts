@@ -34,17 +34,49 @@ const sectionObject = <E>(m: Hamt<E>): unknown =>
   )
 
 /**
+ * Options of {@link serialize}.
+ *
+ * @category serialization
+ * @since 0.1.0
+ */
+export interface SerializeOptions {
+  /**
+   * The `home_account_id` written for application tokens (access tokens of no account).
+   * The two SDKs disagree and each finds only its own form: MSAL Python writes `null` and
+   * its `acquire_token_silent(account=None)` / `acquire_token_for_client` look for `null`;
+   * msal-node writes `""` and its `acquireTokenByClientCredential` looks for a string `""`.
+   * Default `null` (MSAL Python's); pass `''` for a cache msal-node will read. authfold
+   * reads both.
+   */
+  readonly appTokenHomeAccountId?: null | ''
+}
+
+const withAppTokenHomeAccountId = (section: unknown, value: null | ''): unknown =>
+  Object.fromEntries(
+    Object.entries(section as Readonly<Record<string, Readonly<Record<string, unknown>>>>).map(([k, e]) =>
+      e['home_account_id'] === null || e['home_account_id'] === undefined || e['home_account_id'] === ''
+        ? [k, { ...e, home_account_id: value }]
+        : [k, e],
+    ),
+  )
+
+/**
  * The cache as a plain JSON object: the five MSAL sections (always present, possibly
  * empty) and every unknown top-level section as it was read. Indexes are not written.
  *
  * @category serialization
  * @since 0.1.0
  */
-export const toJsonObject = (s: CacheState): Readonly<Record<string, unknown>> =>
+export const toJsonObject = (s: CacheState, options: SerializeOptions = {}): Readonly<Record<string, unknown>> =>
   sortKeysDeep(
     Object.fromEntries([
       ...s.extra,
-      [CredentialType.ACCESS_TOKEN, sectionObject(s.accessTokens.entries)],
+      [
+        CredentialType.ACCESS_TOKEN,
+        options.appTokenHomeAccountId === undefined
+          ? sectionObject(s.accessTokens.entries)
+          : withAppTokenHomeAccountId(sectionObject(s.accessTokens.entries), options.appTokenHomeAccountId),
+      ],
       [CredentialType.REFRESH_TOKEN, sectionObject(s.refreshTokens.entries)],
       [CredentialType.ID_TOKEN, sectionObject(s.idTokens.entries)],
       [CredentialType.ACCOUNT, sectionObject(s.accounts.entries)],
@@ -56,10 +88,11 @@ export const toJsonObject = (s: CacheState): Readonly<Record<string, unknown>> =
  * The cache as MSAL unified-schema JSON that MSAL Python (`SerializableTokenCache.deserialize`)
  * and msal-node (`TokenCache.deserialize`) read. Deterministic: sections, entries and
  * fields in sorted key order, compact (no indentation), so equal states give equal
- * strings. O(n log n).
+ * strings. O(n log n). See {@link SerializeOptions} for the one field the SDKs write
+ * differently.
  *
  * @category serialization
  * @since 0.1.0
  * @see MSAL Python `SerializableTokenCache.serialize`
  */
-export const serialize = (s: CacheState): string => JSON.stringify(toJsonObject(s))
+export const serialize = (s: CacheState, options: SerializeOptions = {}): string => JSON.stringify(toJsonObject(s, options))
