@@ -1,2 +1,3 @@
 export * from './http/nodeHttpClient.js'
 export * from './stores/fileStore.js'
+export * from './stores/redisStore.js'

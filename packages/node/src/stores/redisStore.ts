@@ -1,0 +1,263 @@
+/**
+ * A token cache in Redis, one key per partition, for web apps and APIs running on many
+ * machines (as msal-node's `DistributedCachePlugin`). Redis is the distributed engine:
+ * authfold adds no replication of its own.
+ *
+ * ### Keys and values
+ *
+ * A partition (see `PartitionedStore`: one per signed-in account, key = home account id;
+ * one per client for app tokens, key = client id) lives at `authfold:<namespace>:<partition>`
+ * as one string: MSAL's unified JSON, or its encrypted envelope when a `transform` is
+ * given (bound to the Redis key, so a value copied to another partition does not open).
+ *
+ * ### Atomic updates: optimistic compare-and-set in Lua
+ *
+ * `update(f)` reads the value (`GET`), applies `f`, and writes with one `EVAL` of a short
+ * script that sets the new value only if the stored one still has the SHA-1 it read
+ * (`redis.sha1hex`), or is still absent. Redis runs a script atomically, so two writers
+ * can never both succeed from the same read; the loser reads again and re-applies `f`
+ * (exponential backoff with random jitter, up to `maxAttempts`, then
+ * `CacheError('conflict')`). This needs no dedicated connection (unlike `WATCH`/`MULTI`,
+ * which a shared, pipelined client connection cannot isolate), works on a Redis Cluster
+ * (one key per script), and sends a 40-character hash instead of the old value back.
+ * Within one process, updates of one partition also queue in memory first.
+ *
+ * ### The client
+ *
+ * The store needs only two commands, given as {@link RedisCommands}, so it works with any
+ * client; {@link nodeRedisCommands} adapts a connected node-redis (`redis` on npm) client.
+ * authfold itself depends on no Redis library.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto'
+import * as E from 'fp-ts/Either'
+import type * as TE from 'fp-ts/TaskEither'
+import { emptyCache, type CacheState } from '@authfold/cache'
+import { cacheError, silentLogger, timerSleep, webCryptoRandom, type CacheError, type Logger, type RandomBytes, type Sleep } from '@authfold/core'
+import { decodeBlob, encodeBlob, type BlobPlace, type BlobTransform, type CacheStore, type CorruptPolicy, type PartitionedStore, type StoreError } from '@authfold/client'
+
+/**
+ * The two Redis commands the store uses. Implementations reject (or throw) on a
+ * connection failure; the store turns that into `CacheError('io')`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RedisCommands {
+  /** `GET key`: the value as text, `null` when the key does not exist. */
+  readonly get: (key: string) => Promise<string | null>
+  /** `EVAL script numkeys key... arg...`: the script's reply. */
+  readonly eval: (script: string, keys: ReadonlyArray<string>, args: ReadonlyArray<string>) => Promise<unknown>
+}
+
+/**
+ * The part of a node-redis (v4 and later) client that {@link nodeRedisCommands} uses;
+ * `createClient()` from `redis` or `@redis/client` satisfies it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface NodeRedisClientLike {
+  get(key: string): Promise<unknown>
+  eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
+}
+
+/**
+ * Adapts a connected node-redis client to {@link RedisCommands}. A `GET` reply that is
+ * neither text nor nil (a client set to return buffers) is refused with a clear error.
+ *
+ * @example
+ * import { createClient } from 'redis'
+ * const client = await createClient({ url: process.env.REDIS_URL }).connect()
+ * const store = redisStore({ client: nodeRedisCommands(client), namespace: 'my-app' })
+ * @category adapters
+ * @since 0.1.0
+ */
+export const nodeRedisCommands = (client: NodeRedisClientLike): RedisCommands => ({
+  get: async (key) => {
+    const v = await client.get(key)
+    if (v === null || typeof v === 'string') return v
+    throw new TypeError('the Redis client returned a GET reply that is not text; create it without buffer replies')
+  },
+  eval: (script, keys, args) => client.eval(script, { keys: [...keys], arguments: [...args] }),
+})
+
+/**
+ * Options of {@link redisStore}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RedisStoreOptions {
+  readonly client: RedisCommands
+  /** Separates apps sharing a Redis: keys are `authfold:<namespace>:<partition>`. Default `default`. */
+  readonly namespace?: string
+  /** Compare-and-set attempts before `CacheError('conflict')`. Default 50. */
+  readonly maxAttempts?: number
+  /** Backoff between attempts: first delay and cap, in ms. Default 2 and 100. */
+  readonly retryDelayMs?: { readonly initial: number; readonly max: number }
+  /** Expire a partition this many ms after its last write (`SET ... PX`). Default: never. */
+  readonly ttlMs?: number
+  /** A value that is not a cache: `fail` (default) or `reset` (overwritten by the next update). */
+  readonly onCorrupt?: CorruptPolicy
+  /** At-rest encryption, e.g. `aesGcm(key)` from `@authfold/client`. */
+  readonly transform?: BlobTransform
+  /** Default `setTimeout`. */
+  readonly sleep?: Sleep
+  /** Jitter. Default WebCrypto. */
+  readonly random?: RandomBytes
+  /** Warnings (a corrupt value reset). Default: none. */
+  readonly logger?: Logger
+}
+
+/**
+ * The Redis key of a partition: `authfold:<namespace>:<partition>`.
+ *
+ * @category partitions
+ * @since 0.1.0
+ */
+export const redisKey = (namespace: string, partition: string): string => `authfold:${namespace}:${partition}`
+
+/**
+ * The compare-and-set script: `KEYS[1]` the partition, `ARGV[1]` the SHA-1 hex of the value
+ * read (`''` when it was absent), `ARGV[2]` the new value, `ARGV[3]` a TTL in ms (`''` for
+ * none). Returns 1 when written, 0 when the value had changed.
+ *
+ * @category internals
+ * @since 0.1.0
+ */
+export const COMPARE_AND_SET = `local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '' then
+  if cur then return 0 end
+elseif (not cur) or redis.sha1hex(cur) ~= ARGV[1] then
+  return 0
+end
+if ARGV[3] == '' then
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+return 1`
+
+const sha1hex = (s: string): string => createHash('sha1').update(s, 'utf8').digest('hex')
+
+const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+/**
+ * A {@link PartitionedStore} in Redis (see the module comment for keys, atomicity and the
+ * client). `forPartition(key)` is cheap; a web app calls it per request.
+ *
+ * @example
+ * const store = redisStore({ client: nodeRedisCommands(client), namespace: 'my-web-app' })
+ * const app = createConfidentialClient({ ...config, cacheStore: store.forPartition(session.homeAccountId) })
+ * @category stores
+ * @since 0.1.0
+ * @see msal-node `DistributedCachePlugin`
+ */
+export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreError> => {
+  const client = options.client
+  const namespace = options.namespace ?? 'default'
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 50)
+  const initialDelay = options.retryDelayMs?.initial ?? 2
+  const maxDelay = options.retryDelayMs?.max ?? 100
+  const ttl = options.ttlMs === undefined ? '' : String(Math.max(1, Math.round(options.ttlMs)))
+  const onCorrupt = options.onCorrupt ?? 'fail'
+  const sleep = options.sleep ?? timerSleep
+  const random = options.random ?? webCryptoRandom
+  const log = options.logger ?? silentLogger
+  // One queue tail per busy partition; a partition's entry goes when its queue drains.
+  const tails = new Map<string, Promise<unknown>>()
+
+  const queued = <A>(key: string, task: () => Promise<A>): Promise<A> => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(task, task)
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    tails.set(key, tail)
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key)
+    })
+    return run
+  }
+
+  const jitter = (ms: number): number => {
+    const b = random(2)
+    return Math.max(1, Math.round(ms / 2 + ((ms / 2) * ((b[0] ?? 0) * 256 + (b[1] ?? 0))) / 65536))
+  }
+
+  const partition = (name: string): CacheStore<StoreError> => {
+    const key = redisKey(namespace, name)
+    const place: BlobPlace = {
+      where: `Redis key ${key}`,
+      context: key,
+      advice:
+        onCorrupt === 'fail'
+          ? `Nothing was written. To recover, delete the key (DEL ${key}; the account signs in again), or create the store with onCorrupt: 'reset' to overwrite a broken value on the next update.`
+          : 'The next update overwrites it.',
+      ...(options.transform === undefined ? {} : { transform: options.transform }),
+    }
+    const decode = decodeBlob(place)
+    const encode = encodeBlob(place)
+    const ioError = (command: string, e: unknown): CacheError =>
+      cacheError('io', `Redis ${command} of ${key} failed (${describe(e)}). Check that the client is connected and Redis is reachable; the cache is unchanged.`)
+
+    const read = async (): Promise<E.Either<StoreError, { readonly raw: string | null; readonly state: CacheState; readonly corrupt: boolean }>> => {
+      let raw: string | null
+      try {
+        raw = await client.get(key)
+      } catch (e) {
+        return E.left(ioError('GET', e))
+      }
+      if (raw === null) return E.right({ raw, state: emptyCache, corrupt: false })
+      const decoded = await decode(raw)()
+      if (E.isRight(decoded)) return E.right({ raw, state: decoded.right, corrupt: false })
+      if (onCorrupt === 'fail' || decoded.left.code === 'io') return decoded
+      log('warning', `authfold redisStore: ${decoded.left.message} Reading it as an empty cache (onCorrupt: 'reset').`, false)
+      return E.right({ raw, state: emptyCache, corrupt: true })
+    }
+
+    const attempt = async (f: (current: CacheState) => CacheState, n: number, delay: number): Promise<E.Either<StoreError, CacheState>> => {
+      const r = await read()
+      if (E.isLeft(r)) return r
+      const { raw, state, corrupt } = r.right
+      const next = f(state)
+      if (next === state && raw !== null && !corrupt) return E.right(state)
+      const blob = await encode(next)()
+      if (E.isLeft(blob)) return blob
+      let reply: unknown
+      try {
+        reply = await client.eval(COMPARE_AND_SET, [key], [raw === null ? '' : sha1hex(raw), blob.right, ttl])
+      } catch (e) {
+        return E.left(ioError('EVAL (compare-and-set)', e))
+      }
+      if (reply === 1 || reply === '1') {
+        if (corrupt) log('warning', `authfold redisStore: replaced the broken value of ${key} with a new cache.`, false)
+        return E.right(next)
+      }
+      if (n >= maxAttempts) {
+        return E.left(
+          cacheError(
+            'conflict',
+            `Gave up updating Redis key ${key} after ${maxAttempts} attempts: other writers changed it every time. Retry the operation; if it persists, raise maxAttempts or look for a process rewriting the key in a loop.`,
+          ),
+        )
+      }
+      await sleep(jitter(delay))()
+      return attempt(f, n + 1, Math.min(maxDelay, delay * 2))
+    }
+
+    const guard =
+      <A>(run: () => Promise<E.Either<StoreError, A>>): TE.TaskEither<StoreError, A> =>
+      () =>
+        run().catch((e: unknown) => E.left(cacheError('io', `The token cache at Redis key ${key} failed unexpectedly (${describe(e)}).`)))
+
+    return {
+      load: () => guard(async () => E.map((x: { readonly state: CacheState }) => x.state)(await read())),
+      update: (f) => guard(() => queued(key, () => attempt(f, 1, initialDelay))),
+    }
+  }
+
+  return { forPartition: partition }
+}
