@@ -39,21 +39,33 @@ const VERSION = '1'
 const HEADER = `${SEALED_PREFIX}${VERSION}.`
 const IV_BYTES = 12
 
+const sextet = (c: number): number =>
+  c >= 65 && c <= 90 ? c - 65 : c >= 97 && c <= 122 ? c - 71 : c >= 48 && c <= 57 ? c + 4 : c === 45 ? 62 : c === 95 ? 63 : -1
+
 /**
- * Decodes canonical base64url without padding; `undefined` for anything else (including
- * a string whose unused trailing bits are set, so every changed character is noticed).
+ * Decodes canonical base64url without padding; `undefined` for anything else, including
+ * a string whose unused trailing bits are set, so every changed character is noticed.
+ * One pass, no intermediate strings.
  *
  * @internal
  */
 const fromBase64url = (s: string): Uint8Array | undefined => {
-  if (!/^[A-Za-z0-9_-]*$/.test(s) || s.length % 4 === 1) return undefined
-  try {
-    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4))
-    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0))
-    return base64url(bytes) === s ? bytes : undefined
-  } catch {
-    return undefined
+  if (s.length % 4 === 1) return undefined
+  const out = new Uint8Array(Math.floor((s.length * 3) / 4))
+  let acc = 0
+  let bits = 0
+  let j = 0
+  for (let i = 0; i < s.length; i++) {
+    const v = sextet(s.charCodeAt(i))
+    if (v < 0) return undefined
+    acc = ((acc << 6) | v) & 0xffffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[j++] = (acc >> bits) & 0xff
+    }
   }
+  return (acc & ((1 << bits) - 1)) === 0 ? out : undefined
 }
 
 const tampered = (why: string): CacheError =>
