@@ -172,7 +172,7 @@ export const decodeBlob =
   (blob: string): TE.TaskEither<StoreError, CacheState> =>
     pipe(
       place.transform === undefined ? TE.right(blob) : place.transform.open(blob, place.context),
-      TE.mapLeft((e): StoreError => cacheError(e.code, `${e.message} (${place.where}) ${place.advice}`)),
+      TE.mapLeft((e): StoreError => cacheError(e.code, e.code === 'tampered' ? `${e.message} (${place.where}) ${place.advice}` : `${e.message} (${place.where})`)),
       TE.chainEitherK((json): E.Either<StoreError, CacheState> =>
         place.transform === undefined && isSealed(json)
           ? E.left(

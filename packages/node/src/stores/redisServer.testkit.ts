@@ -12,6 +12,8 @@ import * as net from 'node:net'
  * A running test Redis.
  *
  * @internal
+ * @category testing
+ * @since 0.1.0
  */
 export interface TestRedis {
   readonly port: number
@@ -35,6 +37,8 @@ const freePort = (): Promise<number> =>
  * connections; rejects with its output if it exits first.
  *
  * @internal
+ * @category testing
+ * @since 0.1.0
  */
 export const startRedis = async (): Promise<TestRedis> => {
   const port = await freePort()
