@@ -161,6 +161,21 @@ describe('fileStore', () => {
       await expect(fsp.access(`${path}.lock`)).rejects.toMatchObject({ code: 'ENOENT' })
     })
 
+    it('many waiters on one stale lock: it is broken once and no update is lost', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      const pid = await deadPid()
+      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid, host: os.hostname(), created: Date.now(), token: 'dead' }))
+      lines.length = 0
+      // separate store instances share no in-memory queue: they contend through the lock file
+      const stores = Array.from({ length: 5 }, () => store(path))
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 5]!.update(addToken(`s${i}`))()))
+      expect(results.filter(E.isLeft)).toEqual([])
+      expect(tokenKeys(right(await store(path).load()()))).toHaveLength(50)
+      expect(lines.filter((l) => l.includes('removed the stale lock'))).toHaveLength(1)
+      expect(await fsp.readdir(nodePath.dirname(path))).toEqual(['cache.json'])
+    })
+
     it('recovers a lock older than staleLockMs even when its pid runs (or is on another host)', async () => {
       const path = freshPath()
       await fsp.mkdir(nodePath.dirname(path), { recursive: true })
