@@ -20,15 +20,8 @@
 import { decodeError, type DecodeError } from '@authfold/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import {
-  AccessTokenEntityCodec,
-  AccountEntityCodec,
-  AppMetadataEntityCodec,
-  CredentialType,
-  IdTokenEntityCodec,
-  RefreshTokenEntityCodec,
-  type SectionName,
-} from './schema.js'
+import { AccessTokenEntityCodec, AccountEntityCodec, AppMetadataEntityCodec, IdTokenEntityCodec, RefreshTokenEntityCodec } from './entityCodecs.js'
+import { CredentialType, type SectionName } from './schema.js'
 import { emptyCache, specs, tableFromEntries, type CacheState, type Table, type TableSpec } from './state.js'
 
 const typeName = (v: unknown): string =>

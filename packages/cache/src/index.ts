@@ -35,6 +35,7 @@
  */
 export * from './hamt.js'
 export * from './schema.js'
+export * from './entityCodecs.js'
 export * from './keys.js'
 export * from './state.js'
 export * from './claims.js'

@@ -17,7 +17,8 @@
  *
  * @module
  */
-import * as t from 'io-ts'
+import type * as t from 'io-ts'
+import type { AccessTokenEntityCodec, AccountEntityCodec, AppMetadataEntityCodec, IdTokenEntityCodec, RefreshTokenEntityCodec } from './entityCodecs.js'
 
 /**
  * The names of the five sections MSAL writes.
@@ -52,42 +53,6 @@ export type SectionName = (typeof CredentialType)[keyof typeof CredentialType]
  */
 export type AuthorityType = 'MSSTS' | 'ADFS' | 'Generic'
 
-const NullableString = t.union([t.string, t.null], 'string | null')
-
-/**
- * Codec of an `AccessToken` entry. `credential_type` and `secret` are required; the rest
- * is checked for type when present.
- *
- * Key-id and user-assertion-hash fields exist under two spellings in the wild: MSAL
- * Python and msal-node write `key_id`, MSAL .NET `keyid`; MSAL .NET writes
- * `user_assertion_hash`, msal-node `userAssertionHash`. authfold writes `key_id` and
- * `user_assertion_hash` and reads all four.
- *
- * @category codecs
- * @since 0.1.0
- * @see MSAL Python `TokenCache._TokenCache__add` (the `at` dict)
- */
-export const AccessTokenEntityCodec = t.intersection([
-  t.type({ credential_type: t.string, secret: t.string }),
-  t.partial({
-    home_account_id: NullableString,
-    environment: NullableString,
-    client_id: NullableString,
-    realm: NullableString,
-    target: NullableString,
-    token_type: NullableString,
-    cached_at: t.string,
-    expires_on: t.string,
-    extended_expires_on: t.string,
-    refresh_on: t.string,
-    key_id: t.string,
-    keyid: t.string,
-    user_assertion_hash: t.string,
-    userAssertionHash: t.string,
-    ext_cache_key: t.string,
-  }),
-])
-
 /**
  * An `AccessToken` entry.
  *
@@ -95,26 +60,6 @@ export const AccessTokenEntityCodec = t.intersection([
  * @since 0.1.0
  */
 export interface AccessTokenEntity extends t.TypeOf<typeof AccessTokenEntityCodec> {}
-
-/**
- * Codec of a `RefreshToken` entry.
- *
- * @category codecs
- * @since 0.1.0
- * @see MSAL Python `TokenCache._TokenCache__add` (the `rt` dict)
- */
-export const RefreshTokenEntityCodec = t.intersection([
-  t.type({ credential_type: t.string, secret: t.string }),
-  t.partial({
-    home_account_id: NullableString,
-    environment: NullableString,
-    client_id: NullableString,
-    realm: NullableString,
-    target: NullableString,
-    family_id: NullableString,
-    last_modification_time: t.string,
-  }),
-])
 
 /**
  * A `RefreshToken` entry. `family_id` is set for family (FOCI) refresh tokens.
@@ -125,23 +70,6 @@ export const RefreshTokenEntityCodec = t.intersection([
 export interface RefreshTokenEntity extends t.TypeOf<typeof RefreshTokenEntityCodec> {}
 
 /**
- * Codec of an `IdToken` entry.
- *
- * @category codecs
- * @since 0.1.0
- * @see MSAL Python `TokenCache._TokenCache__add` (the `idt` dict)
- */
-export const IdTokenEntityCodec = t.intersection([
-  t.type({ credential_type: t.string, secret: t.string }),
-  t.partial({
-    home_account_id: NullableString,
-    environment: NullableString,
-    client_id: NullableString,
-    realm: NullableString,
-  }),
-])
-
-/**
  * An `IdToken` entry (the raw id_token in `secret`).
  *
  * @category model
@@ -150,46 +78,12 @@ export const IdTokenEntityCodec = t.intersection([
 export interface IdTokenEntity extends t.TypeOf<typeof IdTokenEntityCodec> {}
 
 /**
- * Codec of an `Account` entry. `home_account_id` and `environment` are required.
- *
- * @category codecs
- * @since 0.1.0
- * @see MSAL Python `TokenCache._TokenCache__add` (the `account` dict)
- */
-export const AccountEntityCodec = t.intersection([
-  t.type({ home_account_id: t.string, environment: t.string }),
-  t.partial({
-    realm: NullableString,
-    local_account_id: NullableString,
-    username: NullableString,
-    authority_type: NullableString,
-    account_source: NullableString,
-    name: t.string,
-    client_info: t.string,
-    last_modification_time: t.string,
-    last_modification_app: t.string,
-  }),
-])
-
-/**
  * An `Account` entry.
  *
  * @category model
  * @since 0.1.0
  */
 export interface AccountEntity extends t.TypeOf<typeof AccountEntityCodec> {}
-
-/**
- * Codec of an `AppMetadata` entry.
- *
- * @category codecs
- * @since 0.1.0
- * @see MSAL Python `TokenCache._TokenCache__add` (the `app_metadata` dict)
- */
-export const AppMetadataEntityCodec = t.intersection([
-  t.type({ client_id: t.string, environment: t.string }),
-  t.partial({ family_id: NullableString }),
-])
 
 /**
  * An `AppMetadata` entry; `family_id` is the app's FOCI family when the IdP said so.

@@ -1,10 +1,13 @@
 /**
- * io-ts codecs for the two discovery documents: Entra's instance discovery answer and
+ * io-ts decoders for the two discovery documents: Entra's instance discovery answer and
  * the OpenID Connect provider configuration (OpenID Connect Discovery 1.0 §3, RFC 8414).
+ * Built with `io-ts/Decoder` (pure combinators: a bundle keeps only what it uses).
  *
  * @module
  */
-import * as t from 'io-ts'
+import * as D from 'io-ts/Decoder'
+import { pipe } from 'fp-ts/function'
+import { keepUnknownFields } from '../codecs/decode.js'
 
 /**
  * An absolute `https:` URL.
@@ -12,12 +15,9 @@ import * as t from 'io-ts'
  * @category codecs
  * @since 0.1.0
  */
-export const HttpsUrl = new t.Type<string, string, unknown>(
-  'an https URL',
-  (u): u is string => typeof u === 'string' && isHttpsUrl(u),
-  (u, c) => (typeof u === 'string' && isHttpsUrl(u) ? t.success(u) : t.failure(u, c)),
-  (s) => s,
-)
+export const HttpsUrl: D.Decoder<unknown, string> = {
+  decode: (u) => (typeof u === 'string' && isHttpsUrl(u) ? D.success(u) : D.failure(u, 'an https URL')),
+}
 
 /**
  * A non-empty string.
@@ -25,12 +25,9 @@ export const HttpsUrl = new t.Type<string, string, unknown>(
  * @category codecs
  * @since 0.1.0
  */
-export const NonEmptyString = new t.Type<string, string, unknown>(
-  'a non-empty string',
-  (u): u is string => typeof u === 'string' && u !== '',
-  (u, c) => (typeof u === 'string' && u !== '' ? t.success(u) : t.failure(u, c)),
-  (s) => s,
-)
+export const NonEmptyString: D.Decoder<unknown, string> = {
+  decode: (u) => (typeof u === 'string' && u !== '' ? D.success(u) : D.failure(u, 'a non-empty string')),
+}
 
 /**
  * The OpenID provider configuration authfold needs. `issuer`, `authorization_endpoint`
@@ -40,19 +37,23 @@ export const NonEmptyString = new t.Type<string, string, unknown>(
  * @since 0.1.0
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
  */
-export const OpenIdConfiguration = t.intersection([
-  t.type({
-    issuer: NonEmptyString,
-    authorization_endpoint: HttpsUrl,
-    token_endpoint: HttpsUrl,
-  }),
-  t.partial({
-    device_authorization_endpoint: HttpsUrl,
-    end_session_endpoint: HttpsUrl,
-    jwks_uri: HttpsUrl,
-    userinfo_endpoint: HttpsUrl,
-  }),
-])
+export const OpenIdConfiguration = /*#__PURE__*/ keepUnknownFields(
+  /*#__PURE__*/ pipe(
+    /*#__PURE__*/ D.struct({
+      issuer: NonEmptyString,
+      authorization_endpoint: HttpsUrl,
+      token_endpoint: HttpsUrl,
+    }),
+    /*#__PURE__*/ D.intersect(
+      /*#__PURE__*/ D.partial({
+        device_authorization_endpoint: HttpsUrl,
+        end_session_endpoint: HttpsUrl,
+        jwks_uri: HttpsUrl,
+        userinfo_endpoint: HttpsUrl,
+      }),
+    ),
+  ),
+)
 
 /**
  * A decoded OpenID provider configuration.
@@ -60,7 +61,7 @@ export const OpenIdConfiguration = t.intersection([
  * @category model
  * @since 0.1.0
  */
-export type OpenIdConfiguration = t.TypeOf<typeof OpenIdConfiguration>
+export type OpenIdConfiguration = D.TypeOf<typeof OpenIdConfiguration>
 
 /**
  * One alias group in an instance discovery answer.
@@ -68,11 +69,13 @@ export type OpenIdConfiguration = t.TypeOf<typeof OpenIdConfiguration>
  * @category codecs
  * @since 0.1.0
  */
-export const InstanceDiscoveryMetadataEntry = t.type({
-  preferred_network: t.string,
-  preferred_cache: t.string,
-  aliases: t.array(t.string),
-})
+export const InstanceDiscoveryMetadataEntry = /*#__PURE__*/ keepUnknownFields(
+  /*#__PURE__*/ D.struct({
+    preferred_network: D.string,
+    preferred_cache: D.string,
+    aliases: /*#__PURE__*/ D.array(D.string),
+  }),
+)
 
 /**
  * A successful `/common/discovery/instance` answer.
@@ -81,10 +84,12 @@ export const InstanceDiscoveryMetadataEntry = t.type({
  * @since 0.1.0
  * @see MSAL Python `msal.authority._instance_discovery`
  */
-export const InstanceDiscoveryResponse = t.intersection([
-  t.type({ tenant_discovery_endpoint: HttpsUrl }),
-  t.partial({ 'api-version': t.string, metadata: t.array(InstanceDiscoveryMetadataEntry) }),
-])
+export const InstanceDiscoveryResponse = /*#__PURE__*/ keepUnknownFields(
+  /*#__PURE__*/ pipe(
+    /*#__PURE__*/ D.struct({ tenant_discovery_endpoint: HttpsUrl }),
+    /*#__PURE__*/ D.intersect(/*#__PURE__*/ D.partial({ 'api-version': D.string, metadata: /*#__PURE__*/ D.array(InstanceDiscoveryMetadataEntry) })),
+  ),
+)
 
 /**
  * A decoded instance discovery answer.
@@ -92,7 +97,7 @@ export const InstanceDiscoveryResponse = t.intersection([
  * @category model
  * @since 0.1.0
  */
-export type InstanceDiscoveryResponse = t.TypeOf<typeof InstanceDiscoveryResponse>
+export type InstanceDiscoveryResponse = D.TypeOf<typeof InstanceDiscoveryResponse>
 
 const isHttpsUrl = (s: string): boolean => {
   try {

@@ -1,11 +1,13 @@
 /**
- * Turns io-ts failures into {@link DecodeError}s that name the field, the expected type and
+ * Turns io-ts `Decoder` failures into {@link DecodeError}s that name the field, the expected type and
  * the kind of value that came (never the value itself: it may be a secret).
  *
  * @module
  */
 import * as E from 'fp-ts/Either'
-import type * as t from 'io-ts'
+import type * as D from 'io-ts/Decoder'
+import type * as DE from 'io-ts/DecodeError'
+import type * as FS from 'io-ts/FreeSemigroup'
 import { decodeError, type DecodeError } from '../errors/errors.js'
 
 /**
@@ -18,25 +20,54 @@ export const describeValue = (u: unknown): string =>
   u === undefined ? 'nothing (missing)' : u === null ? 'null' : Array.isArray(u) ? 'an array' : typeof u === 'string' ? (u === '' ? 'an empty string' : 'a string') : `a ${typeof u}`
 
 /**
- * Decodes with an io-ts codec; the first failure becomes a {@link DecodeError} about `subject`.
+ * The first failure in an io-ts decoder's error tree: the object keys on the way to it (array
+ * indexes and intersection members left out), what was expected there and the value found.
+ */
+const firstFailure = (
+  e: FS.FreeSemigroup<DE.DecodeError<string>>,
+  path: ReadonlyArray<string> = [],
+): { readonly path: ReadonlyArray<string>; readonly expected: string; readonly actual: unknown } => {
+  if (e._tag === 'Concat') return firstFailure(e.left, path)
+  const d = e.value
+  switch (d._tag) {
+    case 'Leaf':
+      return { path, expected: d.error, actual: d.actual }
+    case 'Key':
+      return firstFailure(d.errors, [...path, d.key])
+    default:
+      return firstFailure(d.errors, path)
+  }
+}
+
+/**
+ * Decodes with an io-ts `Decoder`; the first failure becomes a {@link DecodeError} about
+ * `subject` naming the field's path, the expected type and the kind of value found.
  *
  * @category utils
  * @since 0.1.0
  */
 export const decodeWith =
-  <A, O>(codec: t.Type<A, O, unknown>, subject: string, hint = '') =>
+  <A>(decoder: D.Decoder<unknown, A>, subject: string, hint = '') =>
   (u: unknown): E.Either<DecodeError, A> => {
-    const result = codec.decode(u)
-    if (E.isRight(result)) return E.right(result.right)
-    const first = result.left[0]
-    const ctx = first?.context ?? []
-    const path = ctx
-      .map((c) => c.key)
-      .filter((k) => k !== '' && !/^\d+$/.test(k) || ctx.length === 0)
-      .join('.')
-    const expected = ctx[ctx.length - 1]?.type.name ?? codec.name
-    return E.left(decodeError('invalid_shape', subject, path, expected, describeValue(first?.value), hint))
+    const result = decoder.decode(u)
+    if (E.isRight(result)) return result
+    const first = firstFailure(result.left)
+    return E.left(decodeError('invalid_shape', subject, first.path.join('.'), first.expected, describeValue(first.actual), hint))
   }
+
+/**
+ * Keeps the fields a decoder does not know: the decoded fields are laid over the input object
+ * (io-ts `Decoder.struct` drops unknown fields; the wire documents keep them).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const keepUnknownFields = <A>(decoder: D.Decoder<unknown, A>): D.Decoder<unknown, A> => ({
+  decode: (u) => {
+    const result = decoder.decode(u)
+    return E.isRight(result) ? E.right({ ...(u as object), ...result.right }) : result
+  },
+})
 
 /**
  * Parses JSON text without throwing.

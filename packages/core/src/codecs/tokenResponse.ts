@@ -1,9 +1,13 @@
 /**
- * io-ts codecs for the token endpoint's answers (RFC 6749 §5.1 / §5.2 plus Entra's fields).
+ * io-ts decoders for the token endpoint's answers (RFC 6749 §5.1 / §5.2 plus Entra's fields).
+ * Built with `io-ts/Decoder`, whose combinators are pure, so a bundle keeps only the decoders
+ * it uses (classic io-ts keeps all of its module-level codecs).
  *
  * @module
  */
-import * as t from 'io-ts'
+import * as D from 'io-ts/Decoder'
+import { pipe } from 'fp-ts/function'
+import { keepUnknownFields } from './decode.js'
 
 /**
  * A number, or a string holding one (Entra and ADFS send both for `expires_in`).
@@ -11,40 +15,42 @@ import * as t from 'io-ts'
  * @category codecs
  * @since 0.1.0
  */
-export const NumberLike = new t.Type<number, number, unknown>(
-  'NumberLike',
-  (u): u is number => typeof u === 'number',
-  (u, c) => {
-    if (typeof u === 'number' && Number.isFinite(u)) return t.success(u)
-    if (typeof u === 'string' && /^-?\d+(\.\d+)?$/.test(u.trim())) return t.success(Number(u))
-    return t.failure(u, c)
-  },
-  (n) => n,
-)
+export const NumberLike: D.Decoder<unknown, number> = {
+  decode: (u) =>
+    typeof u === 'number' && Number.isFinite(u)
+      ? D.success(u)
+      : typeof u === 'string' && /^-?\d+(\.\d+)?$/.test(u.trim())
+        ? D.success(Number(u))
+        : D.failure(u, 'NumberLike'),
+}
 
 /**
- * A successful token answer. Unknown fields are kept (io-ts `type` does not strip on decode).
+ * A successful token answer. Unknown fields are kept.
  *
  * @category codecs
  * @since 0.1.0
  */
-export const TokenResponse = t.intersection([
-  t.type({
-    access_token: t.string,
-  }),
-  t.partial({
-    token_type: t.string,
-    expires_in: NumberLike,
-    ext_expires_in: NumberLike,
-    refresh_in: NumberLike,
-    scope: t.string,
-    refresh_token: t.string,
-    id_token: t.string,
-    client_info: t.string,
-    foci: t.string,
-    refresh_token_expires_in: NumberLike,
-  }),
-])
+export const TokenResponse = /*#__PURE__*/ keepUnknownFields(
+  /*#__PURE__*/ pipe(
+    /*#__PURE__*/ D.struct({
+      access_token: D.string,
+    }),
+    /*#__PURE__*/ D.intersect(
+      /*#__PURE__*/ D.partial({
+        token_type: D.string,
+        expires_in: NumberLike,
+        ext_expires_in: NumberLike,
+        refresh_in: NumberLike,
+        scope: D.string,
+        refresh_token: D.string,
+        id_token: D.string,
+        client_info: D.string,
+        foci: D.string,
+        refresh_token_expires_in: NumberLike,
+      }),
+    ),
+  ),
+)
 
 /**
  * A decoded successful token answer.
@@ -52,27 +58,31 @@ export const TokenResponse = t.intersection([
  * @category model
  * @since 0.1.0
  */
-export type TokenResponse = t.TypeOf<typeof TokenResponse>
+export type TokenResponse = D.TypeOf<typeof TokenResponse>
 
 /**
- * An OAuth2 error answer with Entra's extra fields.
+ * An OAuth2 error answer with Entra's extra fields. Unknown fields are kept.
  *
  * @category codecs
  * @since 0.1.0
  */
-export const ErrorResponse = t.intersection([
-  t.type({ error: t.string }),
-  t.partial({
-    error_description: t.string,
-    error_codes: t.array(t.number),
-    suberror: t.string,
-    correlation_id: t.string,
-    trace_id: t.string,
-    timestamp: t.string,
-    error_uri: t.string,
-    claims: t.string,
-  }),
-])
+export const ErrorResponse = /*#__PURE__*/ keepUnknownFields(
+  /*#__PURE__*/ pipe(
+    /*#__PURE__*/ D.struct({ error: D.string }),
+    /*#__PURE__*/ D.intersect(
+      /*#__PURE__*/ D.partial({
+        error_description: D.string,
+        error_codes: /*#__PURE__*/ D.array(D.number),
+        suberror: D.string,
+        correlation_id: D.string,
+        trace_id: D.string,
+        timestamp: D.string,
+        error_uri: D.string,
+        claims: D.string,
+      }),
+    ),
+  ),
+)
 
 /**
  * A decoded OAuth2 error answer.
@@ -80,4 +90,4 @@ export const ErrorResponse = t.intersection([
  * @category model
  * @since 0.1.0
  */
-export type ErrorResponse = t.TypeOf<typeof ErrorResponse>
+export type ErrorResponse = D.TypeOf<typeof ErrorResponse>

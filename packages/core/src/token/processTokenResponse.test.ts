@@ -28,6 +28,19 @@ describe('processTokenResponse', () => {
     expect(res(200, '{"token_type":"Bearer"}')).toMatchObject({ left: { _tag: 'DecodeError', path: 'access_token', actual: 'nothing (missing)' } })
   })
 
+  it('keeps unknown fields and names the field, expected type and kind of a wrong value', () => {
+    expect(res(200, JSON.stringify({ access_token: 'at', expires_in: '60', xms_extra: { a: 1 } }))).toEqual({
+      _tag: 'Right',
+      right: { access_token: 'at', expires_in: 60, xms_extra: { a: 1 } },
+    })
+    expect(res(200, JSON.stringify({ access_token: 'at', expires_in: 'soon' }))).toMatchObject({
+      left: { _tag: 'DecodeError', path: 'expires_in', expected: 'NumberLike', actual: 'a string' },
+    })
+    expect(res(400, JSON.stringify({ error: 'x', error_codes: [1, 'two'] }))).toMatchObject({
+      left: { _tag: 'DecodeError', path: 'error_codes', expected: 'number', actual: 'a string' },
+    })
+  })
+
   it('makes a 5xx without an OAuth body an HttpError with Retry-After', () => {
     expect(res(503, 'down', { 'retry-after': '7' })).toMatchObject({ left: { _tag: 'HttpError', code: 'status', status: 503, retryAfter: 7 } })
   })
