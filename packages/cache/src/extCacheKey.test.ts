@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import { createHash } from 'node:crypto'
-import { computeExtCacheKey, sha256 } from './extCacheKey.js'
+import { computeExtCacheKey, computeExtCacheKeyAsync, sha256 } from './extCacheKey.js'
 import { accessTokenKey } from './keys.js'
 
 describe('sha256', () => {
@@ -26,6 +26,13 @@ describe('computeExtCacheKey (MSAL Python TestComputeExtCacheKey / cross-SDK vec
     expect(computeExtCacheKey({ key3: 'value3', key4: 'value4', key5: 'value5', key6: 'value6', key7: 'value7' })).toBe(
       'rn_gkpxxkkqjxcqnvnmr2duvxg66xanvkz6qfqpwp2e',
     )
+  })
+  it('computeExtCacheKeyAsync (WebCrypto) gives the same keys', async () => {
+    expect(await computeExtCacheKeyAsync({ key1: 'value1', key2: 'value2' })).toBe('bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi')
+    expect(await computeExtCacheKeyAsync({ key3: 'value3', key4: 'value4' })).toBe('3-rg6_wyjx5bcy0c3cqq7gajtzgsqy3oxqpwj4y8k4u')
+    for (const d of [undefined, {}, { fmi_path: '' }, { claims: 'x' }, { fmi_path: 'SomePath/Credential' }, { x: 'y', fmi_path: 'p/é' }]) {
+      expect(await computeExtCacheKeyAsync(d)).toBe(computeExtCacheKey(d))
+    }
   })
   it('is empty for nothing, excluded fields, and empty values', () => {
     expect(computeExtCacheKey(undefined)).toBe('')

@@ -133,16 +133,37 @@ export const extCacheKeyExcludedFields: ReadonlyArray<string> = [
  * @see MSAL Python `token_cache._compute_ext_cache_key`
  */
 export const computeExtCacheKey = (data: Readonly<Record<string, string | null | undefined>> | undefined): string => {
+  const input = extCacheKeyInput(data)
+  return input === '' ? '' : base64urlOf(sha256(new TextEncoder().encode(input))).toLowerCase()
+}
+
+/**
+ * {@link computeExtCacheKey} with the SHA-256 done by WebCrypto (`crypto.subtle.digest`):
+ * the same keys, without bundling the JavaScript SHA-256. The grants use this one.
+ *
+ * @example
+ * await computeExtCacheKeyAsync({ key1: 'value1', key2: 'value2' }) === 'bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi'
+ *
+ * @category fold
+ * @since 0.1.0
+ * @see MSAL Python `token_cache._compute_ext_cache_key`
+ */
+export const computeExtCacheKeyAsync = async (data: Readonly<Record<string, string | null | undefined>> | undefined): Promise<string> => {
+  const input = extCacheKeyInput(data)
+  return input === '' ? '' : base64urlOf(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(input)))).toLowerCase()
+}
+
+/** The hashed text: the non-excluded, non-empty fields sorted by key, `key1value1key2value2…`. */
+const extCacheKeyInput = (data: Readonly<Record<string, string | null | undefined>> | undefined): string => {
   if (data === undefined) return ''
   const excluded = new Set(extCacheKeyExcludedFields)
-  const parts = Object.keys(data)
+  return Object.keys(data)
     .filter((k) => !excluded.has(k))
     .flatMap((k) => {
       const v = data[k]
       return typeof v === 'string' && v !== '' ? [[k, v] as const] : []
     })
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  if (parts.length === 0) return ''
-  const input = parts.map(([k, v]) => k + v).join('')
-  return base64urlOf(sha256(new TextEncoder().encode(input))).toLowerCase()
+    .map(([k, v]) => k + v)
+    .join('')
 }

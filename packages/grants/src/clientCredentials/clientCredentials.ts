@@ -22,7 +22,7 @@ import {
   type GrantEnv,
   type ResolvedAuthority,
 } from '@authfold/core'
-import { addTokenResponse, computeExtCacheKey, type CacheState } from '@authfold/cache'
+import { addTokenResponse, computeExtCacheKeyAsync, type CacheState } from '@authfold/cache'
 import type { AuthResult, Grant } from '../grant.js'
 import { cachedAccessToken, refreshReasonFor } from '../steps/cachedAccessToken.js'
 import { sendTokenRequest } from '../steps/tokenRequest.js'
@@ -90,7 +90,19 @@ export const clientCredentials =
     if (E.isLeft(checked)) return TE.left(checked.left)
     const claims = checked.right
     const nowSeconds = Math.floor(env.now() / 1000)
-    const extCacheKey = p.fmiPath === undefined ? undefined : computeExtCacheKey({ fmi_path: p.fmiPath })
+    return p.fmiPath === undefined
+      ? withExtCacheKey(p, claims, nowSeconds, undefined)(cache)(env)
+      : pipe(
+          TE.fromTask(() => computeExtCacheKeyAsync({ fmi_path: p.fmiPath })),
+          TE.chain((extCacheKey) => withExtCacheKey(p, claims, nowSeconds, extCacheKey)(cache)(env)),
+        )
+  }
+
+/** The grant once the FMI ext cache key (if any) is known. */
+const withExtCacheKey =
+  (p: ClientCredentialsParams, claims: string | undefined, nowSeconds: number, extCacheKey: string | undefined): Grant<AuthResult> =>
+  (cache: CacheState) =>
+  (env: GrantEnv) => {
     const query = {
       clientId: p.clientId,
       environments: p.authority.aliases,
