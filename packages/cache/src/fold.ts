@@ -314,3 +314,25 @@ export const addTokenResponse =
       ...(r.foci !== undefined ? { family_id: r.foci } : {}),
     })
   }
+
+/**
+ * Folds an application token answer (client credentials) into the cache: the access token
+ * (`home_account_id: null`) and the app metadata, the entries {@link addTokenResponse} writes
+ * for such an answer. It never reads an id_token, client_info or refresh token (RFC 6749
+ * §4.4.3: none comes with client credentials), so an app that only uses client credentials
+ * does not bundle the user-token fold. Pure, O(log n).
+ *
+ * @category fold
+ * @since 0.1.0
+ * @see MSAL Python `TokenCache.add` (an `acquire_token_for_client` event)
+ */
+export const addAppTokenResponse =
+  (e: TokenEvent) =>
+  (s: CacheState): CacheState => {
+    const at = accessTokenEntityOf(e, undefined)
+    return foldAppMetadata(at === undefined ? s : foldAccessToken(s, at), {
+      client_id: e.clientId,
+      environment: e.environment,
+      ...(e.response.foci !== undefined ? { family_id: e.response.foci } : {}),
+    })
+  }

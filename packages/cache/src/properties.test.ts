@@ -20,7 +20,7 @@ import { findAccessTokens, scanAccessTokens, targetsIntersect, type AccessTokenQ
 import { getAccounts, scanAccounts, type AccountQuery } from './accounts.js'
 import { homeAccountIdOf, decodeIdTokenClaims } from './claims.js'
 import { deserialize } from './deserialize.js'
-import { addTokenResponse, targetOf, type TokenEvent } from './fold.js'
+import { addAppTokenResponse, addTokenResponse, targetOf, type TokenEvent } from './fold.js'
 import { hamtValues } from './hamt.js'
 import { findIdTokens, scanIdTokens } from './idTokens.js'
 import { rebase } from './rebase.js'
@@ -105,6 +105,17 @@ describe('addTokenResponse laws', () => {
         const once = addTokenResponse(e)(s)
         expect(serialize(s)).toBe(before)
         expect(serialize(addTokenResponse(e)(once))).toBe(serialize(once))
+      }),
+      RUNS,
+    )
+  })
+
+  it('addAppTokenResponse writes what addTokenResponse writes for an app token answer', () => {
+    fc.assert(
+      fc.property(cacheStateArb(), tokenEventArb, (s, e) => {
+        const { id_token: _i, client_info: _c, refresh_token: _r, ...response } = e.response
+        const app: TokenEvent = { ...e, response, grantType: 'client_credentials' }
+        expect(serialize(addAppTokenResponse(app)(s))).toBe(serialize(addTokenResponse(app)(s)))
       }),
       RUNS,
     )

@@ -22,7 +22,7 @@ import {
   type GrantEnv,
   type ResolvedAuthority,
 } from '@authfold/core'
-import { addTokenResponse, computeExtCacheKeyAsync, type CacheState } from '@authfold/cache'
+import { addAppTokenResponse, computeExtCacheKeyAsync, type CacheState } from '@authfold/cache'
 import type { AuthResult, Grant } from '../grant.js'
 import { cachedAccessToken, refreshReasonFor } from '../steps/cachedAccessToken.js'
 import { sendTokenRequest } from '../steps/tokenRequest.js'
@@ -130,7 +130,7 @@ const withExtCacheKey =
         headers: telemetryHeaders(p.telemetry ?? emptyTelemetryBuffer, telemetry),
       })(env),
       TE.map((response) => {
-        const next = addTokenResponse({
+        const next = addAppTokenResponse({
           clientId: p.clientId,
           environment: p.authority.environment,
           realm: p.authority.realm,
