@@ -6,7 +6,7 @@ import type { HttpRequest, HttpResponse } from '../http/http.js'
 import { httpError } from '../errors/errors.js'
 import { memoryHttpCache } from '../policy/httpCache.js'
 import { parseAuthority } from './parse.js'
-import { defaultTenantDiscoveryEndpoint, hasValidIssuer, planDiscovery, realmOf, resolveAuthority } from './resolve.js'
+import { defaultTenantDiscoveryEndpoint, hasValidIssuer, planDiscovery, realmOf, resolveAuthority, resolveEntraAuthority } from './resolve.js'
 import type { ResolveAuthorityOptions } from './resolve.js'
 import type { Authority } from './types.js'
 
@@ -330,5 +330,18 @@ describe('pure helpers', () => {
     expect(hasValidIssuer('https://eu.idp.example/', 'https://idp.example/')).toBe(true)
     expect(hasValidIssuer('https://x.b2clogin.com/t', 'https://idp.example/')).toBe(true)
     expect(hasValidIssuer('https://evil.example/', 'https://idp.example/')).toBe(false)
+  })
+})
+
+describe('resolveEntraAuthority (discovery without OIDC issuer checks or regions)', () => {
+  it('resolves an Entra authority as resolveAuthority does, and refuses a generic OIDC one', async () => {
+    const routes = [at('https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0', json(200, oidcConfig('https://login.microsoftonline.com', TENANT_ID)))]
+    const a = auth('https://login.microsoftonline.com/contoso.onmicrosoft.com')
+    const entra = await resolveEntraAuthority(a)(scripted(routes).env)()
+    expect(entra).toEqual(await resolveAuthority(a)(scripted(routes).env)())
+    expect(E.isRight(entra)).toBe(true)
+    const oidc = scripted([at('https://issuer.example/', json(200, oidcConfig('https://issuer.example', 't')))])
+    const refused = await resolveEntraAuthority(auth('https://issuer.example/t/v2.0', true))(oidc.env)()
+    expect(refused).toEqual(E.left(expect.objectContaining({ _tag: 'ConfigError', code: 'unsupported' })))
   })
 })
