@@ -10,6 +10,11 @@ describe('bundles keep out what an app does not import', () => {
     expect(ours.some((m) => /certificate|decryptPkcs8|pem\.ts|wstrust|pkce|deviceCode/i.test(m))).toBe(false)
     expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|S256|verification_uri/)
     expect(r.code).not.toMatch(/node:https|child_process/)
+    // Size guards: classic io-ts (module-level codecs rollup cannot drop), the JS SHA-256
+    // (FMI keys use WebCrypto), the user-token fold (id_token, account, refresh token).
+    expect(ours).not.toContain('io-ts/es6/index.js')
+    expect(ours.some((m) => /cache\/src\/(claims|entityCodecs|deserialize|idTokens|refreshTokens)\.ts$/.test(m))).toBe(false)
+    expect(r.code).not.toMatch(/1116352408|0x428a2f98/)
   }, 60_000)
 
   it('client credentials with a certificate pulls in jose signing, and still no XML or PKCE', async () => {
