@@ -15,10 +15,9 @@ import {
   parseAuthority,
   telemetryContext,
   updateTelemetry,
-  withRegion,
   type TelemetryBuffer, type AuthError, type ClientAuth, type ConfigError, type ResolveAuthorityOptions } from '@authfold/core'
 import { clientCredentials, type AuthResult } from '@authfold/grants'
-import { memoize, memoizedResolver } from './authorityResolver.js'
+import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { toFailure, toPromise } from './failure.js'
 import { runGrant } from './runGrant.js'
@@ -113,13 +112,13 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
       let telemetry: TelemetryBuffer = emptyTelemetryBuffer
       const store = config.cacheStore ?? memoryStore()
       const run = runGrant(store, env)
+      // resolveAuthority applies azureRegion itself (regional endpoints beside the central ones)
       const resolved = memoizedResolver(authority, config, env)
-      const regional = memoize(pipe(resolved, TE.chain((central) => withRegion(central, config.azureRegion, config.regionDetection ?? {})(env))))
       const te: ConfidentialClientTE = {
         acquireTokenForClient: (scopes, options = {}) => {
           const context = telemetryContext(ApiId.acquireTokenForClient, env.random, options.correlationId === undefined ? {} : { correlationId: options.correlationId })
           return pipe(
-            regional,
+            resolved,
             TE.chain((ra) =>
               run(
                 clientCredentials({
