@@ -109,6 +109,14 @@ describe('createConfidentialClient over real HTTPS', () => {
     expect(tokenRequests()[0]?.headers['x-client-sku']).toBeDefined()
   })
 
+  it('sends the library headers, with the OS and app name the caller gives', async () => {
+    const app = createConfidentialClient(config({ libraryInfo: { os: 'linux', appName: 'headers-test' } }))
+    idp.clearRequests()
+    await app.acquireTokenForClient(['api://headers/.default'])
+    expect(tokenRequests()[0]?.headers).toMatchObject({ 'x-client-os': 'linux', 'x-app-name': 'headers-test', 'x-ms-lib-capability': 'retry-after, h429' })
+    expect(tokenRequests()[0]?.headers['x-client-current-telemetry']).toBe('4|730,2|')
+  })
+
   const faults: ReadonlyArray<readonly [Fault, Record<string, unknown>]> = [
     ['html', { _tag: 'DecodeError', code: 'not_json' }],
     ['invalid_json', { _tag: 'DecodeError', code: 'invalid_json' }],

@@ -6,6 +6,7 @@ import {
   memoryHttpCache,
   msalHttpPolicy,
   type HttpCacheStore,
+  type LibraryInfo,
   silentLogger,
   systemClock,
   timerSleep,
@@ -43,6 +44,11 @@ export interface EffectsConfig {
    * Retry-After); MSAL Python's `http_cache`. Default: in memory, per client.
    */
   readonly httpCache?: HttpCacheStore
+  /**
+   * What the library headers say (`x-client-os`, `x-app-name`, `x-app-ver`); core reads no
+   * platform, so pass e.g. `{ os: process.platform, appName: 'my-app' }`.
+   */
+  readonly libraryInfo?: LibraryInfo
   /** Turn MSAL's throttling and discovery caching off (the HTTP effect is used as given). */
   readonly disableHttpPolicy?: boolean
 }
@@ -63,7 +69,7 @@ export const buildEnv = (config: EffectsConfig, defaultThrottleSeconds: number):
     http:
       config.disableHttpPolicy === true
         ? http
-        : msalHttpPolicy({ store: config.httpCache ?? memoryHttpCache(), now, defaultThrottleSeconds })(http),
+        : msalHttpPolicy({ store: config.httpCache ?? memoryHttpCache(), now, defaultThrottleSeconds, ...(config.libraryInfo === undefined ? {} : { library: config.libraryInfo }) })(http),
     now,
     random: config.random ?? webCryptoRandom,
     sleep: config.sleep ?? timerSleep,
