@@ -39,7 +39,7 @@ import {
  * `extCacheKey` and `userAssertionHash` compare exactly and absent matches absent only,
  * so an FMI, OBO, PoP or SSH token never answers a plain query and vice versa (MSAL
  * Python's ext_cache_key isolation, applied to all three); `scopes` must all be in the
- * entry's target, case-insensitively (no scopes: any target). When `nowSeconds` is
+ * entry's target, case-insensitively (no scopes: every target matches). When `nowSeconds` is
  * given, tokens whose `expires_on` is before it are left out.
  *
  * @category model

@@ -47,7 +47,7 @@ export interface RegisteredUser {
  */
 export interface RefreshTokenRecord {
   readonly clientId: string
-  /** `'1'` when issued to a FOCI family member: any member may redeem it. */
+  /** `'1'` when issued to a FOCI family member: every member may redeem it. */
   readonly familyId?: string
   /** The user's object id. */
   readonly objectId: string
