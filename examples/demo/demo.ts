@@ -4,11 +4,10 @@
  * certificate made at run time, and an assertion callback — and shows the second call of
  * each answered from the cache without a request.
  */
-import { SignJWT, importPKCS8 } from 'jose'
 import { certificate, clientAssertion, clientSecret, type ClientAuth } from '@authfold/core'
 import { createConfidentialClient } from '@authfold/client'
 import { nodeHttpClient } from '@authfold/node'
-import { selfSignedCertificate, startIdentityProvider } from '@authfold/testing'
+import { selfSignedCertificate, signedAssertion, startIdentityProvider } from '@authfold/testing'
 
 const scope = 'api://demo-resource/.default'
 const idp = await startIdentityProvider()
@@ -19,19 +18,9 @@ try {
   idp.registerClient({ clientId: 'demo-cert-app', certificate: { certificatePem: cert.certificatePem } })
   idp.registerClient({ clientId: 'demo-assertion-app', certificate: { certificatePem: cert.certificatePem } })
 
-  const signingKey = await importPKCS8(cert.privateKeyPem, 'RS256')
-  const assertionCallback: ClientAuth = clientAssertion(async ({ clientId, tokenEndpoint }) => {
-    const now = Math.floor(Date.now() / 1000)
-    return new SignJWT({})
-      .setProtectedHeader({ alg: 'RS256', x5t: Buffer.from(cert.sha1Thumbprint, 'hex').toString('base64url') })
-      .setIssuer(clientId)
-      .setSubject(clientId)
-      .setAudience(tokenEndpoint)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 300)
-      .setJti(crypto.randomUUID())
-      .sign(signingKey)
-  })
+  // An assertion callback, as a workload identity would give one: here each call signs a
+  // fresh RFC 7523 assertion with the run-time certificate's key.
+  const assertionCallback: ClientAuth = clientAssertion(signedAssertion(cert))
 
   const cases: ReadonlyArray<readonly [string, string, ClientAuth]> = [
     ['client secret', 'demo-secret-app', clientSecret(secret)],

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SignJWT, importPKCS8 } from 'jose'
 import { certificate, clientAssertion, clientSecret, type LogLevel } from '@authfold/core'
 import { serialize } from '@authfold/cache'
 import { nodeHttpClient } from '@authfold/node'
-import { selfSignedCertificate, startIdentityProvider, type Fault, type IdentityProvider } from '@authfold/testing'
+import { selfSignedCertificate, signedAssertion, startIdentityProvider, type Fault, type IdentityProvider } from '@authfold/testing'
 import { createConfidentialClient, type ConfidentialClientConfig } from './confidentialClient.js'
 import type { AuthFailure } from './failure.js'
 
@@ -63,20 +62,11 @@ describe('createConfidentialClient over real HTTPS', () => {
   })
 
   it('acquires with an assertion callback', async () => {
-    const key = await importPKCS8(cert.privateKeyPem, 'RS256')
     let calls = 0
-    const credential = clientAssertion(async ({ clientId, tokenEndpoint }) => {
+    const sign = signedAssertion(cert)
+    const credential = clientAssertion((context) => {
       calls++
-      const now = Math.floor(Date.now() / 1000)
-      return new SignJWT({})
-        .setProtectedHeader({ alg: 'RS256', x5t: Buffer.from(cert.sha1Thumbprint, 'hex').toString('base64url') })
-        .setIssuer(clientId)
-        .setSubject(clientId)
-        .setAudience(tokenEndpoint)
-        .setIssuedAt(now)
-        .setExpirationTime(now + 300)
-        .setJti(crypto.randomUUID())
-        .sign(key)
+      return sign(context)
     })
     const app = createConfidentialClient(config({ clientId: 'app-assertion', credential }))
     expect(await app.acquireTokenForClient([SCOPE])).toMatchObject({ token_source: 'identity_provider' })

@@ -1,5 +1,6 @@
 export * from './x509/der.js'
 export * from './x509/selfSigned.js'
+export * from './x509/signedAssertion.js'
 export * from './idp/types.js'
 export * from './idp/errors.js'
 export * from './idp/requestLog.js'

@@ -2,49 +2,14 @@
  * A small DER (ASN.1 Distinguished Encoding Rules) writer: just the types an X.509
  * certificate needs. Every function is pure and returns fresh bytes.
  *
+ * The length and element encoders are core's (`@authfold/core`), re-exported here so the
+ * certificate builder has the whole writer in one place.
+ *
  * @module
  */
+import { derElement } from '@authfold/core'
 
-/**
- * Encodes a DER length (X.690 §8.1.3): short form below 128, long form above.
- *
- * @example
- * derLength(5)   // Uint8Array [0x05]
- * derLength(300) // Uint8Array [0x82, 0x01, 0x2c]
- *
- * @category der
- * @since 0.1.0
- */
-export const derLength = (n: number): Uint8Array => {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`A DER length must be a non-negative safe integer, got ${n}.`)
-  if (n < 0x80) return Uint8Array.of(n)
-  const bytes: number[] = []
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256)
-  return Uint8Array.of(0x80 | bytes.length, ...bytes)
-}
-
-/**
- * Reads a DER length at `offset`: the value and how many bytes it took, or undefined
- * when the bytes are not a valid (minimal) DER length.
- *
- * @category der
- * @since 0.1.0
- */
-export const readDerLength = (bytes: Uint8Array, offset = 0): { readonly length: number; readonly size: number } | undefined => {
-  const first = bytes[offset]
-  if (first === undefined) return undefined
-  if (first < 0x80) return { length: first, size: 1 }
-  const n = first & 0x7f
-  if (n === 0 || n > 6) return undefined
-  let length = 0
-  for (let i = 1; i <= n; i++) {
-    const b = bytes[offset + i]
-    if (b === undefined) return undefined
-    if (i === 1 && b === 0) return undefined // not minimal
-    length = length * 256 + b
-  }
-  return length < 0x80 ? undefined : { length, size: 1 + n }
-}
+export { derElement, derLength } from '@authfold/core'
 
 /**
  * Concatenates byte arrays.
@@ -60,17 +25,6 @@ export const concatBytes = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => 
     at += p.length
   }
   return out
-}
-
-/**
- * One DER element (tag, length, contents).
- *
- * @category der
- * @since 0.1.0
- */
-export const derElement = (tag: number, ...contents: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const body = concatBytes(...contents)
-  return concatBytes(Uint8Array.of(tag), derLength(body.length), body)
 }
 
 /**

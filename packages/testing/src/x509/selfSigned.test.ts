@@ -5,9 +5,8 @@ import * as https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { derLength, derOid, derTime, readDerLength } from './der.js'
+import { derOid, derTime } from './der.js'
 import {
   createCertificateAuthority,
   issueCertificate,
@@ -22,28 +21,8 @@ const OPENSSL = '/usr/bin/openssl'
 const hasOpenssl = existsSync(OPENSSL)
 
 describe('DER', () => {
-  it('encodes lengths in short and long form and reads them back', () => {
-    expect([...derLength(0)]).toEqual([0])
-    expect([...derLength(127)]).toEqual([127])
-    expect([...derLength(128)]).toEqual([0x81, 0x80])
-    expect([...derLength(300)]).toEqual([0x82, 0x01, 0x2c])
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), (n) => {
-        const bytes = derLength(n)
-        expect(readDerLength(bytes)).toEqual({ length: n, size: bytes.length })
-      }),
-    )
-  })
-
-  it('never throws when reading a length from arbitrary bytes, and only accepts minimal encodings', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 10 }), (bytes) => {
-        const r = readDerLength(bytes)
-        if (r !== undefined) expect([...derLength(r.length)]).toEqual([...bytes.subarray(0, r.size)])
-      }),
-    )
-  })
-
+  // Length encoding is core's derLength: its round-trip and never-throws properties are in
+  // packages/core/src/credentials/der.test.ts.
   it('encodes OIDs and times as X.509 expects', () => {
     expect(Buffer.from(derOid('1.2.840.113549.1.1.11')).toString('hex')).toBe('06092a864886f70d01010b')
     expect(Buffer.from(derOid('2.5.29.17')).toString('hex')).toBe('0603551d11')
