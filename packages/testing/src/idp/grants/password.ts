@@ -7,19 +7,17 @@
  *
  * @module
  */
-import { entraError, errorContext, errors } from '../errors.js'
+import { entraError, errors } from '../errors.js'
 import type { EndpointResult, GrantHandler, GrantRequest, IdpContext } from '../types.js'
-import { grantScopes, issueUserTokens, multipleResources, publicClientCheck } from './userTokens.js'
+import { grantScopes, issueUserTokens, multipleResources, userGrantClient } from './userTokens.js'
 import type { UserDirectory } from './users.js'
 
 const handle =
   (users: UserDirectory) =>
   async (grant: GrantRequest, idp: IdpContext): Promise<EndpointResult> => {
-    const ctx = errorContext(idp, grant.request.correlationId)
-    const client = grant.client
-    if (client === undefined) return errors.missingParameter(ctx, 'client_id')
-    const notPublic = publicClientCheck(ctx, client)
-    if (notPublic !== undefined) return notPublic
+    const checked = userGrantClient(grant, idp)
+    if (!('ctx' in checked)) return checked
+    const { ctx, client } = checked
     const username = grant.form['username']
     const password = grant.form['password']
     const scope = grant.form['scope']

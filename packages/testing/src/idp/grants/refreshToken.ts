@@ -13,9 +13,9 @@
  *
  * @module
  */
-import { entraError, errorContext, errors, type ErrorContext } from '../errors.js'
+import { entraError, errors, type ErrorContext } from '../errors.js'
 import type { EndpointResult, GrantHandler, GrantRequest, IdpContext } from '../types.js'
-import { familyOf, grantScopes, issueUserTokens, multipleResources, publicClientCheck } from './userTokens.js'
+import { familyOf, grantScopes, issueUserTokens, multipleResources, userGrantClient } from './userTokens.js'
 import type { UserDirectory } from './users.js'
 
 const invalidRefreshToken = (ctx: ErrorContext): EndpointResult =>
@@ -35,11 +35,9 @@ const days = (ms: number): string => {
 const handle =
   (users: UserDirectory) =>
   async (grant: GrantRequest, idp: IdpContext): Promise<EndpointResult> => {
-    const ctx = errorContext(idp, grant.request.correlationId)
-    const client = grant.client
-    if (client === undefined) return errors.missingParameter(ctx, 'client_id')
-    const notPublic = publicClientCheck(ctx, client)
-    if (notPublic !== undefined) return notPublic
+    const checked = userGrantClient(grant, idp)
+    if (!('ctx' in checked)) return checked
+    const { ctx, client } = checked
     const token = grant.form['refresh_token']
     if (token === undefined || token === '') return errors.missingParameter(ctx, 'refresh_token')
     const record = users.refreshToken(token)

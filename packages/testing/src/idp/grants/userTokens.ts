@@ -17,7 +17,7 @@
  * @module
  */
 import { createHash } from 'node:crypto'
-import { entraError, errorContext, type ErrorContext } from '../errors.js'
+import { entraError, errorContext, errors, type ErrorContext } from '../errors.js'
 import type { AuthenticatedClient, EndpointResult, GrantRequest, IdpContext } from '../types.js'
 import type { RegisteredUser, UserDirectory } from './users.js'
 
@@ -130,6 +130,23 @@ export const publicClientCheck = (ctx: ErrorContext, client: AuthenticatedClient
   client.credential === 'none' && (client.client.secret !== undefined || client.client.certificate !== undefined || client.client.publicKeyPem !== undefined)
     ? entraError(ctx, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
     : undefined
+
+/**
+ * What every user grant checks first: a client id was sent, and a confidential app
+ * authenticated. Gives the error context and client, or the error answer to send.
+ *
+ * @category idp
+ * @since 0.1.0
+ */
+export const userGrantClient = (
+  grant: GrantRequest,
+  idp: IdpContext,
+): { readonly ctx: ErrorContext; readonly client: AuthenticatedClient } | EndpointResult => {
+  const ctx = errorContext(idp, grant.request.correlationId)
+  const client = grant.client
+  if (client === undefined) return errors.missingParameter(ctx, 'client_id')
+  return publicClientCheck(ctx, client) ?? { ctx, client }
+}
 
 /**
  * AADSTS28000: scopes of more than one resource.
