@@ -12,7 +12,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { addTokenResponse, emptyCache, type CacheState } from '@authfold/cache'
+import { createHash } from 'node:crypto'
+import { addTokenResponse, deserialize, emptyCache, type CacheState } from '@authfold/cache'
 import { createConfidentialClient } from '@authfold/client'
 import { clientSecret, silentLogger, systemClock, timerSleep, webCryptoRandom, type GrantEnv, type TokenResponse } from '@authfold/core'
 import { sendTokenRequest } from '@authfold/grants'
@@ -310,4 +311,24 @@ export const authfoldFacadeAppToken = async (ctx: InteropIdp): Promise<CacheStat
   })
   await app.acquireTokenForClient(INTEROP.appScopes)
   return must(app.cacheStore.load())
+}
+
+/**
+ * A token's SHA-256 prefix: how tests and scripts compare tokens without printing them.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 16)
+
+/**
+ * Loads a cache JSON another library wrote, failing the test with the decode error's message.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const readCache = (json: string): CacheState => {
+  const r = deserialize(json)
+  if (r._tag === 'Left') throw new Error(r.left.message)
+  return r.right
 }

@@ -3,15 +3,15 @@
  * trusting the IdP's CA through NODE_EXTRA_CA_CERTS), with real sign-ins against the
  * local IdP over HTTPS. msal-node names the environment `127.0.0.1:<port>`, as authfold does.
  */
-import { createHash } from 'node:crypto'
-import * as E from 'fp-ts/Either'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   INTEROP,
   authfoldFacadeAppToken,
   authfoldSignIn,
+  readCache as read,
   runScript,
+  tokenHash as hash,
   signInInput,
   silentInput,
   startInteropIdp,
@@ -20,19 +20,9 @@ import {
 } from '../../../../scripts/interop/harness.js'
 import { findAccessTokens } from '../accessTokens.js'
 import { getAccounts } from '../accounts.js'
-import { deserialize } from '../deserialize.js'
 import { findIdTokens } from '../idTokens.js'
 import { findRefreshTokens } from '../refreshTokens.js'
 import { serialize } from '../serialize.js'
-import type { CacheState } from '../state.js'
-
-const hash = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 16)
-
-const read = (json: string): CacheState => {
-  const r = deserialize(json)
-  if (E.isLeft(r)) throw new Error(r.left.message)
-  return r.right
-}
 
 /** A union of two caches' sections (entries of `b` win on equal keys). */
 const merge = (a: string, b: string): string => {

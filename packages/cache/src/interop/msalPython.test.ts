@@ -7,7 +7,6 @@
  * `login.microsoftonline.com`. The authfold side therefore writes and reads under
  * `pythonEnvironment(ctx)` here.
  */
-import { createHash } from 'node:crypto'
 import * as E from 'fp-ts/Either'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,7 +15,9 @@ import {
   authfoldAppToken,
   authfoldSignIn,
   pythonEnvironment,
+  readCache as read,
   runScript,
+  tokenHash as hash,
   signInInput,
   silentInput,
   startInteropIdp,
@@ -29,15 +30,6 @@ import { deserialize } from '../deserialize.js'
 import { findIdTokens } from '../idTokens.js'
 import { findRefreshTokens } from '../refreshTokens.js'
 import { serialize } from '../serialize.js'
-import type { CacheState } from '../state.js'
-
-const hash = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 16)
-
-const read = (json: string): CacheState => {
-  const r = deserialize(json)
-  if (E.isLeft(r)) throw new Error(r.left.message)
-  return r.right
-}
 
 let ctx: InteropIdp
 
