@@ -5,10 +5,11 @@ import * as os from 'node:os'
 import * as nodePath from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/Either'
-import { cacheSize, deserialize, emptyCache, hamtKeys, modifyTable, serialize, specs, tablePut, type CacheState } from '@authfold/cache'
+import { cacheSize, deserialize, emptyCache, serialize } from '@authfold/cache'
 import type { LogLevel } from '@authfold/core'
 import { aesGcm } from '@authfold/client'
 import { fileStore, processIsAlive, type FileStoreOptions } from './fileStore.js'
+import { addToken, right, tokenKeys } from './entries.testkit.js'
 
 const WORKER = fileURLToPath(new URL('./fileStore.worker.ts', import.meta.url))
 
@@ -22,28 +23,6 @@ afterAll(async () => {
 
 let n = 0
 const freshPath = (): string => nodePath.join(root, `case-${++n}`, 'cache.json')
-
-const addToken =
-  (key: string) =>
-  (s: CacheState): CacheState =>
-    modifyTable('accessTokens', (t) =>
-      tablePut(specs.accessTokens, t, key, {
-        credential_type: 'AccessToken',
-        secret: `secret-${key}`,
-        home_account_id: '',
-        environment: 'login.example.com',
-        client_id: 'app',
-        realm: 'tenant',
-        target: `api://${key}/.default`,
-      }),
-    )(s)
-
-const right = <A>(r: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(r)) throw new Error(`expected Right, got ${r.left.message}`)
-  return r.right
-}
-
-const tokenKeys = (s: CacheState): ReadonlyArray<string> => Array.from(hamtKeys(s.accessTokens.entries)).sort()
 
 /** A pid that belonged to a process which has exited. */
 const deadPid = async (): Promise<number> =>

@@ -7,25 +7,12 @@
  * @internal
  * @module
  */
-import { modifyTable, specs, tablePut, type CacheState } from '@authfold/cache'
 import { fileStore } from './fileStore.js'
+import { addToken as addEntry } from './entries.testkit.js'
+
+const addToken = (key: string) => addEntry(key, '', 'worker-app')
 
 const [path, worker, count] = process.argv.slice(2)
-
-const addToken =
-  (key: string) =>
-  (s: CacheState): CacheState =>
-    modifyTable('accessTokens', (t) =>
-      tablePut(specs.accessTokens, t, key, {
-        credential_type: 'AccessToken',
-        secret: `secret-${key}`,
-        home_account_id: '',
-        environment: 'login.example.com',
-        client_id: 'worker-app',
-        realm: 'tenant',
-        target: `api://${key}/.default`,
-      }),
-    )(s)
 
 const main = async (): Promise<number> => {
   if (path === undefined || worker === undefined || count === undefined) return 2

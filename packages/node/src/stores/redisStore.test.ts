@@ -3,11 +3,12 @@ import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/Either'
 import { createClient } from 'redis'
-import { hamtKeys, modifyTable, serialize, specs, tablePut, type CacheState } from '@authfold/cache'
+import { serialize } from '@authfold/cache'
 import type { LogLevel } from '@authfold/core'
 import { aesGcm, partitionKeysOf } from '@authfold/client'
 import { COMPARE_AND_SET, nodeRedisCommands, redisKey, redisStore, type RedisStoreOptions } from './redisStore.js'
 import { startRedis, type TestRedis } from './redisServer.testkit.js'
+import { addToken, right, tokenKeys } from './entries.testkit.js'
 
 const WORKER = fileURLToPath(new URL('./redisStore.worker.ts', import.meta.url))
 
@@ -35,27 +36,6 @@ afterAll(async () => {
 
 let n = 0
 const freshNamespace = (): string => `ns${++n}`
-
-const addToken =
-  (key: string, home = '') =>
-  (s: CacheState): CacheState =>
-    modifyTable('accessTokens', (t) =>
-      tablePut(specs.accessTokens, t, key, {
-        credential_type: 'AccessToken',
-        secret: `secret-${key}`,
-        home_account_id: home,
-        environment: 'login.example.com',
-        client_id: 'app',
-        realm: 'tenant',
-        target: `api://${key}/.default`,
-      }),
-    )(s)
-
-const right = <A>(r: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(r)) throw new Error(`expected Right, got ${r.left.message}`)
-  return r.right
-}
-const tokenKeys = (s: CacheState): ReadonlyArray<string> => Array.from(hamtKeys(s.accessTokens.entries)).sort()
 
 const lines: string[] = []
 const logger = (level: LogLevel, message: string): void => {

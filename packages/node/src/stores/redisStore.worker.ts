@@ -8,8 +8,8 @@
  * @module
  */
 import { createClient } from 'redis'
-import { modifyTable, specs, tablePut } from '@authfold/cache'
 import { nodeRedisCommands, redisStore } from './redisStore.js'
+import { addToken } from './entries.testkit.js'
 
 const [url, namespace, worker, count] = process.argv.slice(2)
 
@@ -22,17 +22,7 @@ const main = async (): Promise<number> => {
     for (let i = 0; i < Number(count); i++) {
       const key = `p${worker}-${i}`
       const r = await store.update(
-        modifyTable('accessTokens', (t) =>
-          tablePut(specs.accessTokens, t, key, {
-            credential_type: 'AccessToken',
-            secret: `secret-${key}`,
-            home_account_id: '',
-            environment: 'login.example.com',
-            client_id: 'worker-app',
-            realm: 'tenant',
-            target: `api://${key}/.default`,
-          }),
-        ),
+        addToken(key, '', 'worker-app'),
       )()
       if (r._tag === 'Left') {
         process.stderr.write(`${r.left.message}\n`)
