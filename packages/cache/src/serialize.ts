@@ -55,7 +55,7 @@ const withAppTokenHomeAccountId = (section: unknown, value: null | ''): unknown 
   Object.fromEntries(
     Object.entries(section as Readonly<Record<string, Readonly<Record<string, unknown>>>>).map(([k, e]) =>
       e['home_account_id'] === null || e['home_account_id'] === undefined || e['home_account_id'] === ''
-        ? [k, { ...e, home_account_id: value }]
+        ? [k, sortKeysDeep({ ...e, home_account_id: value })]
         : [k, e],
     ),
   )
@@ -67,22 +67,21 @@ const withAppTokenHomeAccountId = (section: unknown, value: null | ''): unknown 
  * @category serialization
  * @since 0.1.0
  */
-export const toJsonObject = (s: CacheState, options: SerializeOptions = {}): Readonly<Record<string, unknown>> =>
-  sortKeysDeep(
-    Object.fromEntries([
-      ...s.extra,
-      [
-        CredentialType.ACCESS_TOKEN,
-        options.appTokenHomeAccountId === undefined
-          ? sectionObject(s.accessTokens.entries)
-          : withAppTokenHomeAccountId(sectionObject(s.accessTokens.entries), options.appTokenHomeAccountId),
-      ],
-      [CredentialType.REFRESH_TOKEN, sectionObject(s.refreshTokens.entries)],
-      [CredentialType.ID_TOKEN, sectionObject(s.idTokens.entries)],
-      [CredentialType.ACCOUNT, sectionObject(s.accounts.entries)],
-      [CredentialType.APP_METADATA, sectionObject(s.appMetadata.entries)],
-    ]),
-  ) as Readonly<Record<string, unknown>>
+export const toJsonObject = (s: CacheState, options: SerializeOptions = {}): Readonly<Record<string, unknown>> => {
+  // Sections come out of sectionObject already sorted, entry by entry; only the unknown
+  // sections still need their keys sorted, and then the top level.
+  const accessTokens = sectionObject(s.accessTokens.entries)
+  const sections = new Map<string, unknown>(s.extra.map(([k, v]) => [k, sortKeysDeep(v)]))
+  sections.set(
+    CredentialType.ACCESS_TOKEN,
+    options.appTokenHomeAccountId === undefined ? accessTokens : withAppTokenHomeAccountId(accessTokens, options.appTokenHomeAccountId),
+  )
+  sections.set(CredentialType.REFRESH_TOKEN, sectionObject(s.refreshTokens.entries))
+  sections.set(CredentialType.ID_TOKEN, sectionObject(s.idTokens.entries))
+  sections.set(CredentialType.ACCOUNT, sectionObject(s.accounts.entries))
+  sections.set(CredentialType.APP_METADATA, sectionObject(s.appMetadata.entries))
+  return Object.fromEntries([...sections].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
 
 /**
  * The cache as MSAL unified-schema JSON that MSAL Python (`SerializableTokenCache.deserialize`)
