@@ -50,7 +50,7 @@ const fieldError = (section: string, key: string, errors: t.Errors): DecodeError
 const readSection = <A, I extends string>(
   name: SectionName,
   value: unknown,
-  codec: t.Decoder<unknown, unknown>,
+  codec: t.Decoder<unknown, unknown> & { readonly is: (u: unknown) => boolean },
   spec: TableSpec<A, I>,
   table: Table<A, I>,
 ): E.Either<DecodeError, Table<A, I>> => {
@@ -64,8 +64,12 @@ const readSection = <A, I extends string>(
     if (!isObject(entry)) {
       return E.left(decodeError('invalid_shape', 'cache', `${name}.${key}`, `a ${name} entry object`, typeName(entry), HINT))
     }
-    const r = codec.decode(entry)
-    if (E.isLeft(r)) return E.left(fieldError(name, key, r.left))
+    // `is` checks the same rules without building io-ts's error contexts; decode runs only
+    // to describe a failure.
+    if (!codec.is(entry)) {
+      const r = codec.decode(entry)
+      if (E.isLeft(r)) return E.left(fieldError(name, key, r.left))
+    }
     // The codec only validates: keep the parsed object itself, unknown fields included.
     pairs.push([key, entry as unknown as A])
   }
