@@ -17,6 +17,16 @@ const leftOf = (json: string) => {
 }
 
 describe('deserialize', () => {
+  it('keeps an unknown "__proto__" field as plain data through a load and save', () => {
+    const json = '{"AccessToken":{"k":{"credential_type":"AccessToken","secret":"s","__proto__":{"polluted":"yes"},"z":"1"}}}'
+    const r = deserialize(json)
+    if (E.isLeft(r)) throw new Error(r.left.message)
+    const out = JSON.parse(serialize(r.right)) as { AccessToken: { k: Record<string, unknown> } }
+    expect(Object.keys(out.AccessToken.k)).toEqual(['__proto__', 'credential_type', 'secret', 'z'])
+    expect(serialize(r.right)).toContain('"__proto__":{"polluted":"yes"}')
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  })
+
   it('reads the empty string as the empty cache (MSAL Python)', () => {
     expect(deserialize('')).toEqual(E.right(emptyCache))
   })

@@ -15,15 +15,16 @@ import type { CacheState } from './state.js'
  * @since 0.1.0
  */
 export const sortKeysDeep = (v: unknown): unknown => {
+  if (typeof v !== 'object' || v === null) return v
   if (Array.isArray(v)) return v.map(sortKeysDeep)
-  if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, sortKeysDeep((v as Readonly<Record<string, unknown>>)[k])]),
-    )
+  const o = v as Readonly<Record<string, unknown>>
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(o).sort()) {
+    // an own "__proto__" key (JSON.parse makes one) must stay a plain property
+    if (k === '__proto__') Object.defineProperty(out, k, { value: sortKeysDeep(o[k]), enumerable: true, writable: true, configurable: true })
+    else out[k] = sortKeysDeep(o[k])
   }
-  return v
+  return out
 }
 
 const sectionObject = <E>(m: Hamt<E>): unknown =>
