@@ -58,7 +58,7 @@ describe('azureRegion against a real metadata service', () => {
     expect(asked).toContain(`GET ${idp.host}/metadata/instance/compute/location`)
     expect(asked).toContain(`GET westus2.login.microsoft.com/${idp.tenantId}/v2.0/.well-known/openid-configuration`)
     const cache = await client.cacheStore.load()()
-    expect(cache._tag === 'Right' && serialize(cache.right)).toContain('"environment":"login.windows.net"') // the public cloud's preferred_cache, as MSAL writes it
+    expect(cache._tag === 'Right' && serialize(cache.right)).toContain('"environment":"login.microsoftonline.com"') // the authority's host, as MSAL Python writes it
     expect((await client.acquireTokenForClient(['api://r/.default'])).token_source).toBe('cache')
   })
 

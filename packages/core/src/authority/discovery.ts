@@ -379,7 +379,9 @@ const finish = (
   return {
     authority,
     metadata,
-    environment: group === undefined ? authority.host : group.preferred_cache.toLowerCase(),
+    // MSAL Python files entries under the authority's own host (its app-token lookup matches
+    // it exactly), not under the alias group's preferred_cache; every alias is still read.
+    environment: authority.host,
     aliases,
     realm: realmOf(metadata.token_endpoint, authority.tenant),
   }

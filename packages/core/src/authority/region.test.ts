@@ -76,11 +76,11 @@ describe('region', () => {
     const r = await resolveAuthority(a.right, { azureRegion: true, regionDetection: { regionName: 'westus2' } })(env)()
     if (E.isLeft(r)) throw new Error(r.left.message)
     expect(sent).toHaveLength(2)
-    expect(r.right.environment).toBe('login.windows.net')
+    expect(r.right.environment).toBe('login.microsoftonline.com')
     expect(r.right.realm).toBe(tenant)
     expect(r.right.regional?.region).toBe('westus2')
     expect(regionalOrCentral(r.right).metadata.token_endpoint).toBe(`https://westus2.login.microsoft.com/${tenant}/oauth2/v2.0/token`)
-    expect(regionalOrCentral(r.right).environment).toBe('login.windows.net')
+    expect(regionalOrCentral(r.right).environment).toBe('login.microsoftonline.com')
   })
 
   it('falls back to global when detection fails; never regionalizes B2C', async () => {

@@ -70,7 +70,7 @@ describe('resolveAuthority: Entra', () => {
     expect(r).toEqual(
       E.right(
         expect.objectContaining({
-          environment: 'login.windows.net',
+          environment: 'login.microsoftonline.com', // the authority's host, as MSAL Python writes it (not preferred_cache)
           realm: TENANT_ID,
           aliases: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
           metadata: expect.objectContaining({ token_endpoint: `https://login.microsoftonline.com/${TENANT_ID}/oauth2/v2.0/token` }),
@@ -101,7 +101,7 @@ describe('resolveAuthority: Entra', () => {
     expect(first.origin + first.pathname).toBe('https://login.microsoftonline.com/common/discovery/instance')
     expect(first.searchParams.get('api-version')).toBe('1.1')
     expect(first.searchParams.get('authorization_endpoint')).toBe('https://login.contoso.net/contoso.com/oauth2/v2.0/authorize')
-    expect(r).toEqual(E.right(expect.objectContaining({ environment: 'cache.contoso.net', aliases: ['login.contoso.net', 'cache.contoso.net'], realm: TENANT_ID })))
+    expect(r).toEqual(E.right(expect.objectContaining({ environment: 'login.contoso.net', aliases: ['login.contoso.net', 'cache.contoso.net'], realm: TENANT_ID })))
   })
 
   it('invalid_instance is a ConfigError and nothing else is sent', async () => {
@@ -124,7 +124,7 @@ describe('resolveAuthority: Entra', () => {
     ])
     const r = await run(auth(`${base}/contoso`), { instanceDiscovery: `${base}/common/discovery/instance` }, env)
     expect(sent.map((s) => s.url.split('?')[0])).toEqual([`${base}/common/discovery/instance`, `${base}/contoso/v2.0/.well-known/openid-configuration`])
-    expect(r).toEqual(E.right(expect.objectContaining({ environment: 'localhost:8443', aliases: ['127.0.0.1:8443', 'localhost:8443', '127.0.0.1', 'localhost'], realm: TENANT_ID })))
+    expect(r).toEqual(E.right(expect.objectContaining({ environment: '127.0.0.1:8443', aliases: ['127.0.0.1:8443', 'localhost:8443', '127.0.0.1', 'localhost'], realm: TENANT_ID })))
   })
 
   it.each<[string, ResolveAuthorityOptions]>([
@@ -142,7 +142,7 @@ describe('resolveAuthority: Entra', () => {
     ])
     const r = await run(auth(`${base}/contoso`), options, env)
     expect(sent.map((s) => s.url.split('?')[0])).toEqual([`${base}/contoso/v2.0/.well-known/openid-configuration`, `${base}/common/discovery/instance`])
-    expect(r).toEqual(E.right(expect.objectContaining({ environment: 'localhost:8443', realm: TENANT_ID })))
+    expect(r).toEqual(E.right(expect.objectContaining({ environment: '127.0.0.1:8443', realm: TENANT_ID })))
   })
 
   it('validateAuthority: false on a host without instance metadata falls back to the host', async () => {

@@ -38,7 +38,7 @@ export * from './regional.js'
  * {@link ConfigError}; a discovery document without `issuer`, `authorization_endpoint`
  * or `token_endpoint`, or with a non-https endpoint, is a {@link DecodeError} naming the
  * field. `realm` is the tenant segment of the token endpoint; `environment` is the
- * alias group's `preferred_cache` (the host itself when no group is known). For a host
+ * authority's own host, as MSAL Python writes it (never the alias group's `preferred_cache`). For a host
  * with a port, `aliases` also holds the bare host name, under which MSAL Python files
  * its cache entries.
  *
