@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import { removeAppTokens } from '@authfold/cache'
+import { removeAppTokens } from "@authfold/cache"
 import {
   ApiId,
   configError,
@@ -21,7 +21,7 @@ import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { toFailure, toPromise } from './failure.js'
 import { runGrant } from './runGrant.js'
-import { memoryStore, type CacheStore } from './store.js'
+import { memoryStore, type CacheStore } from '@authfold/cache'
 
 /**
  * Configuration of {@link createConfidentialClient}; keys are the camelCase of MSAL Python's

@@ -1,7 +1,5 @@
 export * from './failure.js'
-export * from './store.js'
 export * from './env.js'
 export * from './runGrant.js'
 export * from './authorityResolver.js'
 export * from './confidentialClient.js'
-export * from './encryption/aesGcm.js'

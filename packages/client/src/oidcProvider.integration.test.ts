@@ -16,7 +16,7 @@ import { createCertificateAuthority, issueCertificate, selfSignedCertificate, ty
 import { nodeHttpClient } from '@authfold/node'
 import { createConfidentialClient, type ConfidentialClientConfig } from './confidentialClient.js'
 import type { AuthFailure } from './failure.js'
-import { memoryStore, type CacheStore } from './store.js'
+import { memoryStore, type CacheStore } from '@authfold/cache'
 
 type ProviderCtor = new (issuer: string, configuration: Record<string, unknown>) => {
   readonly callback: () => (req: IncomingMessage, res: ServerResponse) => void

@@ -6,7 +6,7 @@ import { pipe } from 'fp-ts/function'
 import { rebase } from '@authfold/cache'
 import type { AuthError, GrantEnv } from '@authfold/core'
 import type { Grant } from '@authfold/grants'
-import type { CacheStore } from './store.js'
+import type { CacheStore } from '@authfold/cache'
 
 /**
  * Runs a grant against a store: load a snapshot, run the grant (network calls happen

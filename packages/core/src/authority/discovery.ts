@@ -13,8 +13,8 @@ import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither'
 import { pipe } from 'fp-ts/function'
-import { configError, decodeError, httpError, stripQuery } from '../errors/errors.js'
-import type { AuthError, DecodeError, ProtocolError } from '../errors/errors.js'
+import { configError, stripQuery } from '../errors/errors.js'
+import type { AuthError } from '../errors/errors.js'
 import type { GrantEnv } from '../env/env.js'
 import type { HttpResponse } from '../http/http.js'
 import { cacheGetResponses } from '../policy/httpCache.js'
@@ -24,7 +24,8 @@ import { CIAM_DOMAIN_SUFFIX, instanceDiscoveryEndpoint, knownAliasGroup } from '
 import type { CloudAliasGroup } from './clouds.js'
 import { InstanceDiscoveryResponse, OpenIdConfiguration } from './codecs.js'
 import type { AzureRegion, RegionDetectionOptions } from './region.js'
-import { decodeWith } from '../codecs/decode.js'
+import { parseJson } from '../codecs/decode.js'
+import { processJsonAnswer } from '../codecs/processJsonAnswer.js'
 
 /**
  * Options of {@link resolveAuthority}; the names and defaults are MSAL Python's.
@@ -284,24 +285,21 @@ const instanceDiscovery = (
 ): TE.TaskEither<AuthError, InstanceDiscoveryResponse> =>
   pipe(
     get(url),
-    TE.chainEitherK((res): Either<AuthError, InstanceDiscoveryResponse> => {
-      const json = parseJson(res.body)
-      const error = errorField(json)
-      if (error === 'invalid_instance')
-        return E.left(
-          configError(
-            'untrusted_authority',
-            `The authority ${authority.url} is not known to Microsoft (instance discovery answered invalid_instance). ` +
-              'If it is your own trusted host, pass validateAuthority: false, list it in knownAuthorities, or set instanceDiscovery: false.',
-            'authority',
-          ),
-        )
-      if (res.status >= 500) return E.left(statusError(url, res, 'Instance discovery'))
-      if (error !== undefined) return E.left(protocolError(res, json, 'Instance discovery'))
-      if (res.status < 200 || res.status >= 300) return E.left(statusError(url, res, 'Instance discovery'))
-      if (json === undefined) return E.left(notJson('instance discovery response', res))
-      return decodeWith(InstanceDiscoveryResponse, 'instance discovery response')(json)
-    }),
+    TE.chainEitherK((res) =>
+      pipe(
+        processJsonAnswer({ subject: 'instance discovery response', url, decoder: InstanceDiscoveryResponse })(res),
+        E.mapLeft((e): AuthError =>
+          e._tag === 'ProtocolError' && e.error === 'invalid_instance'
+            ? configError(
+                'untrusted_authority',
+                `The authority ${authority.url} is not known to Microsoft (instance discovery answered invalid_instance). ` +
+                  'If it is your own trusted host, pass validateAuthority: false, list it in knownAuthorities, or set instanceDiscovery: false.',
+                'authority',
+              )
+            : e,
+        ),
+      ),
+    ),
   )
 
 const bestEffortAliasGroups = (
@@ -311,15 +309,16 @@ const bestEffortAliasGroups = (
 ): TE.TaskEither<AuthError, ReadonlyArray<CloudAliasGroup> | undefined> =>
   pipe(
     get(url),
-    TE.map((res) => {
-      if (res.status < 200 || res.status >= 300) return undefined
-      const decoded = decodeWith(InstanceDiscoveryResponse, 'instance discovery response')(parseJson(res.body))
-      if (E.isLeft(decoded)) return undefined
-      const groups = decoded.right.metadata
-      return groups !== undefined && groups.some((g) => g.aliases.some((a) => a.toLowerCase() === authority.host))
-        ? groups
-        : undefined
-    }),
+    TE.map((res) =>
+      pipe(
+        processJsonAnswer({ subject: 'instance discovery response', url, decoder: InstanceDiscoveryResponse })(res),
+        E.fold(
+          () => undefined,
+          ({ metadata: groups }) =>
+            groups !== undefined && groups.some((g) => g.aliases.some((a) => a.toLowerCase() === authority.host)) ? groups : undefined,
+        ),
+      ),
+    ),
     TE.orElse(() => TE.right<AuthError, ReadonlyArray<CloudAliasGroup> | undefined>(undefined)),
   )
 
@@ -327,15 +326,10 @@ const tenantDiscovery = (get: Get, url: string, authority: Authority): TE.TaskEi
   pipe(
     get(url),
     TE.chainEitherK((res): Either<AuthError, AuthorityMetadata> => {
-      if (res.status === 200) {
-        const json = parseJson(res.body)
-        if (json === undefined) return E.left(notJson('OpenID configuration', res))
-        return pipe(decodeWith(OpenIdConfiguration, 'OpenID configuration')(json), E.map(pickMetadata))
-      }
       if (res.status >= 400 && res.status < 500) {
-        const json = parseJson(res.body)
-        const error = errorField(json)
-        const description = descriptionField(json)
+        const json = pipe(parseJson(res.body, 'OpenID configuration'), E.getOrElseW(() => undefined))
+        const error = stringField(json, 'error')
+        const description = stringField(json, 'error_description')
         return E.left(
           configError(
             'invalid_authority',
@@ -347,7 +341,7 @@ const tenantDiscovery = (get: Get, url: string, authority: Authority): TE.TaskEi
           ),
         )
       }
-      return E.left(statusError(url, res, 'Tenant discovery'))
+      return pipe(processJsonAnswer({ subject: 'OpenID configuration', url, decoder: OpenIdConfiguration })(res), E.map(pickMetadata))
     }),
   )
 
@@ -408,48 +402,9 @@ const safeUrl = (s: string): URL | undefined => {
   }
 }
 
-const parseJson = (body: string): unknown => {
-  try {
-    return JSON.parse(body) as unknown
-  } catch {
-    return undefined
-  }
+const stringField = (json: unknown, name: string): string | undefined => {
+  const v = typeof json === 'object' && json !== null ? (json as Readonly<Record<string, unknown>>)[name] : undefined
+  return typeof v === 'string' ? v : undefined
 }
-
-const errorField = (json: unknown): string | undefined =>
-  typeof json === 'object' && json !== null && typeof (json as { error?: unknown }).error === 'string'
-    ? (json as { error: string }).error
-    : undefined
-
-const descriptionField = (json: unknown): string | undefined =>
-  typeof json === 'object' && json !== null && typeof (json as { error_description?: unknown }).error_description === 'string'
-    ? (json as { error_description: string }).error_description
-    : undefined
 
 const firstLine = (s: string): string => (s.split(/\r?\n/)[0] ?? '').slice(0, 300)
-
-const notJson = (subject: string, res: HttpResponse): DecodeError =>
-  decodeError('not_json', subject, '', 'a JSON object', `a ${res.headers['content-type'] ?? 'non-JSON'} body of ${res.body.length} characters`)
-
-const statusError = (url: string, res: HttpResponse, what: string): AuthError => {
-  const retry = Number(res.headers['retry-after'])
-  return httpError(
-    'status',
-    url,
-    `${what} at ${stripQuery(url)} answered HTTP ${res.status}; this is usually transient, try again later.`,
-    Number.isFinite(retry) && res.headers['retry-after'] !== undefined ? { status: res.status, retryAfter: retry } : { status: res.status },
-  )
-}
-
-const protocolError = (res: HttpResponse, json: unknown, what: string): ProtocolError => {
-  const error = errorField(json) ?? 'unknown_error'
-  const description = descriptionField(json)
-  const base: ProtocolError = {
-    _tag: 'ProtocolError',
-    code: 'oauth_error',
-    status: res.status,
-    error,
-    message: `${what} failed: ${error}${description === undefined ? '' : ` (${firstLine(description)})`}.`,
-  }
-  return description === undefined ? base : { ...base, errorDescription: description }
-}

@@ -6,6 +6,7 @@
  */
 import type { Task } from 'fp-ts/Task'
 import type { HttpClient } from '../http/http.js'
+import type { TelemetryRecorder } from '../telemetry/telemetry.js'
 
 /**
  * Milliseconds since the epoch.
@@ -60,6 +61,11 @@ export interface GrantEnv {
   readonly random: RandomBytes
   readonly sleep: Sleep
   readonly log: Logger
+  /**
+   * Where the telemetry of earlier calls is kept (`x-client-last-telemetry`); a facade gives
+   * one per client. Without it a grant still sends its current-call telemetry.
+   */
+  readonly telemetry?: TelemetryRecorder
 }
 
 /**

@@ -48,6 +48,13 @@ export interface ProtocolError {
   readonly timestamp?: string
   /** A claims challenge to send back with the next request. */
   readonly claims?: string
+  /** The IdP's `error_uri`: a page about this error. */
+  readonly errorUri?: string
+  /**
+   * The whole error answer as the IdP sent it (every field, known or not), which is the
+   * dict MSAL Python returns. Error answers carry no token or secret.
+   */
+  readonly response: Readonly<Record<string, unknown>>
 }
 
 /**

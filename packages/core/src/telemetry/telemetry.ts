@@ -192,3 +192,41 @@ export const updateTelemetry = (
     failed: [...buffer.failed, { a: context.apiId, c: context.correlationId, e: result.error }],
   }
 }
+
+/**
+ * The one owner of a client's telemetry buffer (MSAL Python keeps it on the application):
+ * the grant that sends a request asks it for the headers and tells it the outcome, and a
+ * cache hit is counted through it. A facade makes one per client and hands it to its grants
+ * through {@link GrantEnv}`.telemetry`; nothing else holds telemetry state.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TelemetryRecorder {
+  /** The telemetry headers of a request made in this context. */
+  readonly headers: (context: TelemetryContext) => Readonly<Record<string, string>>
+  /** The answer's outcome (`undefined` when no answer came back). */
+  readonly record: (context: TelemetryContext, outcome: { readonly error?: string } | undefined) => void
+  /** An access token was served from the cache. */
+  readonly hit: () => void
+}
+
+/**
+ * A {@link TelemetryRecorder} over a buffer of its own, starting empty.
+ *
+ * @category constructors
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication._telemetry_buffer`
+ */
+export const telemetryRecorder = (): TelemetryRecorder => {
+  let buffer = emptyTelemetryBuffer
+  return {
+    headers: (context) => telemetryHeaders(buffer, context),
+    record: (context, outcome) => {
+      buffer = updateTelemetry(buffer, context, outcome)
+    },
+    hit: () => {
+      buffer = hitAnAccessToken(buffer)
+    },
+  }
+}

@@ -22,6 +22,13 @@ describe('processTokenResponse', () => {
     expect(r._tag === 'Left' && r.left.message).toMatch(/invalid_grant \(AADSTS50126: bad\)/)
   })
 
+  it('keeps every field of the error answer: error_uri and fields it does not know (the dict MSAL returns)', () => {
+    const answer = { error: 'invalid_client', error_description: 'AADSTS7000215', error_uri: 'https://login.example/error?code=7000215', error_codes: [7000215], xms_extra: { retry: false }, new_field: 'kept' }
+    const r = res(401, JSON.stringify(answer))
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ProtocolError', errorUri: 'https://login.example/error?code=7000215' } })
+    expect(r._tag === 'Left' && r.left._tag === 'ProtocolError' && r.left.response).toEqual(answer)
+  })
+
   it('names HTML, invalid JSON and a missing access_token', () => {
     expect(res(200, '<html>proxy</html>')).toMatchObject({ left: { _tag: 'DecodeError', code: 'not_json' } })
     expect(res(200, '{"access_token": ')).toMatchObject({ left: { _tag: 'DecodeError', code: 'invalid_json' } })

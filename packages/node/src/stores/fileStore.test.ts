@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/Either'
 import { cacheSize, deserialize, emptyCache, serialize } from '@authfold/cache'
 import type { LogLevel } from '@authfold/core'
-import { aesGcm } from '@authfold/client'
+import { aesGcm } from '@authfold/cache'
 import { fileStore, processIsAlive, type FileStoreOptions } from './fileStore.js'
 import { addToken, right, tokenKeys } from './entries.testkit.js'
 

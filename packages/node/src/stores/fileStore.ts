@@ -50,7 +50,7 @@ import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import { emptyCache, type CacheState } from '@authfold/cache'
 import { cacheError, silentLogger, systemClock, timerSleep, webCryptoRandom, type CacheError, type Clock, type Logger, type RandomBytes, type Sleep } from '@authfold/core'
-import { decodeBlob, encodeBlob, serialQueue, type BlobPlace, type BlobTransform, type CacheStore, type CorruptPolicy, type StoreError } from '@authfold/client'
+import { decodeBlob, encodeBlob, serialQueue, type BlobPlace, type BlobTransform, type CacheStore, type CorruptPolicy, type StoreError } from '@authfold/cache'
 
 /**
  * Options of {@link fileStore}.
@@ -71,7 +71,7 @@ export interface FileStoreOptions {
   readonly retryDelayMs?: { readonly initial: number; readonly max: number }
   /** A broken file: `fail` (default) or `reset` (see the module comment). */
   readonly onCorrupt?: CorruptPolicy
-  /** At-rest encryption, e.g. `aesGcm(key)` from `@authfold/client`. */
+  /** At-rest encryption, e.g. `aesGcm(key)` from `@authfold/cache`. */
   readonly transform?: BlobTransform
   /** Mode of the cache and lock files. Default `0o600` (owner only). */
   readonly fileMode?: number

@@ -35,7 +35,7 @@ import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import { emptyCache, type CacheState } from '@authfold/cache'
 import { cacheError, silentLogger, timerSleep, webCryptoRandom, type CacheError, type Logger, type RandomBytes, type Sleep } from '@authfold/core'
-import { decodeBlob, encodeBlob, type BlobPlace, type BlobTransform, type CacheStore, type CorruptPolicy, type PartitionedStore, type StoreError } from '@authfold/client'
+import { decodeBlob, encodeBlob, type BlobPlace, type BlobTransform, type CacheStore, type CorruptPolicy, type PartitionedStore, type StoreError } from '@authfold/cache'
 
 /**
  * The two Redis commands the store uses. Implementations reject (or throw) on a
@@ -101,7 +101,7 @@ export interface RedisStoreOptions {
   readonly ttlMs?: number
   /** A value that is not a cache: `fail` (default) or `reset` (overwritten by the next update). */
   readonly onCorrupt?: CorruptPolicy
-  /** At-rest encryption, e.g. `aesGcm(key)` from `@authfold/client`. */
+  /** At-rest encryption, e.g. `aesGcm(key)` from `@authfold/cache`. */
   readonly transform?: BlobTransform
   /** Default `setTimeout`. */
   readonly sleep?: Sleep

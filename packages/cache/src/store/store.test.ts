@@ -4,7 +4,7 @@ import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { emptyCache, hamtValues, modifyTable, serialize, specs, tablePut, type CacheState } from '@authfold/cache'
 import { cacheStateArb } from '@authfold/testing'
-import { aesGcm } from './encryption/aesGcm.js'
+import { aesGcm } from './aesGcm.js'
 import {
   accountPartitionKey,
   appPartitionKey,

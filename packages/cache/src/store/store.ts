@@ -31,7 +31,10 @@
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import { deserialize, emptyCache, hamtValues, serialize, type CacheState } from '@authfold/cache'
+import { deserialize } from '../deserialize.js'
+import { emptyCache, type CacheState } from '../state.js'
+import { hamtValues } from '../hamt.js'
+import { serialize } from '../serialize.js'
 import { cacheError, decodeError, type AuthError, type CacheError, type DecodeError } from '@authfold/core'
 
 /**

@@ -17,7 +17,7 @@
  */
 import * as TE from 'fp-ts/TaskEither'
 import { base64url, cacheError, webCryptoRandom, type CacheError, type RandomBytes } from '@authfold/core'
-import { SEALED_PREFIX, type BlobTransform } from '../store.js'
+import { SEALED_PREFIX, type BlobTransform } from './store.js'
 
 /**
  * Options of {@link aesGcm}.

@@ -1,0 +1,136 @@
+/**
+ * The one processor of JSON answers: token answers, discovery documents, and every later
+ * endpoint (device code, user realm, instance metadata) go through it, so they all read
+ * errors the same way (oauth4webapi's `process…Response`).
+ *
+ * @module
+ */
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import type * as D from 'io-ts/Decoder'
+import { ErrorResponse } from './tokenResponse.js'
+import { decodeWith, parseJson } from './decode.js'
+import { httpError, type AuthError, type ProtocolError } from '../errors/errors.js'
+import type { HttpResponse } from '../http/http.js'
+
+/**
+ * What {@link processJsonAnswer} reads: the answer's subject (for messages), where it
+ * came from, the decoder of a successful answer, and advice for a body that is not JSON.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface JsonAnswerSpec<A> {
+  /** What the answer is, e.g. `token response`, `OpenID configuration`. */
+  readonly subject: string
+  /** The URL the answer came from (its query is never shown). */
+  readonly url: string
+  readonly decoder: D.Decoder<unknown, A>
+  /** Appended to a DecodeError's message. */
+  readonly hint?: string
+}
+
+const SUPPRESSED_SUBERRORS: ReadonlySet<string> = new Set([
+  'bad_token',
+  'token_expired',
+  'protection_policy_required',
+  'client_mismatch',
+  'device_authentication_failed',
+])
+
+/** Advice for the IdP's common error codes, appended to the message. */
+const ADVICE: Readonly<Record<string, string>> = {
+  invalid_client: 'Check the client id and credential (secret value, certificate thumbprint, assertion audience).',
+  unauthorized_client: 'The app registration does not allow this grant; check its settings.',
+  invalid_scope: 'Check the scopes; client credentials needs exactly one "<resource>/.default".',
+  invalid_grant: 'The grant (code, refresh token, assertion) is invalid or expired; sign in again.',
+  interaction_required: 'Interactive sign-in is needed; call an interactive flow.',
+  invalid_request: 'The request is malformed; check the parameters.',
+  temporarily_unavailable: 'The service is busy; retry later.',
+}
+
+/**
+ * Builds a {@link ProtocolError} from a decoded OAuth2 error answer, keeping every field
+ * of the answer in `response`. `classification` follows MSAL: the suberror, except the
+ * ones MSAL suppresses (which become empty).
+ *
+ * @category token
+ * @since 0.1.0
+ * @see RFC 6749 §5.2
+ */
+export const toProtocolError = (status: number, e: ErrorResponse): ProtocolError => {
+  const firstLine = (e.error_description ?? '').split(/\r?\n/)[0] ?? ''
+  return {
+    _tag: 'ProtocolError',
+    code: 'oauth_error',
+    status,
+    error: e.error,
+    message: `The identity provider refused the request: ${e.error}${firstLine === '' ? '' : ` (${firstLine})`}. ${ADVICE[e.error] ?? 'See errorDescription.'}`,
+    response: e,
+    ...(e.error_description === undefined ? {} : { errorDescription: e.error_description }),
+    ...(e.error_codes === undefined ? {} : { errorCodes: e.error_codes }),
+    ...(e.suberror === undefined ? {} : { suberror: e.suberror, classification: SUPPRESSED_SUBERRORS.has(e.suberror) ? '' : e.suberror }),
+    ...(e.correlation_id === undefined ? {} : { correlationId: e.correlation_id }),
+    ...(e.trace_id === undefined ? {} : { traceId: e.trace_id }),
+    ...(e.timestamp === undefined ? {} : { timestamp: e.timestamp }),
+    ...(e.claims === undefined ? {} : { claims: e.claims }),
+    ...(e.error_uri === undefined ? {} : { errorUri: e.error_uri }),
+  }
+}
+
+/**
+ * Seconds from a `Retry-After` header given in seconds, when there is one.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const retryAfterOf = (response: HttpResponse): { readonly retryAfter?: number } => {
+  const v = response.headers['retry-after']
+  const n = v === undefined || v.trim() === '' ? NaN : Number(v)
+  return Number.isFinite(n) ? { retryAfter: n } : {}
+}
+
+const isErrorShape = (u: unknown): boolean => typeof u === 'object' && u !== null && 'error' in u
+
+/**
+ * Checks a JSON answer. An `error` body is a {@link ProtocolError} (whatever the status);
+ * a 5xx or 429 whose body is not JSON, or any 4xx/5xx without an `error`, is an
+ * `HttpError` (with `Retry-After`); a body that is not JSON, or JSON the decoder refuses,
+ * is a `DecodeError` naming what is wrong (never the value).
+ *
+ * @category token
+ * @since 0.1.0
+ * @see RFC 6749 §5.1, §5.2
+ */
+export const processJsonAnswer =
+  <A>(spec: JsonAnswerSpec<A>) =>
+  (response: HttpResponse): E.Either<AuthError, A> =>
+    pipe(
+      parseJson(response.body, spec.subject, `${spec.url.replace(/[?#].*$/s, '')} answered HTTP ${response.status}; check the authority URL and any proxy in between.`),
+      E.mapLeft((decodeFailure): AuthError =>
+        response.status >= 500 || response.status === 429
+          ? httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error. The service may be down; retry later.`, {
+              status: response.status,
+              ...retryAfterOf(response),
+            })
+          : decodeFailure,
+      ),
+      E.chain((json): E.Either<AuthError, A> =>
+        isErrorShape(json)
+          ? pipe(
+              decodeWith(ErrorResponse, 'error response')(json),
+              E.foldW(
+                (d): E.Either<AuthError, A> => E.left(d),
+                (err) => E.left(toProtocolError(response.status, err)),
+              ),
+            )
+          : response.status >= 400
+            ? E.left(
+                httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error body. Check the authority URL.`, {
+                  status: response.status,
+                  ...retryAfterOf(response),
+                }),
+              )
+            : decodeWith(spec.decoder, spec.subject, spec.hint)(json),
+      ),
+    )
