@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url'
 import { createHash } from 'node:crypto'
 import { addTokenResponse, deserialize, emptyCache, type CacheState } from '@authfold/cache'
 import { createConfidentialClient } from '@authfold/client'
-import { clientSecret, silentLogger, systemClock, timerSleep, webCryptoRandom, type GrantEnv, type TokenResponse } from '@authfold/core'
-import { sendTokenRequest } from '@authfold/grants'
+import { ApiId, RefreshReason, clientSecret, silentLogger, systemClock, timerSleep, webCryptoRandom, type GrantEnv, type TokenResponse } from '@authfold/core'
+import { clientCredentialsRequest, requestToken } from '@authfold/grants'
 import { nodeHttpClient } from '@authfold/node'
 import { startIdentityProvider, type IdentityProvider, type RecordedRequest } from '@authfold/testing'
 
@@ -240,7 +240,7 @@ const must = async <A>(te: () => Promise<{ readonly _tag: 'Left'; readonly left:
 
 /**
  * authfold signs the user in over real HTTPS (the `password` grant through
- * `sendTokenRequest` and `nodeHttpClient`) and folds the answer into `cache` under
+ * `requestToken` and `nodeHttpClient`) and folds the answer into `cache` under
  * `environment`, as MSAL's ROPC does (scopes decorated with `openid profile offline_access`,
  * `client_info=1`).
  *
@@ -250,11 +250,15 @@ const must = async <A>(te: () => Promise<{ readonly _tag: 'Left'; readonly left:
 export const authfoldSignIn = async (ctx: InteropIdp, environment: string, cache: CacheState = emptyCache): Promise<CacheState> => {
   const scopes = [...INTEROP.userScopes, 'openid', 'profile', 'offline_access']
   const response: TokenResponse = await must(
-    sendTokenRequest({
-      tokenEndpoint: ctx.idp.tokenEndpoint(),
-      clientId: INTEROP.publicClientId,
-      fields: { grant_type: 'password', username: INTEROP.username, password: ctx.password, scope: scopes.join(' '), client_info: '1' },
-    })(grantEnv(ctx)),
+    requestToken(
+      {
+        tokenEndpoint: ctx.idp.tokenEndpoint(),
+        clientId: INTEROP.publicClientId,
+        fields: { grant_type: 'password', username: INTEROP.username, password: ctx.password, scope: scopes.join(' '), client_info: '1' },
+      },
+      undefined,
+      { apiId: ApiId.acquireTokenByUsernamePassword, refreshReason: RefreshReason.nonSilentCall },
+    )(grantEnv(ctx)),
   )
   return addTokenResponse({
     clientId: INTEROP.publicClientId,
@@ -270,19 +274,18 @@ export const authfoldSignIn = async (ctx: InteropIdp, environment: string, cache
 
 /**
  * authfold gets an app token over real HTTPS (the `client_credentials` grant through
- * `sendTokenRequest`, client secret) and folds it into `cache` under `environment`.
+ * `requestToken`, client secret) and folds it into `cache` under `environment`.
  *
  * @category interop
  * @since 0.1.0
  */
 export const authfoldAppToken = async (ctx: InteropIdp, environment: string, cache: CacheState = emptyCache): Promise<CacheState> => {
   const response: TokenResponse = await must(
-    sendTokenRequest({
-      tokenEndpoint: ctx.idp.tokenEndpoint(),
-      clientId: INTEROP.confidentialClientId,
-      credential: clientSecret(ctx.secret),
-      fields: { grant_type: 'client_credentials', scope: INTEROP.appScopes.join(' ') },
-    })(grantEnv(ctx)),
+    requestToken(
+      { tokenEndpoint: ctx.idp.tokenEndpoint(), clientId: INTEROP.confidentialClientId, fields: clientCredentialsRequest({ scopes: INTEROP.appScopes }) },
+      clientSecret(ctx.secret),
+      { apiId: ApiId.acquireTokenForClient, refreshReason: RefreshReason.atAbsent },
+    )(grantEnv(ctx)),
   )
   return addTokenResponse({
     clientId: INTEROP.confidentialClientId,

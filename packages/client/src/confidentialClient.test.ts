@@ -99,11 +99,18 @@ describe('createConfidentialClient over real HTTPS', () => {
     expect(tokenRequests()[0]?.headers['x-client-sku']).toBeDefined()
   })
 
-  it('sends the library headers, with the OS and app name the caller gives', async () => {
-    const app = createConfidentialClient(config({ libraryInfo: { os: 'linux', appName: 'headers-test' } }))
+  it('sends the library headers the caller gives (libraryInfo) on the token request, SKU and version included', async () => {
+    const app = createConfidentialClient(config({ libraryInfo: { sku: 'my-wrapper.ts', version: '9.9.9', os: 'linux', appName: 'headers-test', appVersion: '1.2' } }))
     idp.clearRequests()
     await app.acquireTokenForClient(['api://headers/.default'])
-    expect(tokenRequests()[0]?.headers).toMatchObject({ 'x-client-os': 'linux', 'x-app-name': 'headers-test', 'x-ms-lib-capability': 'retry-after, h429' })
+    expect(tokenRequests()[0]?.headers).toMatchObject({
+      'x-client-sku': 'my-wrapper.ts',
+      'x-client-ver': '9.9.9',
+      'x-client-os': 'linux',
+      'x-app-name': 'headers-test',
+      'x-app-ver': '1.2',
+      'x-ms-lib-capability': 'retry-after, h429',
+    })
     expect(tokenRequests()[0]?.headers['x-client-current-telemetry']).toBe('4|730,2|')
   })
 
@@ -132,6 +139,41 @@ describe('createConfidentialClient over real HTTPS', () => {
       idp.clearFaults()
     })
   }
+
+  it('resolveAuthority() at start-up gives the endpoints and tenant id, and the first token call reuses it', async () => {
+    const app = createConfidentialClient(config())
+    idp.clearRequests()
+    const resolved = await app.resolveAuthority()
+    expect(resolved.realm).toBe(idp.tenantId)
+    expect(resolved.metadata.token_endpoint).toBe(idp.tokenEndpoint())
+    const discovery = idp.requests.length
+    expect(discovery).toBeGreaterThan(0)
+    await app.acquireTokenForClient(['api://reuse/.default'])
+    expect(idp.requests.length - discovery).toBe(1) // the token request only
+  })
+
+  it('resolveAuthority() fails fast on an unknown tenant with a ConfigError, and the next call tries again', async () => {
+    const app = createConfidentialClient(config({ authority: idp.authority("no-such-tenant.example") }))
+    const r = await app.te.resolveAuthority()()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError', code: 'invalid_authority' } })
+    idp.clearRequests()
+    await app.te.resolveAuthority()()
+    expect(idp.requests.length).toBeGreaterThan(0)
+  })
+
+  it('serializeCache / deserializeCache move a cache between clients; broken JSON is a DecodeError and the cache stays', async () => {
+    const a = createConfidentialClient(config())
+    const first = await a.acquireTokenForClient(['api://moved/.default'])
+    const json = await a.serializeCache()
+    const b = createConfidentialClient(config())
+    await b.deserializeCache(json)
+    idp.clearRequests()
+    expect(await b.acquireTokenForClient(['api://moved/.default'])).toMatchObject({ access_token: first.access_token, token_source: 'cache' })
+    expect(tokenRequests()).toHaveLength(0)
+    const broken = await b.te.deserializeCache('{"AccessToken": [1, 2')()
+    expect(broken).toMatchObject({ _tag: 'Left', left: { _tag: 'DecodeError', code: 'invalid_json' } })
+    expect(await b.serializeCache()).toBe(json)
+  })
 
   it('connection refused is a network error that says what to check', async () => {
     const app = createConfidentialClient(config({ authority: 'https://127.0.0.1:1/tenant/' }))

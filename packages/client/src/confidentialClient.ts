@@ -1,27 +1,20 @@
 /**
- * The confidential client facade: configuration once, methods named like MSAL Python's.
+ * The confidential client facade: an assembly of method modules over one context.
  *
  * @module
  */
 import * as E from 'fp-ts/Either'
-import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import { removeAppTokens } from "@authfold/cache"
-import {
-  ApiId,
-  configError,
-  emptyTelemetryBuffer,
-  hitAnAccessToken,
-  parseAuthority,
-  telemetryContext,
-  updateTelemetry,
-  type TelemetryBuffer, type AuthError, type ClientAuth, type ConfigError, type ResolveAuthorityOptions } from '@authfold/core'
-import { clientCredentials, type AuthResult } from '@authfold/grants'
-import { memoizedResolver } from './authorityResolver.js'
-import { buildEnv, type EffectsConfig } from './env.js'
-import { toFailure, toPromise } from './failure.js'
-import { runGrant } from './runGrant.js'
-import { memoryStore, type CacheStore } from '@authfold/cache'
+import type { CacheStore } from '@authfold/cache'
+import type { ClientAuth, ConfigError } from '@authfold/core'
+import { confidentialContext, type ClientConfig } from './context.js'
+import { toFailure } from './failure.js'
+import { acquireTokenForClient } from './methods/acquireTokenForClient.js'
+import { deserializeCache } from './methods/deserializeCache.js'
+import { removeTokensForClient } from './methods/removeTokensForClient.js'
+import { resolveAuthority } from './methods/resolveAuthority.js'
+import { serializeCache } from './methods/serializeCache.js'
+import { withPromises, type WithPromises } from './promises.js'
 
 /**
  * Configuration of {@link createConfidentialClient}; keys are the camelCase of MSAL Python's
@@ -30,32 +23,9 @@ import { memoryStore, type CacheStore } from '@authfold/cache'
  * @category model
  * @since 0.1.0
  */
-export interface ConfidentialClientConfig extends EffectsConfig, ResolveAuthorityOptions {
-  readonly clientId: string
+export interface ConfidentialClientConfig extends ClientConfig {
   /** The credential: `clientSecret(...)`, `certificate(...)` or `clientAssertion(...)`. */
   readonly credential: ClientAuth
-  /** Default `https://login.microsoftonline.com/common/`. */
-  readonly authority?: string
-  /** A generic OpenID Connect issuer used instead of `authority` (MSAL's `oidc_authority`). */
-  readonly oidcAuthority?: string
-  /** Client capabilities such as `cp1`, sent as `xms_cc` claims. */
-  readonly clientCapabilities?: ReadonlyArray<string>
-  /** Where tokens are kept. Default: in memory. */
-  readonly cacheStore?: CacheStore
-}
-
-/**
- * Options of `acquireTokenForClient`.
- *
- * @category model
- * @since 0.1.0
- */
-export interface AcquireTokenForClientOptions {
-  readonly claimsChallenge?: string
-  readonly fmiPath?: string
-  readonly correlationId?: string
-  /** Refused with a ConfigError, as MSAL refuses it. */
-  readonly forceRefresh?: boolean
 }
 
 /**
@@ -65,32 +35,21 @@ export interface AcquireTokenForClientOptions {
  * @since 0.1.0
  */
 export interface ConfidentialClientTE {
-  readonly acquireTokenForClient: (scopes: ReadonlyArray<string>, options?: AcquireTokenForClientOptions) => TE.TaskEither<AuthError, AuthResult>
-  readonly removeTokensForClient: () => TE.TaskEither<AuthError, void>
+  readonly acquireTokenForClient: ReturnType<typeof acquireTokenForClient>
+  readonly removeTokensForClient: ReturnType<typeof removeTokensForClient>
+  readonly resolveAuthority: ReturnType<typeof resolveAuthority>
+  readonly serializeCache: ReturnType<typeof serializeCache>
+  readonly deserializeCache: ReturnType<typeof deserializeCache>
 }
 
 /**
- * A confidential client: Promise methods, and their TaskEither twins under `te`.
+ * A confidential client: Promise methods named like MSAL Python's, their TaskEither twins
+ * under `te`, and the store holding its cache.
  *
  * @category model
  * @since 0.1.0
  */
-export interface ConfidentialClient {
-  readonly acquireTokenForClient: (scopes: ReadonlyArray<string>, options?: AcquireTokenForClientOptions) => Promise<AuthResult>
-  readonly removeTokensForClient: () => Promise<void>
-  readonly te: ConfidentialClientTE
-  /** The store holding this client's cache. */
-  readonly cacheStore: CacheStore
-}
-
-const checkConfig = (config: ConfidentialClientConfig): E.Either<ConfigError, ConfidentialClientConfig> =>
-  typeof config.clientId !== 'string' || config.clientId.trim() === ''
-    ? E.left(configError('invalid_argument', 'clientId is required: the application (client) id of the app registration.', 'clientId'))
-    : typeof config.credential !== 'function'
-      ? E.left(configError('invalid_credential', 'A confidential client needs a credential: clientSecret(...), certificate(...) or clientAssertion(...).', 'credential'))
-      : config.credential.problem !== undefined
-        ? E.left(config.credential.problem)
-        : E.right(config)
+export type ConfidentialClient = WithPromises<ConfidentialClientTE> & { readonly cacheStore: CacheStore }
 
 /**
  * Builds a confidential client, or a {@link ConfigError} when the configuration cannot work
@@ -101,64 +60,17 @@ const checkConfig = (config: ConfidentialClientConfig): E.Either<ConfigError, Co
  */
 export const confidentialClient = (config: ConfidentialClientConfig): E.Either<ConfigError, ConfidentialClient> =>
   pipe(
-    checkConfig(config),
-    E.chain(() =>
-      config.oidcAuthority !== undefined
-        ? parseAuthority(config.oidcAuthority, { oidcAuthority: true })
-        : parseAuthority(config.authority ?? 'https://login.microsoftonline.com/common/'),
-    ),
-    E.map((authority) => {
-      const env = buildEnv(config, 5)
-      let telemetry: TelemetryBuffer = emptyTelemetryBuffer
-      const store = config.cacheStore ?? memoryStore()
-      const run = runGrant(store, env)
-      // resolveAuthority applies azureRegion itself (regional endpoints beside the central ones)
-      const resolved = memoizedResolver(authority, config, env)
-      const te: ConfidentialClientTE = {
-        acquireTokenForClient: (scopes, options = {}) => {
-          const context = telemetryContext(ApiId.acquireTokenForClient, env.random, options.correlationId === undefined ? {} : { correlationId: options.correlationId })
-          return pipe(
-            resolved,
-            TE.chain((ra) =>
-              run(
-                clientCredentials({
-                  clientId: config.clientId,
-                  authority: ra,
-                  credential: config.credential,
-                  scopes,
-                  ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
-                  ...options,
-                  correlationId: context.correlationId,
-                  telemetry,
-                }),
-              ),
-            ),
-            TE.bimap(
-              (e) => {
-                telemetry = updateTelemetry(telemetry, context, { error: e._tag === 'ProtocolError' ? e.error : e.code })
-                return e
-              },
-              (r) => {
-                telemetry = r.token_source === 'cache' ? hitAnAccessToken(telemetry) : emptyTelemetryBuffer
-                return r
-              },
-            ),
-          )
-        },
-        removeTokensForClient: () =>
-          pipe(
-            resolved,
-            TE.chain((ra) => store.update(removeAppTokens({ clientId: config.clientId, environments: ra.aliases }))),
-            TE.map(() => undefined),
-          ),
-      }
-      return {
-        te,
-        cacheStore: store,
-        acquireTokenForClient: (scopes, options) => toPromise(te.acquireTokenForClient(scopes, options)),
-        removeTokensForClient: () => toPromise(te.removeTokensForClient()),
-      }
-    }),
+    confidentialContext(config),
+    E.map((ctx) => ({
+      ...withPromises<ConfidentialClientTE>({
+        acquireTokenForClient: acquireTokenForClient(ctx),
+        removeTokensForClient: removeTokensForClient(ctx),
+        resolveAuthority: resolveAuthority(ctx),
+        serializeCache: serializeCache(ctx),
+        deserializeCache: deserializeCache(ctx),
+      }),
+      cacheStore: ctx.store,
+    })),
   )
 
 /**

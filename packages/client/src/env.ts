@@ -3,6 +3,9 @@
  */
 import {
   fetchHttpClient,
+  libraryHeaders,
+  telemetryRecorder,
+  withHeaders,
   memoryHttpCache,
   msalHttpPolicy,
   type HttpCacheStore,
@@ -49,14 +52,25 @@ export interface EffectsConfig {
    * platform, so pass e.g. `{ os: process.platform, appName: 'my-app' }`.
    */
   readonly libraryInfo?: LibraryInfo
-  /** Turn MSAL's throttling and discovery caching off (the HTTP effect is used as given). */
+  /**
+   * Turn MSAL's throttling and discovery caching off (the HTTP effect is used as given,
+   * with the library headers added).
+   */
   readonly disableHttpPolicy?: boolean
 }
 
 /**
- * Builds a {@link GrantEnv} from a facade's configuration, filling in the defaults, wrapping
- * the HTTP effect in MSAL's policy (library headers, throttling, discovery reuse), and
- * filtering personal data out of logs unless `piiLoggingEnabled` is set.
+ * The platform's `fetch`, called as a method of `globalThis` (browsers and Workers refuse a
+ * detached `fetch` with "Illegal invocation").
+ */
+const platformFetch: FetchLike = (url, init) => globalThis.fetch(url, init)
+
+/**
+ * Builds a {@link GrantEnv} from a facade's configuration, filling in the defaults: the
+ * library headers (`x-client-sku`, `x-client-ver`, `x-client-os`, `x-app-*`: the HTTP
+ * client owns them, from `libraryInfo`), MSAL's policy (throttling, discovery reuse) unless
+ * `disableHttpPolicy`, one telemetry recorder for the client, and a logger that drops
+ * personal data unless `piiLoggingEnabled` is set.
  *
  * @category utils
  * @since 0.1.0
@@ -64,15 +78,15 @@ export interface EffectsConfig {
 export const buildEnv = (config: EffectsConfig, defaultThrottleSeconds: number): GrantEnv => {
   const logger = config.logger ?? silentLogger
   const now = config.now ?? systemClock
-  const http = config.http ?? fetchHttpClient({ fetch: globalThis.fetch as unknown as FetchLike })
+  const http = config.http ?? fetchHttpClient({ fetch: platformFetch })
   return {
-    http:
-      config.disableHttpPolicy === true
-        ? http
-        : msalHttpPolicy({ store: config.httpCache ?? memoryHttpCache(), now, defaultThrottleSeconds, ...(config.libraryInfo === undefined ? {} : { library: config.libraryInfo }) })(http),
+    http: withHeaders(libraryHeaders(config.libraryInfo))(
+      config.disableHttpPolicy === true ? http : msalHttpPolicy({ store: config.httpCache ?? memoryHttpCache(), now, defaultThrottleSeconds })(http),
+    ),
     now,
     random: config.random ?? webCryptoRandom,
     sleep: config.sleep ?? timerSleep,
     log: config.piiLoggingEnabled === true ? logger : (level, message, pii) => (pii ? undefined : logger(level, message, false)),
+    telemetry: telemetryRecorder(),
   }
 }

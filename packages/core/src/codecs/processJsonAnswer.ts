@@ -10,7 +10,7 @@ import { pipe } from 'fp-ts/function'
 import type * as D from 'io-ts/Decoder'
 import { ErrorResponse } from './tokenResponse.js'
 import { decodeWith, parseJson } from './decode.js'
-import { httpError, type AuthError, type ProtocolError } from '../errors/errors.js'
+import { httpError, stripQuery, type AuthError, type ProtocolError } from '../errors/errors.js'
 import type { HttpResponse } from '../http/http.js'
 
 /**
@@ -106,7 +106,7 @@ export const processJsonAnswer =
   <A>(spec: JsonAnswerSpec<A>) =>
   (response: HttpResponse): E.Either<AuthError, A> =>
     pipe(
-      parseJson(response.body, spec.subject, `${spec.url.replace(/[?#].*$/s, '')} answered HTTP ${response.status}; check the authority URL and any proxy in between.`),
+      parseJson(response.body, spec.subject, `The server at ${stripQuery(spec.url)} answered HTTP ${response.status}; check the authority URL and any proxy in between.`),
       E.mapLeft((decodeFailure): AuthError =>
         response.status >= 500 || response.status === 429
           ? httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error. The service may be down; retry later.`, {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import * as TE from 'fp-ts/TaskEither'
-import { clientSecret, httpError, type GrantEnv, type HttpRequest, type HttpResponse, type ResolvedAuthority } from '@authfold/core'
+import { clientSecret, httpError, telemetryRecorder, type GrantEnv, type HttpRequest, type HttpResponse, type ResolvedAuthority } from '@authfold/core'
 import { emptyCache, serialize, type CacheState } from '@authfold/cache'
 import { clientCredentials, type ClientCredentialsParams } from './clientCredentials.js'
 
@@ -130,18 +130,29 @@ describe('clientCredentials', () => {
     expect(sent).toHaveLength(2)
   })
 
-  it('sends MSAL server telemetry: API 730 with the refresh reason, and the last call\'s failures', async () => {
-    const { http, sent } = scripted([ok('at-1', { expires_in: 200 }), ok('at-2'), ok('at-3')])
-    const a = await run(params(), emptyCache, envWith(http))
+  it('sends MSAL server telemetry through the env\'s one recorder: API 730, the refresh reason, the last failures and cache hits', async () => {
+    const denied: HttpResponse = { status: 401, headers: {}, body: JSON.stringify({ error: 'invalid_client' }) }
+    const { http, sent } = scripted([ok('at-1', { expires_in: 200 }), denied, ok('at-2'), ok('at-3')])
+    const env = { ...envWith(http), telemetry: telemetryRecorder() }
+    const a = await run(params(), emptyCache, env)
     if (a._tag !== 'Right') throw new Error('first failed')
-    const b = await run(params({ correlationId: 'corr-2', telemetry: { succeeded: 3, failed: [{ a: '730', c: 'corr-0', e: 'invalid_client' }], failureSize: 30 } }), a.right[1], envWith(http))
-    if (b._tag !== 'Right') throw new Error('second failed')
-    await run(params({ claimsChallenge: '{}' }), b.right[1], envWith(http))
-    expect(sent.map((r) => r.headers['x-client-current-telemetry'])).toEqual(['4|730,2|', '4|730,3|', '4|730,1|'])
-    expect(sent[0]?.headers['x-client-last-telemetry']).toBe('4|0|||')
-    expect(sent[1]?.headers['x-client-last-telemetry']).toBe('4|3|730,corr-0|invalid_client|')
-    expect(sent[1]?.headers['client-request-id']).toBe('corr-2')
-    expect(sent[0]?.headers['x-client-sku']).toBeDefined()
+    expect(await run(params({ correlationId: 'corr-1' }), a.right[1], env)).toMatchObject({ left: { error: 'invalid_client' } })
+    const c = await run(params({ correlationId: 'corr-2' }), a.right[1], env)
+    if (c._tag !== 'Right') throw new Error('third failed')
+    const hit = await run(params(), c.right[1], env)
+    expect(hit._tag === 'Right' && hit.right[0].token_source).toBe('cache')
+    await run(params({ claimsChallenge: '{}' }), c.right[1], env)
+    expect(sent.map((r) => r.headers['x-client-current-telemetry'])).toEqual(['4|730,2|', '4|730,3|', '4|730,3|', '4|730,1|'])
+    expect(sent.map((r) => r.headers['x-client-last-telemetry'])).toEqual(['4|0|||', '4|0|||', '4|0|730,corr-1|invalid_client|', '4|1|||'])
+    expect(sent.map((r) => r.headers['client-request-id']).slice(1, 3)).toEqual(['corr-1', 'corr-2'])
+    expect(sent[0]?.headers['return-client-request-id']).toBe('true')
+  })
+
+  it('without a telemetry recorder it still sends the current call\'s telemetry, and no library headers (the HTTP policy owns those)', async () => {
+    const { http, sent } = scripted([ok('at-1')])
+    await run(params(), emptyCache, envWith(http))
+    expect(sent[0]?.headers).toMatchObject({ 'x-client-current-telemetry': '4|730,2|', 'x-client-last-telemetry': '4|0|||' })
+    expect(sent[0]?.headers['x-client-sku']).toBeUndefined()
   })
 
   it('refuses forceRefresh and empty scopes without sending anything', async () => {

@@ -4,29 +4,24 @@
  * @module
  */
 import * as E from 'fp-ts/Either'
-import * as O from 'fp-ts/Option'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import {
+  ApiId,
   configError,
   mergeClaimsChallengeAndCapabilities,
   regionalOrCentral,
-  ApiId,
-  RefreshReason,
-  emptyTelemetryBuffer,
-  telemetryContext,
-  telemetryHeaders,
   type AuthError,
-  type TelemetryBuffer,
   type ClientAuth,
-  type GrantEnv,
   type ResolvedAuthority,
 } from '@authfold/core'
-import { addAppTokenResponse, computeExtCacheKeyAsync, type CacheState } from '@authfold/cache'
+import { computeExtCacheKeyAsync } from '@authfold/cache'
 import type { AuthResult, Grant } from '../grant.js'
-import { cachedAccessToken, refreshReasonFor } from '../steps/cachedAccessToken.js'
-import { sendTokenRequest } from '../steps/tokenRequest.js'
+import { cacheFirst, skipCacheFor } from '../steps/cacheFirst.js'
+import { requestToken } from '../steps/requestToken.js'
 import { shapeResult } from '../steps/shapeResult.js'
+import { clientCredentialsRequest } from './request.js'
+import { appTokenQuery, foldClientCredentials, type AppTokenSlot } from './fold.js'
 
 /**
  * Parameters of {@link clientCredentials}.
@@ -50,11 +45,15 @@ export interface ClientCredentialsParams {
   readonly forceRefresh?: boolean
   /** Sent as `client-request-id`; one per public call. Default: a fresh UUID. */
   readonly correlationId?: string
-  /** The telemetry of earlier calls, sent as `x-client-last-telemetry` (the facade keeps it). */
-  readonly telemetry?: TelemetryBuffer
 }
 
-const checkParams = (p: ClientCredentialsParams): E.Either<AuthError, string | undefined> =>
+/**
+ * Checks the parameters and merges the claims challenge with the client capabilities.
+ *
+ * @category steps
+ * @since 0.1.0
+ */
+export const checkClientCredentials = (p: ClientCredentialsParams): E.Either<AuthError, string | undefined> =>
   p.forceRefresh === true
     ? E.left(
         configError(
@@ -76,77 +75,50 @@ const checkParams = (p: ClientCredentialsParams): E.Either<AuthError, string | u
  * the cache. A token past its `refresh_on` is refreshed, and still returned if the refresh
  * fails.
  *
+ * Its steps are exported, to be recombined: {@link checkClientCredentials},
+ * {@link appTokenQuery}, `cacheFirst`, {@link clientCredentialsRequest}, `requestToken`
+ * (`authenticate` -> `send` -> `processTokenResponse`), {@link foldClientCredentials},
+ * `shapeResult`.
+ *
  * @example
- * const [result, next] = await clientCredentials({ clientId, authority, credential, scopes })(cache)(env)()
+ * import { clientCredentials } from '@authfold/grants'
+ * const [result, nextCache] = await clientCredentials({ clientId, authority, credential, scopes })(cache)(env)()
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_for_client`
  */
 export const clientCredentials =
   (p: ClientCredentialsParams): Grant<AuthResult> =>
-  (cache: CacheState) =>
-  (env: GrantEnv) => {
-    const checked = checkParams(p)
+  (cache) =>
+  (env) => {
+    const checked = checkClientCredentials(p)
     if (E.isLeft(checked)) return TE.left(checked.left)
     const claims = checked.right
     const nowSeconds = Math.floor(env.now() / 1000)
+    const withSlot = (slot: AppTokenSlot): Grant<AuthResult> =>
+      cacheFirst({ query: appTokenQuery(slot), skipCache: skipCacheFor(p) }, (refreshReason) => (current) => (grantEnv) =>
+        pipe(
+          requestToken(
+            {
+              tokenEndpoint: regionalOrCentral(p.authority).metadata.token_endpoint,
+              clientId: p.clientId,
+              fields: clientCredentialsRequest({ scopes: p.scopes, claims, fmiPath: p.fmiPath }),
+            },
+            p.credential,
+            { apiId: ApiId.acquireTokenForClient, refreshReason, ...(p.correlationId === undefined ? {} : { correlationId: p.correlationId }) },
+          ),
+          (send) => send(grantEnv),
+          TE.map((answer): [AuthResult, typeof current] => [
+            shapeResult(answer, nowSeconds, 'identity_provider'),
+            foldClientCredentials(slot, nowSeconds)(answer)(current),
+          ]),
+        ),
+      )
+    const slot = { clientId: p.clientId, authority: p.authority, scopes: p.scopes }
     return p.fmiPath === undefined
-      ? withExtCacheKey(p, claims, nowSeconds, undefined)(cache)(env)
+      ? withSlot(slot)(cache)(env)
       : pipe(
           TE.fromTask(() => computeExtCacheKeyAsync({ fmi_path: p.fmiPath })),
-          TE.chain((extCacheKey) => withExtCacheKey(p, claims, nowSeconds, extCacheKey)(cache)(env)),
+          TE.chain((extCacheKey) => withSlot({ ...slot, extCacheKey })(cache)(env)),
         )
-  }
-
-/** The grant once the FMI ext cache key (if any) is known. */
-const withExtCacheKey =
-  (p: ClientCredentialsParams, claims: string | undefined, nowSeconds: number, extCacheKey: string | undefined): Grant<AuthResult> =>
-  (cache: CacheState) =>
-  (env: GrantEnv) => {
-    const query = {
-      clientId: p.clientId,
-      environments: p.authority.aliases,
-      realm: p.authority.realm,
-      homeAccountId: '',
-      scopes: p.scopes,
-      ...(extCacheKey === undefined ? {} : { extCacheKey }),
-    }
-    const cached = p.claimsChallenge === undefined ? cachedAccessToken(query, nowSeconds)(cache) : O.none
-    if (O.isSome(cached) && !cached.value.aging) {
-      env.log('info', 'acquireTokenForClient: answered from the cache', false)
-      return TE.right<AuthError, [AuthResult, CacheState]>([cached.value.result, cache])
-    }
-    const telemetry = telemetryContext(ApiId.acquireTokenForClient, env.random, {
-      ...(p.correlationId === undefined ? {} : { correlationId: p.correlationId }),
-      refreshReason: p.claimsChallenge === undefined ? refreshReasonFor(query, cached)(cache) : RefreshReason.forceRefresh,
-    })
-    const request = pipe(
-      sendTokenRequest({
-        tokenEndpoint: regionalOrCentral(p.authority).metadata.token_endpoint,
-        clientId: p.clientId,
-        credential: p.credential,
-        fields: { grant_type: 'client_credentials', scope: p.scopes.join(' '), claims, fmi_path: p.fmiPath },
-        correlationId: telemetry.correlationId,
-        headers: telemetryHeaders(p.telemetry ?? emptyTelemetryBuffer, telemetry),
-      })(env),
-      TE.map((response) => {
-        const next = addAppTokenResponse({
-          clientId: p.clientId,
-          environment: p.authority.environment,
-          realm: p.authority.realm,
-          scopes: p.scopes,
-          response,
-          nowSeconds,
-          grantType: 'client_credentials',
-          ...(extCacheKey === undefined ? {} : { extCacheKey }),
-        })(cache)
-        return [shapeResult(response, nowSeconds, 'identity_provider'), next] as [AuthResult, CacheState]
-      }),
-    )
-    return O.isSome(cached)
-      ? pipe(
-          request,
-          TE.orElse(() => TE.right<AuthError, [AuthResult, CacheState]>([cached.value.result, cache])),
-        )
-      : request
   }

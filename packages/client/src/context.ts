@@ -1,0 +1,149 @@
+/**
+ * The client context: configuration checked once, the authority parsed once and resolved
+ * at most once, the effects, the store and the one telemetry recorder. Both facades are
+ * assemblies of method modules over it, and an app that wants the smallest bundle imports
+ * the context and one method.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/Either'
+import type * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import { memoryStore, type CacheStore } from '@authfold/cache'
+import {
+  configError,
+  parseAuthority,
+  type AuthError,
+  type Authority,
+  type ClientAuth,
+  type ConfigError,
+  type GrantEnv,
+  type ResolveAuthorityOptions,
+  type ResolvedAuthority,
+} from '@authfold/core'
+import type { Grant } from '@authfold/grants'
+import { memoizedResolver } from './authorityResolver.js'
+import { buildEnv, type EffectsConfig } from './env.js'
+import { runGrant } from './runGrant.js'
+
+/**
+ * What both facades are configured with; keys are the camelCase of MSAL Python's
+ * constructor arguments.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ClientConfig extends EffectsConfig, ResolveAuthorityOptions {
+  /** The application (client) id of the app registration. */
+  readonly clientId: string
+  /** Default `https://login.microsoftonline.com/common/`. */
+  readonly authority?: string
+  /** A generic OpenID Connect issuer used instead of `authority` (MSAL's `oidc_authority`). */
+  readonly oidcAuthority?: string
+  /** Client capabilities such as `cp1`, sent as `xms_cc` claims. */
+  readonly clientCapabilities?: ReadonlyArray<string>
+  /** Where tokens are kept. Default: in memory. */
+  readonly cacheStore?: CacheStore
+}
+
+/**
+ * A client's context, built once by {@link clientContext}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ClientContext {
+  readonly clientId: string
+  readonly clientCapabilities?: ReadonlyArray<string>
+  /** The authority as configured, parsed. */
+  readonly authority: Authority
+  /** Resolves the authority on first use and keeps the answer (a failure is not kept). */
+  readonly resolved: TE.TaskEither<AuthError, ResolvedAuthority>
+  /** The effects every grant of this client runs with (telemetry recorder included). */
+  readonly env: GrantEnv
+  readonly store: CacheStore
+  /** Runs a grant against the store: snapshot, grant, atomic commit (see `runGrant`). */
+  readonly run: <A>(grant: Grant<A>) => TE.TaskEither<AuthError, A>
+}
+
+/**
+ * The context of a confidential client: it has a credential.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ConfidentialContext extends ClientContext {
+  readonly credential: ClientAuth
+}
+
+const checkClientId = (config: ClientConfig): E.Either<ConfigError, ClientConfig> =>
+  typeof config.clientId !== 'string' || config.clientId.trim() === ''
+    ? E.left(configError('invalid_argument', 'clientId is required: the application (client) id of the app registration.', 'clientId'))
+    : E.right(config)
+
+/**
+ * Checks a configuration and builds the context both facades share: a {@link ConfigError}
+ * when it cannot work (no client id, a malformed authority). No I/O: the authority is
+ * resolved on first use, or when `resolveAuthority()` is called.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const clientContext = (config: ClientConfig): E.Either<ConfigError, ClientContext> =>
+  pipe(
+    checkClientId(config),
+    E.chain(() =>
+      config.oidcAuthority !== undefined
+        ? parseAuthority(config.oidcAuthority, { oidcAuthority: true })
+        : parseAuthority(config.authority ?? 'https://login.microsoftonline.com/common/'),
+    ),
+    E.map((authority): ClientContext => {
+      const env = buildEnv(config, 5)
+      const store = config.cacheStore ?? memoryStore()
+      return {
+        clientId: config.clientId,
+        ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
+        authority,
+        // resolveAuthority applies azureRegion itself (regional endpoints beside the central ones)
+        resolved: memoizedResolver(authority, config, env),
+        env,
+        store,
+        run: runGrant(store, env),
+      }
+    }),
+  )
+
+/**
+ * The context of a confidential client: {@link clientContext} plus a credential that works
+ * (a key that is not a key is refused here, before any request).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const confidentialContext = (config: ClientConfig & { readonly credential: ClientAuth }): E.Either<ConfigError, ConfidentialContext> =>
+  typeof config.credential !== 'function'
+    ? E.left(configError('invalid_credential', 'A confidential client needs a credential: clientSecret(...), certificate(...) or clientAssertion(...).', 'credential'))
+    : config.credential.problem !== undefined
+      ? E.left(config.credential.problem)
+      : pipe(
+          clientContext(config),
+          E.map((ctx) => ({ ...ctx, credential: config.credential })),
+        )
+
+/**
+ * The context of a public client (a desktop, mobile or CLI app): {@link clientContext},
+ * refusing a credential, which a public client cannot keep secret.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const publicContext = (config: ClientConfig): E.Either<ConfigError, ClientContext> =>
+  'credential' in config && (config as { readonly credential?: unknown }).credential !== undefined
+    ? E.left(
+        configError(
+          'invalid_credential',
+          'A public client takes no credential: it cannot keep a secret. Use createConfidentialClient for a web app, API or daemon.',
+          'credential',
+        ),
+      )
+    : clientContext(config)

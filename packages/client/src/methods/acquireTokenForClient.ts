@@ -1,0 +1,54 @@
+/**
+ * @module
+ */
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import type { AuthError } from '@authfold/core'
+import { clientCredentials, type AuthResult } from '@authfold/grants'
+import type { ConfidentialContext } from '../context.js'
+
+/**
+ * Options of `acquireTokenForClient`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface AcquireTokenForClientOptions {
+  /** A claims challenge from a resource: skips the cache and is sent as `claims`. */
+  readonly claimsChallenge?: string
+  /** A Federated Managed Identity path, sent as `fmi_path`; it keys the cache separately. */
+  readonly fmiPath?: string
+  /** Sent as `client-request-id`. Default: a fresh UUID per call. */
+  readonly correlationId?: string
+  /** Refused with a ConfigError, as MSAL refuses it. */
+  readonly forceRefresh?: boolean
+}
+
+/**
+ * Acquires a token for the application itself: from the cache when a valid one is there,
+ * else with the client credentials grant.
+ *
+ * @example
+ * const result = await acquireTokenForClient(ctx)(['https://graph.microsoft.com/.default'])()
+ * @category methods
+ * @since 0.1.0
+ * @see MSAL Python `ConfidentialClientApplication.acquire_token_for_client`
+ */
+export const acquireTokenForClient =
+  (ctx: ConfidentialContext) =>
+  (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = {}): TE.TaskEither<AuthError, AuthResult> =>
+    pipe(
+      ctx.resolved,
+      TE.chain((authority) =>
+        ctx.run(
+          clientCredentials({
+            clientId: ctx.clientId,
+            authority,
+            credential: ctx.credential,
+            scopes,
+            ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+            ...options,
+          }),
+        ),
+      ),
+    )

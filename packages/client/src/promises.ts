@@ -1,0 +1,49 @@
+/**
+ * @module
+ */
+import type * as TE from 'fp-ts/TaskEither'
+import type { AuthError } from '@authfold/core'
+import { toPromise } from './failure.js'
+
+/**
+ * A record of methods returning `TaskEither<AuthError, _>`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type TaskEitherMethods<T> = { readonly [K in keyof T]: (...args: never[]) => TE.TaskEither<AuthError, unknown> }
+
+/**
+ * The Promise form of each method: it resolves with the Right and rejects with an
+ * `AuthFailure` holding the Left.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type PromiseMethods<T extends TaskEitherMethods<T>> = {
+  readonly [K in keyof T]: T[K] extends (...args: infer A) => TE.TaskEither<AuthError, infer R> ? (...args: A) => Promise<R> : never
+}
+
+/**
+ * A facade: every method as a Promise, and the TaskEither twins under `te`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type WithPromises<T extends TaskEitherMethods<T>> = PromiseMethods<T> & { readonly te: T }
+
+/**
+ * Makes the Promise twin of every TaskEither method: the one helper both facades use.
+ *
+ * @example
+ * const app = withPromises({ acquireTokenForClient: acquireTokenForClient(ctx) })
+ * await app.acquireTokenForClient(scopes)          // Promise
+ * await app.te.acquireTokenForClient(scopes)()     // Either
+ * @category combinators
+ * @since 0.1.0
+ */
+export const withPromises = <T extends TaskEitherMethods<T>>(te: T): WithPromises<T> => {
+  const promises: Record<string, (...args: never[]) => Promise<unknown>> = {}
+  for (const [name, method] of Object.entries<(...args: never[]) => TE.TaskEither<AuthError, unknown>>(te)) promises[name] = (...args) => toPromise(method(...args))
+  return { ...(promises as PromiseMethods<T>), te }
+}

@@ -1,0 +1,85 @@
+/**
+ * The public client facade (desktop, mobile, CLI apps): an assembly of method modules over
+ * the same context as the confidential one. The user sign-in methods join it as their
+ * grants land.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import type { CacheStore } from '@authfold/cache'
+import type { ConfigError } from '@authfold/core'
+import { publicContext, type ClientConfig } from './context.js'
+import { toFailure } from './failure.js'
+import { deserializeCache } from './methods/deserializeCache.js'
+import { resolveAuthority } from './methods/resolveAuthority.js'
+import { serializeCache } from './methods/serializeCache.js'
+import { withPromises, type WithPromises } from './promises.js'
+
+/**
+ * Configuration of {@link createPublicClient}: the confidential client's keys without a
+ * credential.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type PublicClientConfig = ClientConfig
+
+/**
+ * The TaskEither forms of a public client's methods.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface PublicClientTE {
+  readonly resolveAuthority: ReturnType<typeof resolveAuthority>
+  readonly serializeCache: ReturnType<typeof serializeCache>
+  readonly deserializeCache: ReturnType<typeof deserializeCache>
+}
+
+/**
+ * A public client: Promise methods, their TaskEither twins under `te`, and its store.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type PublicClient = WithPromises<PublicClientTE> & { readonly cacheStore: CacheStore }
+
+/**
+ * Builds a public client, or a {@link ConfigError} (a credential given to a public
+ * client, no client id, a malformed authority).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, PublicClient> =>
+  pipe(
+    publicContext(config),
+    E.map((ctx) => ({
+      ...withPromises<PublicClientTE>({
+        resolveAuthority: resolveAuthority(ctx),
+        serializeCache: serializeCache(ctx),
+        deserializeCache: deserializeCache(ctx),
+      }),
+      cacheStore: ctx.store,
+    })),
+  )
+
+/**
+ * Builds a public client; throws an `AuthFailure` holding a {@link ConfigError} when the
+ * configuration cannot work.
+ *
+ * @example
+ * const app = createPublicClient({ clientId, authority: 'https://login.microsoftonline.com/organizations' })
+ * const { realm } = await app.resolveAuthority()
+ * @category constructors
+ * @since 0.1.0
+ * @see MSAL Python `PublicClientApplication`
+ */
+export const createPublicClient = (config: PublicClientConfig): PublicClient =>
+  pipe(
+    publicClient(config),
+    E.getOrElseW((e) => {
+      throw toFailure(e)
+    }),
+  )

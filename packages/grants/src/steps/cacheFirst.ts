@@ -1,0 +1,79 @@
+/**
+ * The cache-first policy every grant that reads the cache first shares (client
+ * credentials, and the silent flow, on-behalf-of and managed identity after it).
+ *
+ * @module
+ */
+import * as O from 'fp-ts/Option'
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import { RefreshReason, type AuthError } from '@authfold/core'
+import type { AccessTokenQuery, CacheState } from '@authfold/cache'
+import type { AuthResult, Grant } from '../grant.js'
+import { cachedAccessToken, refreshReasonFor } from './cachedAccessToken.js'
+
+/**
+ * What {@link cacheFirst} looks up, and whether it may.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface CacheFirstPolicy {
+  /** The access tokens that would answer this call. */
+  readonly query: AccessTokenQuery
+  /**
+   * Skip the cached access token and go to the identity provider for this reason (a
+   * claims challenge or `forceRefresh`: `RefreshReason.forceRefresh`). Absent: look first.
+   */
+  readonly skipCache?: RefreshReason | undefined
+}
+
+/**
+ * Answers from the cache when it can, otherwise runs `fetch` with the reason it had to:
+ *
+ * - a cached access token with more than five minutes left and not past its `refresh_on`
+ *   is returned (`token_source: "cache"`, the telemetry recorder counts a hit), no request;
+ * - one past its `refresh_on` is refreshed (`atAging`), and still returned if the refresh
+ *   fails, with the cache as it was;
+ * - none, or only ones about to expire: `fetch(atAbsent | atExpired)`;
+ * - `skipCache`: `fetch(skipCache)` without looking.
+ *
+ * @example
+ * const grant = cacheFirst({ query }, (reason) => pipe(fetchToken(reason), ...))
+ * @category steps
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication._acquire_token_silent_from_cache_and_possibly_refresh_it`
+ */
+export const cacheFirst =
+  (policy: CacheFirstPolicy, fetch: (reason: RefreshReason) => Grant<AuthResult>): Grant<AuthResult> =>
+  (cache: CacheState) =>
+  (env) => {
+    if (policy.skipCache !== undefined) return fetch(policy.skipCache)(cache)(env)
+    const nowSeconds = Math.floor(env.now() / 1000)
+    const cached = cachedAccessToken(policy.query, nowSeconds)(cache)
+    if (O.isSome(cached) && !cached.value.aging) {
+      env.log('info', 'Answered from the token cache', false)
+      env.telemetry?.hit()
+      return TE.right<AuthError, [AuthResult, CacheState]>([cached.value.result, cache])
+    }
+    const request = fetch(refreshReasonFor(policy.query, cached)(cache))(cache)(env)
+    return O.isSome(cached)
+      ? pipe(
+          request,
+          TE.orElse((e) => {
+            env.log('warning', `A proactive refresh failed (${e._tag}); the cached token is still valid and is returned`, false)
+            return TE.right<AuthError, [AuthResult, CacheState]>([cached.value.result, cache])
+          }),
+        )
+      : request
+  }
+
+/**
+ * `RefreshReason.forceRefresh` when a claims challenge or `forceRefresh` asks to skip the
+ * cached access token, else `undefined` (look first).
+ *
+ * @category steps
+ * @since 0.1.0
+ */
+export const skipCacheFor = (options: { readonly claimsChallenge?: string | undefined; readonly forceRefresh?: boolean | undefined }): RefreshReason | undefined =>
+  options.claimsChallenge !== undefined || options.forceRefresh === true ? RefreshReason.forceRefresh : undefined
