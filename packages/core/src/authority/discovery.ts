@@ -48,7 +48,8 @@ export interface ResolveAuthorityOptions {
   readonly instanceDiscovery?: boolean | string
   /**
    * Hosts (or authority URLs) the developer vouches for: they are not validated, but
-   * their alias metadata is asked from the host itself (best effort).
+   * no instance discovery is sent for them, and their only alias is themselves (as in
+   * MSAL Python), so such a host can never claim a Microsoft host's cache entries.
    */
   readonly knownAuthorities?: ReadonlyArray<string>
   /** A store for discovery answers; GETs with a 2xx answer are reused for 24 hours. */
@@ -145,14 +146,7 @@ export const resolveCentralWith =
       TE.chain(({ tenantDiscoveryEndpoint, groups }) =>
         pipe(
           tenantDiscovery(get, tenantDiscoveryEndpoint, authority),
-          TE.chain((metadata) =>
-            groups !== undefined || plan.bestEffortAliases === undefined
-              ? TE.right(finish(authority, metadata, groups))
-              : pipe(
-                  bestEffortAliasGroups(get, plan.bestEffortAliases, authority),
-                  TE.map((g) => finish(authority, metadata, g)),
-                ),
-          ),
+          TE.map((metadata) => finish(authority, metadata, groups)),
         ),
       ),
     )
@@ -172,8 +166,6 @@ export interface DiscoveryPlan {
   readonly tenantDiscoveryEndpoint: string
   /** Alias groups known without the network (the built-in Microsoft clouds). */
   readonly staticGroups: ReadonlyArray<CloudAliasGroup> | undefined
-  /** An instance discovery URL asked for aliases only, whose failure is ignored. */
-  readonly bestEffortAliases: string | undefined
   readonly isKnownToMicrosoft: boolean
   readonly isKnownToDeveloper: boolean
 }
@@ -207,18 +199,10 @@ export const planDiscovery = (authority: Authority, options: ResolveAuthorityOpt
     endpoint !== undefined && !knownToMicrosoft && !knownToDeveloper
       ? withQuery(endpoint, `api-version=1.1&authorization_endpoint=${encodeURIComponent(authorizeUrl(authority))}`)
       : undefined
-  const bestEffortAliases =
-    endpoint !== undefined && !knownToMicrosoft && knownToDeveloper && authority.kind === 'entra'
-      ? withQuery(
-          typeof options.instanceDiscovery === 'string' ? options.instanceDiscovery : `https://${host}/common/discovery/instance`,
-          `api-version=1.1&authorization_endpoint=${encodeURIComponent(authorizeUrl(authority))}`,
-        )
-      : undefined
   return {
     validate,
     tenantDiscoveryEndpoint: defaultTenantDiscoveryEndpoint(authority),
     staticGroups: group === undefined || options.instanceDiscovery === false ? undefined : [group],
-    bestEffortAliases,
     isKnownToMicrosoft: knownToMicrosoft,
     isKnownToDeveloper: knownToDeveloper,
   }
@@ -302,26 +286,6 @@ const instanceDiscovery = (
     ),
   )
 
-const bestEffortAliasGroups = (
-  get: Get,
-  url: string,
-  authority: Authority,
-): TE.TaskEither<AuthError, ReadonlyArray<CloudAliasGroup> | undefined> =>
-  pipe(
-    get(url),
-    TE.map((res) =>
-      pipe(
-        processJsonAnswer({ subject: 'instance discovery response', url, decoder: InstanceDiscoveryResponse })(res),
-        E.fold(
-          () => undefined,
-          ({ metadata: groups }) =>
-            groups !== undefined && groups.some((g) => g.aliases.some((a) => a.toLowerCase() === authority.host)) ? groups : undefined,
-        ),
-      ),
-    ),
-    TE.orElse(() => TE.right<AuthError, ReadonlyArray<CloudAliasGroup> | undefined>(undefined)),
-  )
-
 const tenantDiscovery = (get: Get, url: string, authority: Authority): TE.TaskEither<AuthError, AuthorityMetadata> =>
   pipe(
     get(url),
@@ -363,7 +327,12 @@ const finish = (
   metadata: AuthorityMetadata,
   groups: ReadonlyArray<CloudAliasGroup> | undefined,
 ): ResolvedAuthority => {
-  const group = groups === undefined ? undefined : knownAliasGroup(authority.host, groups)
+  const found = groups === undefined ? undefined : knownAliasGroup(authority.host, groups)
+  // Microsoft's hosts get their aliases only from the built-in table or Microsoft's answer
+  // for a Microsoft host: a group for any other host that names one of them is not believed.
+  const microsoftHost = knownAliasGroup(authority.host) !== undefined
+  const group =
+    found === undefined || microsoftHost ? found : { ...found, aliases: found.aliases.filter((a) => knownAliasGroup(a.toLowerCase()) === undefined) }
   // MSAL Python files entries under the host name without its port; accept those too.
   const withoutPorts = (hosts: ReadonlyArray<string>): ReadonlyArray<string> =>
     dedupe([...hosts, ...hosts.map((h) => h.replace(/:\d+$/, ''))])

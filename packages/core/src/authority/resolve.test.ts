@@ -131,18 +131,31 @@ describe('resolveAuthority: Entra', () => {
     ['validateAuthority: false', { validateAuthority: false }],
     ['knownAuthorities (host)', { knownAuthorities: ['127.0.0.1:8443'] }],
     ['knownAuthorities (url)', { knownAuthorities: ['https://127.0.0.1:8443/contoso'] }],
-  ])('%s: no validation, aliases asked from the host itself after tenant discovery', async (_, options) => {
+  ])('%s: no validation, no instance discovery at all (as MSAL Python), and the host is its only alias', async (_, options) => {
     const base = 'https://127.0.0.1:8443'
     const { env, sent } = scripted([
       at(`${base}/contoso/v2.0/.well-known/openid-configuration`, json(200, oidcConfig(base, TENANT_ID))),
       at(`${base}/common/discovery/instance`, json(200, {
         tenant_discovery_endpoint: `${base}/contoso/v2.0/.well-known/openid-configuration`,
-        metadata: [{ preferred_network: '127.0.0.1:8443', preferred_cache: 'localhost:8443', aliases: ['127.0.0.1:8443', 'localhost:8443'] }],
+        metadata: [{ preferred_network: '127.0.0.1:8443', preferred_cache: 'login.microsoftonline.com', aliases: ['127.0.0.1:8443', 'login.microsoftonline.com'] }],
       })),
     ])
     const r = await run(auth(`${base}/contoso`), options, env)
-    expect(sent.map((s) => s.url.split('?')[0])).toEqual([`${base}/contoso/v2.0/.well-known/openid-configuration`, `${base}/common/discovery/instance`])
-    expect(r).toEqual(E.right(expect.objectContaining({ environment: '127.0.0.1:8443', realm: TENANT_ID })))
+    expect(sent.map((s) => s.url.split('?')[0])).toEqual([`${base}/contoso/v2.0/.well-known/openid-configuration`])
+    expect(r).toEqual(E.right(expect.objectContaining({ environment: '127.0.0.1:8443', aliases: ['127.0.0.1:8443', '127.0.0.1'], realm: TENANT_ID })))
+  })
+
+  it('an instance discovery answer for a non-Microsoft host cannot make a Microsoft host its alias', async () => {
+    const base = 'https://127.0.0.1:8443'
+    const { env } = scripted([
+      at(`${base}/common/discovery/instance`, json(200, {
+        tenant_discovery_endpoint: `${base}/contoso/v2.0/.well-known/openid-configuration`,
+        metadata: [{ preferred_network: '127.0.0.1:8443', preferred_cache: 'login.microsoftonline.com', aliases: ['127.0.0.1:8443', 'login.microsoftonline.com', 'login.windows.net', 'sts.contoso.example'] }],
+      })),
+      at(`${base}/contoso/v2.0/.well-known/openid-configuration`, json(200, oidcConfig(base, TENANT_ID))),
+    ])
+    const r = await run(auth(`${base}/contoso`), { instanceDiscovery: `${base}/common/discovery/instance` }, env)
+    expect(r).toEqual(E.right(expect.objectContaining({ environment: '127.0.0.1:8443', aliases: ['127.0.0.1:8443', 'sts.contoso.example', '127.0.0.1'] })))
   })
 
   it('validateAuthority: false on a host without instance metadata falls back to the host', async () => {
@@ -306,7 +319,6 @@ describe('pure helpers', () => {
     expect(planDiscovery(auth('https://login.contoso.net/t')).validate).toMatch(/^https:\/\/login\.microsoftonline\.com\/common\/discovery\/instance\?api-version=1\.1&authorization_endpoint=/)
     expect(planDiscovery(auth('https://login.contoso.net/t'), { instanceDiscovery: false }).validate).toBeUndefined()
     expect(planDiscovery(auth('https://fs.contoso.com/adfs')).isKnownToDeveloper).toBe(true)
-    expect(planDiscovery(auth('https://fs.contoso.com/adfs')).bestEffortAliases).toBeUndefined()
   })
   it('defaultTenantDiscoveryEndpoint keeps the query', () => {
     expect(defaultTenantDiscoveryEndpoint(auth('https://login.microsoftonline.com/common?dc=x'))).toBe(
