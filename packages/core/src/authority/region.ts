@@ -9,8 +9,8 @@ import * as T from 'fp-ts/Task'
 import * as E from 'fp-ts/Either'
 import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither'
 import { pipe } from 'fp-ts/function'
-import { httpError } from '../errors/errors.js'
-import type { HttpError } from '../errors/errors.js'
+import { configError, httpError } from '../errors/errors.js'
+import type { ConfigError, HttpError } from '../errors/errors.js'
 import type { GrantEnv } from '../env/env.js'
 import type { HttpResponse } from '../http/http.js'
 
@@ -53,6 +53,24 @@ export interface RegionDetectionOptions {
 }
 
 /**
+ * True for a region name Entra can serve: lower-case letters, digits and dashes, 1 to 63
+ * characters (a DNS label, since it becomes `<region>.login.microsoft.com`). The one rule
+ * for `azureRegion`, `regionName` and the IMDS answer alike.
+ *
+ * @category region
+ * @since 0.1.0
+ */
+export const isRegionName = (region: string): boolean => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(region)
+
+/**
+ * A region name as given (`WestUS 2` -> `westus2`): spaces removed, lower-cased.
+ *
+ * @category region
+ * @since 0.1.0
+ */
+export const normaliseRegion = (region: string): string => region.replace(/\s/g, '').toLowerCase()
+
+/**
  * Detects the region: the `regionName` input (spaces removed, lower-cased) when given,
  * else IMDS (`Metadata: true`, short timeout). Never fails: `undefined` when nothing
  * is found, so callers fall back to the global endpoints.
@@ -64,8 +82,9 @@ export interface RegionDetectionOptions {
 export const detectRegion =
   (options: RegionDetectionOptions = {}): ReaderTaskEither<GrantEnv, never, string | undefined> =>
   (env) => {
-    const fromInput = (options.regionName ?? '').replace(/\s/g, '').toLowerCase()
-    if (fromInput !== '') return TE.right(fromInput)
+    const fromInput = normaliseRegion(options.regionName ?? '')
+    if (fromInput !== '' && isRegionName(fromInput)) return TE.right(fromInput)
+    if (fromInput !== '') env.log('warning', 'The regionName given is not a region name (letters, digits and dashes); asking IMDS instead.', false)
     const url = options.imdsEndpoint ?? IMDS_REGION_ENDPOINT
     const timeoutMs = options.imdsTimeoutMs ?? 2000
     env.log('info', `Asking IMDS ${url.split('?')[0] ?? url} for the region; outside Azure this times out after ${timeoutMs} ms.`, false)
@@ -78,8 +97,8 @@ export const detectRegion =
     return pipe(
       raced,
       TE.map((res) => {
-        const region = res.body.trim().replace(/\s/g, '').toLowerCase()
-        return res.status >= 200 && res.status < 300 && /^[a-z0-9-]{1,63}$/.test(region) ? region : undefined
+        const region = normaliseRegion(res.body)
+        return res.status >= 200 && res.status < 300 && isRegionName(region) ? region : undefined
       }),
       TE.orElse((e) => {
         env.log('info', `IMDS unavailable (${e.message}); using the global endpoints.`, false)
@@ -102,17 +121,39 @@ export const regionalHost = (region: string, centralHost: string): string =>
 const PUBLIC_CLOUD_HOSTS: ReadonlyArray<string> = ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net', 'sts.windows.net']
 
 /**
- * Picks the region to use: `false`/absent → none, a string → that region, `true` →
- * {@link detectRegion} (none when detection fails).
+ * Checks an `azureRegion` option: a string must be a region name ({@link isRegionName}
+ * after {@link normaliseRegion}), so a value such as `evil.example/x` can never choose the
+ * host a token request goes to.
+ *
+ * @category region
+ * @since 0.1.0
+ */
+export const checkAzureRegion = (azureRegion: AzureRegion | undefined): E.Either<ConfigError, AzureRegion | undefined> =>
+  typeof azureRegion !== 'string' || normaliseRegion(azureRegion) === '' || isRegionName(normaliseRegion(azureRegion))
+    ? E.right(azureRegion)
+    : E.left(
+        configError(
+          'invalid_argument',
+          'azureRegion must be a region name such as "westus2" (letters, digits and dashes), true to detect it, or false.',
+          'azureRegion',
+        ),
+      )
+
+/**
+ * Picks the region to use: `false`/absent → none, a string → that region (a
+ * `ConfigError` when it is not a region name), `true` → {@link detectRegion} (none when
+ * detection fails).
  *
  * @category region
  * @since 0.1.0
  */
 export const chooseRegion =
-  (azureRegion: AzureRegion | undefined, options: RegionDetectionOptions = {}): ReaderTaskEither<GrantEnv, never, string | undefined> =>
+  (azureRegion: AzureRegion | undefined, options: RegionDetectionOptions = {}): ReaderTaskEither<GrantEnv, ConfigError, string | undefined> =>
   (env) => {
     if (azureRegion === undefined || azureRegion === false) return TE.right(undefined)
     if (azureRegion === true) return detectRegion(options)(env)
-    const r = azureRegion.replace(/\s/g, '').toLowerCase()
+    const checked = checkAzureRegion(azureRegion)
+    if (E.isLeft(checked)) return TE.left(checked.left)
+    const r = normaliseRegion(azureRegion)
     return TE.right(r === '' ? undefined : r)
   }
