@@ -233,6 +233,27 @@ export const tokenRequests = (log: ReadonlyArray<RecordedRequest>): ReadonlyArra
   log.filter((r) => r.method === 'POST' && r.path.endsWith('/oauth2/v2.0/token')).map((r) => r.form['grant_type'] ?? '')
 
 /**
+ * A slice of the IdP's log as `METHOD host path` lines (the `Host` header a client sent).
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const requestsAsked = (log: ReadonlyArray<RecordedRequest>): ReadonlyArray<string> =>
+  log.map((r) => `${r.method} ${r.headers['host'] ?? ''} ${r.path}`)
+
+/**
+ * The `environment` of every entry of every section of a serialized cache, deduplicated, in
+ * order of appearance.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const environmentsOf = (json: string): ReadonlyArray<string> => {
+  const sections = JSON.parse(json) as Record<string, Record<string, { readonly environment?: string }>>
+  return [...new Set(Object.values(sections).flatMap((entries) => Object.values(entries).map((e) => e.environment ?? '')))]
+}
+
+/**
  * The cache environment MSAL Python 1.21 writes for the IdP: the authority's host *name*
  * (`urlparse(...).hostname`), without the port. msal-node and authfold write the host with
  * its port. On Entra (port 443) the two are the same string.

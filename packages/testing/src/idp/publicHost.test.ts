@@ -88,6 +88,7 @@ describe('an IdP standing in for login.microsoftonline.com', () => {
     })
   })
 
+  // The groups as msal-common 16.17.0 ships them (its copy of Entra's answer).
   it("answers instance discovery for a public alias with Entra's alias groups", async () => {
     const authorize = encodeURIComponent('https://login.microsoftonline.com/common/oauth2/authorize')
     const res = await ask(ENTRA, 'GET', `/common/discovery/instance?api-version=1.1&authorization_endpoint=${authorize}`)
@@ -99,6 +100,9 @@ describe('an IdP standing in for login.microsoftonline.com', () => {
       { preferred_network: 'login.microsoftonline.de', preferred_cache: 'login.microsoftonline.de', aliases: ['login.microsoftonline.de'] },
       { preferred_network: 'login.microsoftonline.us', preferred_cache: 'login.microsoftonline.us', aliases: ['login.microsoftonline.us', 'login.usgovcloudapi.net'] },
       { preferred_network: 'login-us.microsoftonline.com', preferred_cache: 'login-us.microsoftonline.com', aliases: ['login-us.microsoftonline.com'] },
+      { preferred_network: 'login.sovcloud-identity.fr', preferred_cache: 'login.sovcloud-identity.fr', aliases: ['login.sovcloud-identity.fr'] },
+      { preferred_network: 'login.sovcloud-identity.de', preferred_cache: 'login.sovcloud-identity.de', aliases: ['login.sovcloud-identity.de'] },
+      { preferred_network: 'login.sovcloud-identity.sg', preferred_cache: 'login.sovcloud-identity.sg', aliases: ['login.sovcloud-identity.sg'] },
     ])
     // The local host is still its own cloud; an unknown one is still invalid_instance.
     const local = await ask(idp.host, 'GET', `/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(`${idp.url}/common/oauth2/v2.0/authorize`)}`)

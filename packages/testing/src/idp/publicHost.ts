@@ -3,53 +3,15 @@
  * (`login.microsoftonline.com`), a request whose `Host` header names that host or one of
  * its cloud's aliases is answered as Entra answers it there: discovery documents name
  * `https://<that host>/...` endpoints, tokens carry the cloud's issuer, and instance
- * discovery answers with Entra's alias groups. Clients reach the IdP on 127.0.0.1 through
- * a transport that keeps the public `Host` (and SNI); the TLS certificate names every alias.
+ * discovery answers with Entra's alias groups (core's `KNOWN_CLOUD_ALIAS_GROUPS`, the
+ * table msal-common ships; `publicHost.test.ts` pins the answer to msal-common's literal).
+ * Clients reach the IdP on 127.0.0.1 through a transport that keeps the public `Host`
+ * (and SNI); the TLS certificate names every alias.
  *
  * @module
  */
+import { KNOWN_CLOUD_ALIAS_GROUPS } from '@authfold/core'
 import type { EndpointResult, IdpContext, IncomingRequest } from './types.js'
-
-/**
- * One alias group of Entra's instance discovery answer.
- *
- * @category idp
- * @since 0.1.0
- */
-export interface EntraCloudGroup {
-  readonly preferred_network: string
-  readonly preferred_cache: string
-  readonly aliases: ReadonlyArray<string>
-}
-
-/**
- * The `metadata` of Entra's instance discovery answer (api-version 1.1), as
- * `login.microsoftonline.com/common/discovery/instance` gives it (msal-common ships the
- * same groups as its built-in copy).
- *
- * @category idp
- * @since 0.1.0
- * @see https://login.microsoftonline.com/common/discovery/instance?api-version=1.1&authorization_endpoint=https://login.microsoftonline.com/common/oauth2/v2.0/authorize
- */
-export const ENTRA_CLOUD_GROUPS: ReadonlyArray<EntraCloudGroup> = [
-  {
-    preferred_network: 'login.microsoftonline.com',
-    preferred_cache: 'login.windows.net',
-    aliases: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
-  },
-  {
-    preferred_network: 'login.partner.microsoftonline.cn',
-    preferred_cache: 'login.partner.microsoftonline.cn',
-    aliases: ['login.partner.microsoftonline.cn', 'login.chinacloudapi.cn'],
-  },
-  { preferred_network: 'login.microsoftonline.de', preferred_cache: 'login.microsoftonline.de', aliases: ['login.microsoftonline.de'] },
-  {
-    preferred_network: 'login.microsoftonline.us',
-    preferred_cache: 'login.microsoftonline.us',
-    aliases: ['login.microsoftonline.us', 'login.usgovcloudapi.net'],
-  },
-  { preferred_network: 'login-us.microsoftonline.com', preferred_cache: 'login-us.microsoftonline.com', aliases: ['login-us.microsoftonline.com'] },
-]
 
 /**
  * The hosts the IdP answers for as `publicHost`: the aliases of its Entra cloud, or the
@@ -60,7 +22,7 @@ export const ENTRA_CLOUD_GROUPS: ReadonlyArray<EntraCloudGroup> = [
  */
 export const publicHostAliases = (publicHost: string): ReadonlyArray<string> => {
   const host = publicHost.toLowerCase()
-  return ENTRA_CLOUD_GROUPS.find((g) => g.aliases.includes(host))?.aliases ?? [host]
+  return KNOWN_CLOUD_ALIAS_GROUPS.find((g) => g.aliases.includes(host))?.aliases ?? [host]
 }
 
 /**
@@ -109,7 +71,7 @@ export const publicInstanceDiscovery = (idp: IdpContext, target: URL, tenant: st
     json: {
       tenant_discovery_endpoint: `https://${target.host.toLowerCase()}/${tenant}/v2.0/.well-known/openid-configuration`,
       'api-version': '1.1',
-      metadata: ENTRA_CLOUD_GROUPS,
+      metadata: KNOWN_CLOUD_ALIAS_GROUPS,
     },
   }
 }
