@@ -3,6 +3,11 @@
  * confidential client and a user), and runners for the scripts beside this file, which
  * drive MSAL Python 1.21 (`/usr/bin/python3`) and @azure/msal-node in child processes.
  *
+ * With `startInteropIdp({ publicHost: ENTRA_HOST })` the IdP also answers as
+ * `login.microsoftonline.com` (and its aliases), and the three libraries reach it there:
+ * authfold through {@link routedHttp}, MSAL Python and msal-node through the transports of
+ * their common modules (given `public_hosts` by {@link entraInput}).
+ *
  * Used by `packages/cache/src/interop/*.test.ts` and by `generate-fixtures.ts`.
  *
  * @module
@@ -13,12 +18,26 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createHash } from 'node:crypto'
-import { addTokenResponse, deserialize, emptyCache, type CacheState } from '@authfold/cache'
-import { createConfidentialClient } from '@authfold/client'
-import { ApiId, RefreshReason, clientSecret, silentLogger, systemClock, timerSleep, webCryptoRandom, type GrantEnv, type TokenResponse } from '@authfold/core'
+import { addTokenResponse, deserialize, emptyCache, memoryStore, type CacheState } from '@authfold/cache'
+import { createConfidentialClient, type ConfidentialClient } from '@authfold/client'
+import {
+  ApiId,
+  RefreshReason,
+  clientSecret,
+  httpError,
+  parseAuthority,
+  resolveAuthority,
+  silentLogger,
+  systemClock,
+  timerSleep,
+  webCryptoRandom,
+  type GrantEnv,
+  type HttpClient,
+  type TokenResponse,
+} from '@authfold/core'
 import { clientCredentialsRequest, requestToken } from '@authfold/grants'
 import { nodeHttpClient } from '@authfold/node'
-import { startIdentityProvider, type IdentityProvider, type RecordedRequest } from '@authfold/testing'
+import { startIdentityProvider, type IdentityProvider, type IdentityProviderOptions, type RecordedRequest } from '@authfold/testing'
 
 /**
  * The Python that has MSAL Python 1.21 (Debian's python3-msal).
@@ -69,13 +88,14 @@ const randomText = (): string => Buffer.from(crypto.getRandomValues(new Uint8Arr
 
 /**
  * Starts an IdP with the interop registrations and writes its CA to a temporary file.
+ * `options` go to the IdP (e.g. `publicHost`).
  *
  * @category interop
  * @since 0.1.0
  */
-export const startInteropIdp = async (): Promise<InteropIdp> => {
+export const startInteropIdp = async (options: IdentityProviderOptions = {}): Promise<InteropIdp> => {
   // MSAL Python and msal-node reuse a client assertion; Entra accepts that, so accept it too.
-  const idp = await startIdentityProvider({ rejectReplayedAssertions: false })
+  const idp = await startIdentityProvider({ rejectReplayedAssertions: false, ...options })
   const dir = await mkdtemp(join(tmpdir(), 'authfold-interop-'))
   const caFile = join(dir, 'ca.pem')
   await writeFile(caFile, idp.ca)
@@ -199,10 +219,10 @@ export const signInInput = (ctx: InteropIdp): Readonly<Record<string, unknown>> 
  * @category interop
  * @since 0.1.0
  */
-export const silentInput = (ctx: InteropIdp, cache: string): Readonly<Record<string, unknown>> => ({
+export const silentInput = (ctx: InteropIdp, cache: string, options: { readonly forClient?: boolean } = {}): Readonly<Record<string, unknown>> => ({
   cache,
   public: { client_id: INTEROP.publicClientId, username: INTEROP.username, scopes: INTEROP.userScopes },
-  confidential: { client_id: INTEROP.confidentialClientId, secret: ctx.secret, scopes: INTEROP.appScopes },
+  confidential: { client_id: INTEROP.confidentialClientId, secret: ctx.secret, scopes: INTEROP.appScopes, for_client: options.forClient ?? true },
 })
 
 /**
@@ -215,6 +235,27 @@ export const tokenRequests = (log: ReadonlyArray<RecordedRequest>): ReadonlyArra
   log.filter((r) => r.method === 'POST' && r.path.endsWith('/oauth2/v2.0/token')).map((r) => r.form['grant_type'] ?? '')
 
 /**
+ * A slice of the IdP's log as `METHOD host path` lines (the `Host` header a client sent).
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const requestsAsked = (log: ReadonlyArray<RecordedRequest>): ReadonlyArray<string> =>
+  log.map((r) => `${r.method} ${r.headers['host'] ?? ''} ${r.path}`)
+
+/**
+ * The `environment` of every entry of every section of a serialized cache, deduplicated, in
+ * order of appearance.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const environmentsOf = (json: string): ReadonlyArray<string> => {
+  const sections = JSON.parse(json) as Record<string, Record<string, { readonly environment?: string }>>
+  return [...new Set(Object.values(sections).flatMap((entries) => Object.values(entries).map((e) => e.environment ?? '')))]
+}
+
+/**
  * The cache environment MSAL Python 1.21 writes for the IdP: the authority's host *name*
  * (`urlparse(...).hostname`), without the port. msal-node and authfold write the host with
  * its port. On Entra (port 443) the two are the same string.
@@ -224,8 +265,57 @@ export const tokenRequests = (log: ReadonlyArray<RecordedRequest>): ReadonlyArra
  */
 export const pythonEnvironment = (ctx: InteropIdp): string => new URL(ctx.idp.url).hostname
 
+/**
+ * The public host the Entra interop runs use.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const ENTRA_HOST = 'login.microsoftonline.com'
+
+/**
+ * `https://login.microsoftonline.com/<tenant GUID>`: the authority of the Entra interop runs.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const entraAuthority = (ctx: InteropIdp): string => `https://${ENTRA_HOST}/${ctx.idp.tenantId}`
+
+/**
+ * What the scripts need to run against {@link entraAuthority}: the authority, the hosts
+ * their transports send to the IdP, and authority validation on (as an app on Entra has it).
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const entraInput = (ctx: InteropIdp): Readonly<Record<string, unknown>> => ({
+  authority: entraAuthority(ctx),
+  public_hosts: ctx.idp.publicHosts,
+  validate_authority: true,
+})
+
+/**
+ * authfold's HTTP for the interop runs: `nodeHttpClient` trusting the IdP's CA, where a
+ * request for one of the IdP's public hosts (port 443) goes to the IdP's 127.0.0.1 port
+ * with its `Host` header (and so its TLS server name) kept. A request for any other host
+ * is refused without leaving the process: nothing reaches past 127.0.0.1.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const routedHttp = (ctx: InteropIdp): HttpClient => {
+  const http = nodeHttpClient({ ca: ctx.idp.ca, timeoutMs: 10_000 })
+  return (request) => {
+    const url = new URL(request.url)
+    if (url.host === ctx.idp.host) return http(request)
+    if (url.protocol === 'https:' && url.port === '' && ctx.idp.publicHosts.includes(url.hostname))
+      return http({ ...request, url: `${ctx.idp.url}${url.pathname}${url.search}`, headers: { ...request.headers, host: url.hostname } })
+    return () => Promise.resolve({ _tag: 'Left', left: httpError('network', request.url, `The interop runs reach only the local IdP, not ${url.host}.`) })
+  }
+}
+
 const grantEnv = (ctx: InteropIdp): GrantEnv => ({
-  http: nodeHttpClient({ ca: ctx.idp.ca, timeoutMs: 10_000 }),
+  http: routedHttp(ctx),
   now: systemClock,
   random: webCryptoRandom,
   sleep: timerSleep,
@@ -239,6 +329,36 @@ const must = async <A>(te: () => Promise<{ readonly _tag: 'Left'; readonly left:
 }
 
 /**
+ * Where authfold sends a token request and files the answer.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export interface AuthfoldTarget {
+  readonly tokenEndpoint: string
+  /** The cache environment written. */
+  readonly environment: string
+  /** The environments read (the environment and its aliases). */
+  readonly aliases: ReadonlyArray<string>
+  readonly realm: string
+}
+
+/**
+ * The target authfold's own authority discovery gives for {@link entraAuthority}
+ * (`resolveAuthority` over {@link routedHttp}): the token endpoint, and the cache
+ * environment, aliases and realm that `discovery.ts` decides.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const entraTarget = async (ctx: InteropIdp): Promise<AuthfoldTarget> => {
+  const authority = parseAuthority(entraAuthority(ctx))
+  if (authority._tag === 'Left') throw new Error(authority.left.message)
+  const resolved = await must(resolveAuthority(authority.right)(grantEnv(ctx)))
+  return { tokenEndpoint: resolved.metadata.token_endpoint, environment: resolved.environment, aliases: resolved.aliases, realm: resolved.realm }
+}
+
+/**
  * authfold signs the user in over real HTTPS (the `password` grant through
  * `requestToken` and `nodeHttpClient`) and folds the answer into `cache` under
  * `environment`, as MSAL's ROPC does (scopes decorated with `openid profile offline_access`,
@@ -247,12 +367,21 @@ const must = async <A>(te: () => Promise<{ readonly _tag: 'Left'; readonly left:
  * @category interop
  * @since 0.1.0
  */
-export const authfoldSignIn = async (ctx: InteropIdp, environment: string, cache: CacheState = emptyCache): Promise<CacheState> => {
+export const authfoldSignIn = (ctx: InteropIdp, environment: string, cache: CacheState = emptyCache): Promise<CacheState> =>
+  authfoldSignInAt(ctx, { tokenEndpoint: ctx.idp.tokenEndpoint(), environment, aliases: [environment], realm: ctx.idp.tenantId }, cache)
+
+/**
+ * {@link authfoldSignIn} at a given target (e.g. {@link entraTarget}).
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const authfoldSignInAt = async (ctx: InteropIdp, target: AuthfoldTarget, cache: CacheState = emptyCache): Promise<CacheState> => {
   const scopes = [...INTEROP.userScopes, 'openid', 'profile', 'offline_access']
   const response: TokenResponse = await must(
     requestToken(
       {
-        tokenEndpoint: ctx.idp.tokenEndpoint(),
+        tokenEndpoint: target.tokenEndpoint,
         clientId: INTEROP.publicClientId,
         fields: { grant_type: 'password', username: INTEROP.username, password: ctx.password, scope: scopes.join(' '), client_info: '1' },
       },
@@ -262,8 +391,8 @@ export const authfoldSignIn = async (ctx: InteropIdp, environment: string, cache
   )
   return addTokenResponse({
     clientId: INTEROP.publicClientId,
-    environment,
-    realm: ctx.idp.tenantId,
+    environment: target.environment,
+    realm: target.realm,
     scopes,
     response,
     nowSeconds: Math.floor(Date.now() / 1000),
@@ -315,6 +444,30 @@ export const authfoldFacadeAppToken = async (ctx: InteropIdp): Promise<CacheStat
   await app.acquireTokenForClient(INTEROP.appScopes)
   return must(app.cacheStore.load())
 }
+
+/**
+ * The confidential client facade (`createConfidentialClient`) on {@link entraAuthority},
+ * with authority validation on, over {@link routedHttp}, its store holding `cache`.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const entraConfidentialClient = (ctx: InteropIdp, cache: CacheState = emptyCache): ConfidentialClient =>
+  createConfidentialClient({
+    clientId: INTEROP.confidentialClientId,
+    authority: entraAuthority(ctx),
+    credential: clientSecret(ctx.secret),
+    http: routedHttp(ctx),
+    cacheStore: memoryStore(cache),
+  })
+
+/**
+ * The cache state of a client's store.
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export const storedCache = (app: ConfidentialClient): Promise<CacheState> => must(app.cacheStore.load())
 
 /**
  * A token's SHA-256 prefix: how tests and scripts compare tokens without printing them.

@@ -1,7 +1,7 @@
 /**
  * Signs in with @azure/msal-node against the local IdP and prints the serialized cache.
  *
- * stdin: {authority, host_port, public: {client_id, username, password, scopes},
+ * stdin: {authority, host_port, ca_file, public_hosts?, public: {client_id, username, password, scopes},
  *         confidential: {client_id, secret, scopes}}   (either part optional)
  * stdout: {msal_node_version, user, app, cache}
  *
@@ -10,14 +10,14 @@
  * starts from the first one's cache, so the printed cache holds both.
  */
 import { ConfidentialClientApplication, PublicClientApplication, version } from '@azure/msal-node'
-import { authOptions, outcome, readInput, writeOutput } from './msal_node_common.mjs'
+import { appConfig, outcome, readInput, writeOutput } from './msal_node_common.mjs'
 
 const cfg = await readInput()
 const out = { msal_node_version: version }
 let cache = ''
 
 if (cfg.public) {
-  const pca = new PublicClientApplication({ auth: authOptions(cfg, cfg.public.client_id) })
+  const pca = new PublicClientApplication(appConfig(cfg, cfg.public.client_id))
   out.user = await outcome(() =>
     pca.acquireTokenByUsernamePassword({ username: cfg.public.username, password: cfg.public.password, scopes: cfg.public.scopes }),
   )
@@ -25,7 +25,7 @@ if (cfg.public) {
 }
 
 if (cfg.confidential) {
-  const cca = new ConfidentialClientApplication({ auth: { ...authOptions(cfg, cfg.confidential.client_id), clientSecret: cfg.confidential.secret } })
+  const cca = new ConfidentialClientApplication(appConfig(cfg, cfg.confidential.client_id, { clientSecret: cfg.confidential.secret }))
   if (cache !== '') cca.getTokenCache().deserialize(cache)
   out.app = await outcome(() => cca.acquireTokenByClientCredential({ scopes: cfg.confidential.scopes }))
   cache = cca.getTokenCache().serialize()

@@ -1,7 +1,7 @@
 /**
  * Loads a cache into @azure/msal-node and asks for tokens silently.
  *
- * stdin: {authority, host_port, cache, public: {client_id, username, scopes},
+ * stdin: {authority, host_port, ca_file, public_hosts?, cache, public: {client_id, username, scopes},
  *         confidential: {client_id, secret, scopes}}   (either part optional)
  * stdout: {accounts, user, app, cache}
  *
@@ -11,7 +11,7 @@
  * token returned was one of the cache given.
  */
 import { ConfidentialClientApplication, PublicClientApplication, version } from '@azure/msal-node'
-import { authOptions, outcome, readInput, writeOutput } from './msal_node_common.mjs'
+import { appConfig, outcome, readInput, writeOutput } from './msal_node_common.mjs'
 
 const cfg = await readInput()
 const cached = Object.values(JSON.parse(cfg.cache || '{}').AccessToken ?? {}).map((e) => e.secret)
@@ -19,7 +19,7 @@ const out = { msal_node_version: version }
 let cache = cfg.cache
 
 if (cfg.public) {
-  const pca = new PublicClientApplication({ auth: authOptions(cfg, cfg.public.client_id) })
+  const pca = new PublicClientApplication(appConfig(cfg, cfg.public.client_id))
   pca.getTokenCache().deserialize(cache)
   const all = await pca.getTokenCache().getAllAccounts()
   out.accounts = all.map((a) => ({ home_account_id: a.homeAccountId, environment: a.environment, realm: a.tenantId, local_account_id: a.localAccountId, username: a.username }))
@@ -29,7 +29,7 @@ if (cfg.public) {
 }
 
 if (cfg.confidential) {
-  const cca = new ConfidentialClientApplication({ auth: { ...authOptions(cfg, cfg.confidential.client_id), clientSecret: cfg.confidential.secret } })
+  const cca = new ConfidentialClientApplication(appConfig(cfg, cfg.confidential.client_id, { clientSecret: cfg.confidential.secret }))
   cca.getTokenCache().deserialize(cache)
   out.app = await outcome(() => cca.acquireTokenByClientCredential({ scopes: cfg.confidential.scopes }), cached)
   cache = cca.getTokenCache().serialize()

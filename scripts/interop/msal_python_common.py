@@ -12,28 +12,50 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 
-class PortKeepingSession(requests.Session):
-    """A requests session that trusts the local IdP's CA and puts its port back.
+class IdpSession(requests.Session):
+    """A requests session that reaches the local IdP only, trusting its CA.
 
-    MSAL Python 1.21 builds the user realm URL from the authority's host *name*
-    (`urlparse(...).hostname`), which drops a non-default port:
-    `https://127.0.0.1/common/userrealm/...`. Entra listens on 443, so this never shows
-    there; the local IdP listens on a random port, so such URLs are sent to it here.
+    - MSAL Python 1.21 builds the user realm URL from the authority's host *name*
+      (`urlparse(...).hostname`), which drops a non-default port:
+      `https://127.0.0.1/common/userrealm/...`. Entra listens on 443, so this never shows
+      there; the local IdP listens on a random port, so the port is put back here.
+    - A request for one of `public_hosts` (the IdP's `publicHost` and its aliases, on 443)
+      is sent to the IdP's 127.0.0.1 port with its `Host` header kept, so the IdP answers
+      as Entra does for that host.
+    - Any other host is refused: nothing leaves 127.0.0.1.
     """
 
-    def __init__(self, host_port, ca_file):
+    def __init__(self, host_port, ca_file, public_hosts=()):
         super().__init__()
         self.verify = ca_file
         self._host_port = host_port
         self._hostname = host_port.rsplit(":", 1)[0]
+        self._public_hosts = set(public_hosts)
 
     def request(self, method, url, *args, **kwargs):
         parts = urlsplit(url)
-        if parts.hostname == self._hostname and parts.port is None:
+        if parts.hostname in self._public_hosts and parts.port in (None, 443):
+            kwargs["headers"] = dict(kwargs.get("headers") or {}, Host=parts.hostname)
             url = urlunsplit(parts._replace(netloc=self._host_port))
+        elif parts.hostname == self._hostname and parts.port is None:
+            url = urlunsplit(parts._replace(netloc=self._host_port))
+        elif parts.netloc != self._host_port:
+            raise requests.ConnectionError(
+                "The interop runs reach only the local IdP, not %s" % parts.netloc)
         # A REQUESTS_CA_BUNDLE in the environment would win over `self.verify`: name the CA here.
         kwargs["verify"] = self.verify
         return super().request(method, url, *args, **kwargs)
+
+
+def app_options(cfg):
+    """The keyword arguments every application of a script gets from its input:
+    the authority, authority validation (off unless `validate_authority` says so; on for
+    the Entra runs, as an app on Entra has it) and the IdP-only HTTP client."""
+    return dict(
+        authority=cfg["authority"],
+        validate_authority=cfg.get("validate_authority", False),
+        http_client=IdpSession(cfg["host_port"], cfg["ca_file"], cfg.get("public_hosts", ())),
+    )
 
 
 def read_input():

@@ -1,6 +1,6 @@
 """Loads a cache into MSAL Python 1.21 and asks for tokens silently.
 
-stdin: {"authority", "host_port", "ca_file", "cache": "<serialized cache>",
+stdin: {"authority", "host_port", "ca_file", "public_hosts"?, "validate_authority"?, "cache": "<serialized cache>",
         "public": {"client_id", "username", "scopes"},
         "confidential": {"client_id", "secret", "scopes"}}   (either part optional)
 stdout: {"accounts": [...], "user": outcome, "app_silent": outcome, "app_for_client": outcome,
@@ -17,10 +17,10 @@ import json
 
 import msal
 
-from msal_python_common import PortKeepingSession, outcome, read_input, write_output
+from msal_python_common import app_options, outcome, read_input, write_output
 
 cfg = read_input()
-http = PortKeepingSession(cfg["host_port"], cfg["ca_file"])
+options = app_options(cfg)
 cached = [e.get("secret") for e in json.loads(cfg["cache"] or "{}").get("AccessToken", {}).values()]
 cache = msal.SerializableTokenCache()
 cache.deserialize(cfg["cache"])
@@ -29,8 +29,7 @@ out = {"msal_version": msal.__version__}
 public = cfg.get("public")
 if public:
     pca = msal.PublicClientApplication(
-        public["client_id"], authority=cfg["authority"], validate_authority=False,
-        token_cache=cache, http_client=http)
+        public["client_id"], token_cache=cache, **options)
     accounts = pca.get_accounts(username=public["username"])
     out["accounts"] = [
         {k: a.get(k) for k in ("home_account_id", "environment", "realm", "local_account_id", "username", "authority_type")}
@@ -42,8 +41,7 @@ confidential = cfg.get("confidential")
 if confidential:
     cca = msal.ConfidentialClientApplication(
         confidential["client_id"], client_credential=confidential["secret"],
-        authority=cfg["authority"], validate_authority=False,
-        token_cache=cache, http_client=http)
+        token_cache=cache, **options)
     out["app_silent"] = outcome(cca.acquire_token_silent(confidential["scopes"], account=None), cached)
     if confidential.get("for_client", True):
         out["app_for_client"] = outcome(cca.acquire_token_for_client(scopes=confidential["scopes"]), cached)

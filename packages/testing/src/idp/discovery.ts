@@ -7,6 +7,7 @@
  * @module
  */
 import { errorContext, errors } from './errors.js'
+import { publicInstanceDiscovery } from './publicHost.js'
 import type { EndpointResult, IdpContext, IncomingRequest, Route, TenantMatch } from './types.js'
 
 /**
@@ -62,7 +63,7 @@ export const openIdConfiguration = (idp: IdpContext, tenant: TenantMatch): Reado
     id_token_signing_alg_values_supported: ['RS256'],
     response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    issuer: tenant.multiTenant ? `${idp.url}/{tenantid}/v2.0` : idp.issuer(tenant.tenantId),
+    issuer: idp.issuer(tenant.multiTenant ? '{tenantid}' : tenant.tenantId),
     request_uri_parameter_supported: false,
     userinfo_endpoint: `${idp.url}/oidc/userinfo`,
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
@@ -83,7 +84,8 @@ export const openIdConfiguration = (idp: IdpContext, tenant: TenantMatch): Reado
 const json = (value: unknown): EndpointResult => ({ status: 200, json: value })
 
 /**
- * The instance discovery answer: this host is its own cloud, with `localhost:PORT` as alias.
+ * The instance discovery answer: this host is its own cloud, with `localhost:PORT` as alias;
+ * with a `publicHost`, an endpoint on one of its aliases gets Entra's answer.
  *
  * @category idp
  * @since 0.1.0
@@ -98,10 +100,12 @@ export const instanceDiscovery = (idp: IdpContext, request: IncomingRequest): En
   } catch {
     return errors.unknownInstance(ctx)
   }
+  const tenant = pathSegments(target.pathname)[0] ?? 'common'
+  const entra = publicInstanceDiscovery(idp, target, tenant)
+  if (entra !== undefined) return entra
   const port = idp.host.slice(idp.host.lastIndexOf(':') + 1)
   const aliases = [idp.host, `localhost:${port}`]
   if (target.protocol !== 'https:' || !aliases.includes(target.host.toLowerCase())) return errors.unknownInstance(ctx)
-  const tenant = pathSegments(target.pathname)[0] ?? 'common'
   return json({
     tenant_discovery_endpoint: `${idp.url}/${tenant}/v2.0/.well-known/openid-configuration`,
     'api-version': '1.1',

@@ -14,6 +14,7 @@ import { createCertificateAuthority, issueCertificate, pemToDer, type Certificat
 import { discoveryRoutes, resolveTenantSegment } from './discovery.js'
 import { errorContext, errors } from './errors.js'
 import { createFaultQueue, faultAnswer } from './faults.js'
+import { publicHostAliases, servedAs } from './publicHost.js'
 import { clientCredentialsGrant } from './grants/clientCredentials.js'
 import { passwordGrant } from './grants/password.js'
 import { refreshTokenGrant } from './grants/refreshToken.js'
@@ -63,6 +64,12 @@ export interface IdentityProvider {
   /** `127.0.0.1:PORT`. */
   readonly host: string
   readonly port: number
+  /**
+   * The hosts answered as the `publicHost` option (it and its Entra cloud's aliases,
+   * lower-case); empty without it. Route requests for these to {@link IdentityProvider.url}
+   * keeping their `Host` header.
+   */
+  readonly publicHosts: ReadonlyArray<string>
   /** PEM of the CA that signed the server's TLS certificate: trust it in clients. */
   readonly ca: string
   /** The CA itself (to sign more certificates, or to reuse for another server). */
@@ -173,7 +180,8 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   // TLS is checked against the real clock by clients, so certificates use Date.now().
   const ca = options.certificateAuthority ?? (await createCertificateAuthority({ commonName: 'authfold local IdP CA' }))
-  const tls = await issueCertificate(ca, { commonName: '127.0.0.1', altNames: ['127.0.0.1', 'localhost'] })
+  const publicHosts = options.publicHost === undefined ? [] : publicHostAliases(options.publicHost)
+  const tls = await issueCertificate(ca, { commonName: '127.0.0.1', altNames: ['127.0.0.1', 'localhost', ...publicHosts] })
   const signing = await createSigningKey({ now: Date.now() })
 
   // Per-instance state.
@@ -237,17 +245,18 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     signJwt: signing.sign,
     jwks: signing.jwks,
     grants,
+    ...(options.publicHost === undefined ? {} : { publicCloud: { host: options.publicHost.toLowerCase(), aliases: publicHosts } }),
   }
 
   const realmRoute = userRealmRoute(users)
   const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, realmRoute, tokenRoute]
 
-  const route = async (request: IncomingRequest): Promise<EndpointResult> => {
+  const route = async (request: IncomingRequest, served: IdpContext): Promise<EndpointResult> => {
     for (const r of routes()) {
-      const answer = r(request, idp)
+      const answer = r(request, served)
       if (answer !== undefined) return answer
     }
-    return errors.notFound(errorContext(idp, request.correlationId), request.path)
+    return errors.notFound(errorContext(served, request.correlationId), request.path)
   }
 
   const sleep = (ms: number): Promise<void> =>
@@ -278,9 +287,10 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
       if (index >= 0) log[index] = { ...entry, status: result.status }
       if (!res.destroyed) writeResult(res, result, correlationId, randomUUID())
     }
+    const served = servedAs(idp, request)
     const fault = tokenPathTenant(request.path) !== undefined ? faults.take() : undefined
     if (fault !== undefined) {
-      const played = faultAnswer(idp, correlationId, fault)
+      const played = faultAnswer(served, correlationId, fault)
       if (played === 'reset') {
         req.socket.destroy()
         return
@@ -288,7 +298,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
       if ('delayMs' in played) await sleep(played.delayMs)
       else return answer(played)
     }
-    answer(await route(request))
+    answer(await route(request, served))
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -330,6 +340,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     url,
     host,
     port,
+    publicHosts,
     ca: ca.certificatePem,
     certificateAuthority: ca,
     tenantId,

@@ -32,6 +32,14 @@ export interface IdentityProviderOptions {
   readonly clockSkewSeconds?: number
   /** Largest request body accepted, bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number
+  /**
+   * A public host the IdP stands in for, e.g. `login.microsoftonline.com`. Requests whose
+   * `Host` header names it or an alias of its Entra cloud are answered as Entra answers
+   * there (endpoints under that host, the cloud's issuer, Entra's instance discovery), and
+   * the TLS certificate names those hosts too. Clients reach it through a transport that
+   * sends such requests to 127.0.0.1 with the public `Host`. Default: none.
+   */
+  readonly publicHost?: string
 }
 
 /**
@@ -268,4 +276,6 @@ export interface IdpContext {
   readonly signJwt: (payload: Readonly<Record<string, unknown>>) => Promise<string>
   readonly jwks: JSONWebKeySet
   readonly grants: ReadonlyMap<string, GrantHandler>
+  /** The public host given in the options, and the aliases answered as it (lower-case). */
+  readonly publicCloud?: { readonly host: string; readonly aliases: ReadonlyArray<string> }
 }
