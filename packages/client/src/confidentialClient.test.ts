@@ -187,6 +187,7 @@ describe('createConfidentialClient over real HTTPS', () => {
       /certificate, not a private key/,
     )
     expect(() => createConfidentialClient(config({ authority: 'http://insecure.example/tenant' }))).toThrow()
+    expect(() => createConfidentialClient(config({ azureRegion: 'evil.example/x' }))).toThrow(/azureRegion must be a region name/)
   })
 
   it('never writes a secret, an assertion or a token into a log line or an error', async () => {

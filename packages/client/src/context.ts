@@ -11,6 +11,7 @@ import type * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { memoryStore, type CacheStore } from '@authfold/cache'
 import {
+  checkAzureRegion,
   configError,
   parseAuthority,
   type AuthError,
@@ -92,6 +93,7 @@ const checkClientId = (config: ClientConfig): E.Either<ConfigError, ClientConfig
 export const clientContext = (config: ClientConfig): E.Either<ConfigError, ClientContext> =>
   pipe(
     checkClientId(config),
+    E.chain(() => checkAzureRegion(config.azureRegion)),
     E.chain(() =>
       config.oidcAuthority !== undefined
         ? parseAuthority(config.oidcAuthority, { oidcAuthority: true })

@@ -4,7 +4,7 @@ import * as TE from 'fp-ts/TaskEither'
 import type { GrantEnv } from '../env/env.js'
 import type { HttpRequest, HttpResponse } from '../http/http.js'
 import { httpError } from '../errors/errors.js'
-import { detectRegion, IMDS_REGION_ENDPOINT, regionalHost } from './region.js'
+import { checkAzureRegion, detectRegion, IMDS_REGION_ENDPOINT, isRegionName, regionalHost } from './region.js'
 import { parseAuthority } from './parse.js'
 import { regionalOrCentral, resolveAuthority } from './resolve.js'
 
@@ -93,3 +93,27 @@ describe('region', () => {
     expect(E.isRight(r) && r.right.regional).toBeUndefined()
   })
 })
+
+describe('region names: one rule for azureRegion, regionName and IMDS', () => {
+  it('accepts DNS-label region names and refuses anything that could name another host', () => {
+    expect(['westus2', 'eastus', 'usgovvirginia', 'a', 'x-1'].every(isRegionName)).toBe(true)
+    expect(['evil.example/x', 'evil.example', 'west us', '', '-westus', 'westus-', 'a'.repeat(64), 'WESTUS', 'west_us', 'x:443', 'x@y'].some(isRegionName)).toBe(false)
+  })
+
+  it('an azureRegion that is not a region name is a ConfigError, and no request is sent', async () => {
+    const { env, sent } = envWith(() => TE.right(cfg('login.microsoftonline.com', 'common')))
+    const a = parseAuthority('https://login.microsoftonline.com/contoso.com')
+    if (E.isLeft(a)) throw new Error()
+    const r = await resolveAuthority(a.right, { azureRegion: 'evil.example/x' })(env)()
+    expect(r).toEqual(E.left(expect.objectContaining({ _tag: 'ConfigError', field: 'azureRegion' })))
+    expect(sent.some((s) => s.url.includes('evil.example'))).toBe(false)
+    expect(checkAzureRegion('West US 2')).toEqual(E.right('West US 2'))
+  })
+
+  it('a regionName that is not a region name is ignored (IMDS is asked instead), never used as a host', async () => {
+    const { env, sent } = envWith((req) => (req.url.includes('169.254.169.254') ? TE.right({ status: 200, headers: {}, body: 'eastus' }) : TE.right(cfg('eastus.login.microsoft.com', 'common'))))
+    expect(await detectRegion({ regionName: 'evil.example/x' })(env)()).toEqual(E.right('eastus'))
+    expect(sent.map((s) => new URL(s.url).host)).toEqual(['169.254.169.254'])
+  })
+})
+
