@@ -1,4 +1,5 @@
 export * from './errors/errors.js'
+export * from './errors/printable.js'
 export * from './http/http.js'
 export * from './http/fetchHttpClient.js'
 export * from './env/env.js'

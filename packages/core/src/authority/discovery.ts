@@ -14,6 +14,7 @@ import type { Either } from 'fp-ts/Either'
 import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither'
 import { pipe } from 'fp-ts/function'
 import { configError, stripQuery } from '../errors/errors.js'
+import { printableText } from '../errors/printable.js'
 import type { AuthError } from '../errors/errors.js'
 import type { GrantEnv } from '../env/env.js'
 import type { HttpResponse } from '../http/http.js'
@@ -298,7 +299,7 @@ const tenantDiscovery = (get: Get, url: string, authority: Authority): TE.TaskEi
           configError(
             'invalid_authority',
             `Unable to get the configuration of the authority ${authority.url}: its discovery endpoint ${stripQuery(url)} answered ${res.status}` +
-              `${error === undefined ? '' : ` ${error}`}${description === undefined ? '' : ` (${firstLine(description)})`}. ` +
+              `${error === undefined ? '' : ` ${printableText(error, 100)}`}${description === undefined ? '' : ` (${printableText(description)})`}. ` +
               'Check the tenant name or id; an authority looks like https://login.microsoftonline.com/<tenant>, ' +
               'https://<tenant>.ciamlogin.com or https://<tenant>.b2clogin.com/<tenant>.onmicrosoft.com/<policy>.',
             error === 'invalid_tenant' ? 'tenant' : 'authority',
@@ -376,4 +377,3 @@ const stringField = (json: unknown, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined
 }
 
-const firstLine = (s: string): string => (s.split(/\r?\n/)[0] ?? '').slice(0, 300)

@@ -10,6 +10,7 @@ import { pipe } from 'fp-ts/function'
 import type * as D from 'io-ts/Decoder'
 import { ErrorResponse } from './tokenResponse.js'
 import { decodeWith, parseJson } from './decode.js'
+import { printableText } from '../errors/printable.js'
 import { httpError, stripQuery, type AuthError, type ProtocolError } from '../errors/errors.js'
 import type { HttpResponse } from '../http/http.js'
 
@@ -59,13 +60,13 @@ const ADVICE: Readonly<Record<string, string>> = {
  * @see RFC 6749 §5.2
  */
 export const toProtocolError = (status: number, e: ErrorResponse): ProtocolError => {
-  const firstLine = (e.error_description ?? '').split(/\r?\n/)[0] ?? ''
+  const firstLine = printableText(e.error_description ?? '')
   return {
     _tag: 'ProtocolError',
     code: 'oauth_error',
     status,
     error: e.error,
-    message: `The identity provider refused the request: ${e.error}${firstLine === '' ? '' : ` (${firstLine})`}. ${ADVICE[e.error] ?? 'See errorDescription.'}`,
+    message: `The identity provider refused the request: ${printableText(e.error, 100)}${firstLine === '' ? '' : ` (${firstLine})`}. ${ADVICE[e.error] ?? 'See errorDescription.'}`,
     response: e,
     ...(e.error_description === undefined ? {} : { errorDescription: e.error_description }),
     ...(e.error_codes === undefined ? {} : { errorCodes: e.error_codes }),

@@ -25,7 +25,45 @@ export const NumberLike: D.Decoder<unknown, number> = {
 }
 
 /**
- * A successful token answer. Unknown fields are kept.
+ * The longest lifetime authfold believes: 365 days. A longer `expires_in` (an answer of
+ * 1e308 would otherwise keep a token for ever and be written as `"1e+308"`, which MSAL
+ * Python cannot read) is shortened to it, so the token is asked again sooner, never later.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const MAX_LIFETIME_SECONDS = 31_536_000
+
+/**
+ * A number of seconds (a number or a numeric string) that is more than zero, as a whole
+ * number of seconds no larger than {@link MAX_LIFETIME_SECONDS}: fractions are dropped.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const PositiveSeconds: D.Decoder<unknown, number> = {
+  decode: (u) => {
+    const n = NumberLike.decode(u)
+    if (n._tag === 'Left') return n
+    const whole = Math.floor(n.right)
+    return whole >= 1 ? D.success(Math.min(whole, MAX_LIFETIME_SECONDS)) : D.failure(u, 'a positive number of seconds')
+  },
+}
+
+/**
+ * A string with at least one character that is not white space.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const NonBlankString: D.Decoder<unknown, string> = {
+  decode: (u) => (typeof u === 'string' && /\S/.test(u) ? D.success(u) : D.failure(u, 'a non-empty string')),
+}
+
+/**
+ * A successful token answer. Unknown fields are kept. A blank `access_token` is refused,
+ * and so is an `expires_in` of zero or less; lifetimes are whole seconds, at most
+ * {@link MAX_LIFETIME_SECONDS}.
  *
  * @category codecs
  * @since 0.1.0
@@ -33,20 +71,20 @@ export const NumberLike: D.Decoder<unknown, number> = {
 export const TokenResponse = /*#__PURE__*/ keepUnknownFields(
   /*#__PURE__*/ pipe(
     /*#__PURE__*/ D.struct({
-      access_token: D.string,
+      access_token: NonBlankString,
     }),
     /*#__PURE__*/ D.intersect(
       /*#__PURE__*/ D.partial({
         token_type: D.string,
-        expires_in: NumberLike,
-        ext_expires_in: NumberLike,
-        refresh_in: NumberLike,
+        expires_in: PositiveSeconds,
+        ext_expires_in: PositiveSeconds,
+        refresh_in: PositiveSeconds,
         scope: D.string,
         refresh_token: D.string,
         id_token: D.string,
         client_info: D.string,
         foci: D.string,
-        refresh_token_expires_in: NumberLike,
+        refresh_token_expires_in: PositiveSeconds,
       }),
     ),
   ),

@@ -29,6 +29,23 @@ describe('processTokenResponse', () => {
     expect(r._tag === 'Left' && r.left._tag === 'ProtocolError' && r.left.response).toEqual(answer)
   })
 
+  it('refuses a blank access_token and an expires_in of zero or less; keeps lifetimes whole and bounded', () => {
+    for (const blank of ['', '   ', '\n'])
+      expect(res(200, JSON.stringify({ access_token: blank, expires_in: 3600 }))).toMatchObject({ left: { _tag: 'DecodeError', path: 'access_token', expected: 'a non-empty string' } })
+    for (const bad of [0, -5, '0', '-1', 0.5])
+      expect(res(200, JSON.stringify({ access_token: 'at', expires_in: bad }))).toMatchObject({ left: { _tag: 'DecodeError', path: 'expires_in', expected: 'a positive number of seconds' } })
+    expect(res(200, JSON.stringify({ access_token: 'at', expires_in: 3599.7, refresh_in: '1800' }))).toMatchObject({ right: { expires_in: 3599, refresh_in: 1800 } })
+    for (const huge of [1e21, 1e308, '99999999999'])
+      expect(res(200, JSON.stringify({ access_token: 'at', expires_in: huge, ext_expires_in: huge }))).toMatchObject({ right: { expires_in: 31_536_000, ext_expires_in: 31_536_000 } })
+  })
+
+  it('strips ANSI escapes and control characters from server text in the message (the data keeps it as sent)', () => {
+    const description = 'AADSTS700016: app not found\u001b[2J\u001b[31m FAKE PROMPT\u0007\u202e'
+    const r = res(400, JSON.stringify({ error: 'unauthorized_client\u001b[0m', error_description: description }))
+    expect(r._tag === 'Left' && r.left.message).toBe('The identity provider refused the request: unauthorized_client (AADSTS700016: app not found FAKE PROMPT). See errorDescription.')
+    expect(r._tag === 'Left' && r.left._tag === 'ProtocolError' && r.left.errorDescription).toBe(description)
+  })
+
   it('names HTML, invalid JSON and a missing access_token', () => {
     expect(res(200, '<html>proxy</html>')).toMatchObject({ left: { _tag: 'DecodeError', code: 'not_json' } })
     expect(res(200, '{"access_token": ')).toMatchObject({ left: { _tag: 'DecodeError', code: 'invalid_json' } })

@@ -155,6 +155,23 @@ describe('clientCredentials', () => {
     expect(sent[0]?.headers['x-client-sku']).toBeUndefined()
   })
 
+  it('files an absurd expires_in as whole seconds MSAL Python can int(), at most 365 days ahead', async () => {
+    const { http } = scripted([ok('long', { expires_in: 1e308, ext_expires_in: 1e21 })])
+    const r = await run(params(), emptyCache, envWith(http, 1_700_000_000_000))
+    if (r._tag !== 'Right') throw new Error(r.left.message)
+    const at = Object.values((JSON.parse(serialize(r.right[1])) as { AccessToken: Record<string, { expires_on: string; extended_expires_on: string }> }).AccessToken)[0]
+    expect(at?.expires_on).toBe(String(1_700_000_000 + 31_536_000))
+    expect(at?.extended_expires_on).toBe(String(1_700_000_000 + 31_536_000))
+    expect(r.right[0].expires_in).toBe(31_536_000)
+  })
+
+  it('a blank access_token or an expires_in of 0 is a DecodeError, and nothing is cached', async () => {
+    for (const answer of [ok('  '), ok('at', { expires_in: 0 })]) {
+      const { http } = scripted([answer])
+      expect(await run(params(), emptyCache, envWith(http))).toMatchObject({ _tag: 'Left', left: { _tag: 'DecodeError' } })
+    }
+  })
+
   it('refuses forceRefresh and empty scopes without sending anything', async () => {
     const { http, sent } = scripted([ok('x')])
     expect(await run(params({ forceRefresh: true }), emptyCache, envWith(http))).toMatchObject({ left: { _tag: 'ConfigError', code: 'unsupported' } })
