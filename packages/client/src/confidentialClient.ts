@@ -5,16 +5,15 @@
  */
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
-import type { CacheStore } from '@authfold/cache'
 import type { ClientAuth, ConfigError } from '@authfold/core'
 import { confidentialContext, type ClientConfig } from './context.js'
-import { toFailure } from './failure.js'
+import { orThrow } from './failure.js'
 import { acquireTokenForClient } from './methods/acquireTokenForClient.js'
 import { deserializeCache } from './methods/deserializeCache.js'
 import { removeTokensForClient } from './methods/removeTokensForClient.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
-import { withPromises, type WithPromises } from './promises.js'
+import { facade, type Facade } from './promises.js'
 
 /**
  * Configuration of {@link createConfidentialClient}; keys are the camelCase of MSAL Python's
@@ -49,7 +48,7 @@ export interface ConfidentialClientTE {
  * @category model
  * @since 0.1.0
  */
-export type ConfidentialClient = WithPromises<ConfidentialClientTE> & { readonly cacheStore: CacheStore }
+export type ConfidentialClient = Facade<ConfidentialClientTE>
 
 /**
  * Builds a confidential client, or a {@link ConfigError} when the configuration cannot work
@@ -61,16 +60,15 @@ export type ConfidentialClient = WithPromises<ConfidentialClientTE> & { readonly
 export const confidentialClient = (config: ConfidentialClientConfig): E.Either<ConfigError, ConfidentialClient> =>
   pipe(
     confidentialContext(config),
-    E.map((ctx) => ({
-      ...withPromises<ConfidentialClientTE>({
+    E.map((ctx) =>
+      facade<ConfidentialClientTE>(ctx.store, {
         acquireTokenForClient: acquireTokenForClient(ctx),
         removeTokensForClient: removeTokensForClient(ctx),
         resolveAuthority: resolveAuthority(ctx),
         serializeCache: serializeCache(ctx),
         deserializeCache: deserializeCache(ctx),
       }),
-      cacheStore: ctx.store,
-    })),
+    ),
   )
 
 /**
@@ -84,10 +82,4 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication`
  */
-export const createConfidentialClient = (config: ConfidentialClientConfig): ConfidentialClient =>
-  pipe(
-    confidentialClient(config),
-    E.getOrElseW((e) => {
-      throw toFailure(e)
-    }),
-  )
+export const createConfidentialClient = (config: ConfidentialClientConfig): ConfidentialClient => orThrow(confidentialClient(config))

@@ -32,3 +32,15 @@ export const toPromise = async <A>(te: () => Promise<{ readonly _tag: 'Left'; re
   if (r._tag === 'Left') throw toFailure(r.left)
   return r.right
 }
+
+/**
+ * The value of a `Right`, or throws the `Left` as an {@link AuthFailure}: how the
+ * `create…Client` constructors raise a `ConfigError`, as MSAL Python's constructors raise.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const orThrow = <A>(e: { readonly _tag: 'Left'; readonly left: AuthError } | { readonly _tag: 'Right'; readonly right: A }): A => {
+  if (e._tag === 'Left') throw toFailure(e.left)
+  return e.right
+}

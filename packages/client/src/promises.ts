@@ -2,6 +2,7 @@
  * @module
  */
 import type * as TE from 'fp-ts/TaskEither'
+import type { CacheStore } from '@authfold/cache'
 import type { AuthError } from '@authfold/core'
 import { toPromise } from './failure.js'
 
@@ -47,3 +48,20 @@ export const withPromises = <T extends TaskEitherMethods<T>>(te: T): WithPromise
   for (const [name, method] of Object.entries<(...args: never[]) => TE.TaskEither<AuthError, unknown>>(te)) promises[name] = (...args) => toPromise(method(...args))
   return { ...(promises as PromiseMethods<T>), te }
 }
+
+/**
+ * A facade over a context: its methods with their Promise twins, and the store holding
+ * its cache.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Facade<T extends TaskEitherMethods<T>> = WithPromises<T> & { readonly cacheStore: CacheStore }
+
+/**
+ * Assembles a facade from TaskEither methods built over one context.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const facade = <T extends TaskEitherMethods<T>>(store: CacheStore, te: T): Facade<T> => ({ ...withPromises(te), cacheStore: store })

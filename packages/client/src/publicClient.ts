@@ -7,14 +7,13 @@
  */
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
-import type { CacheStore } from '@authfold/cache'
 import type { ConfigError } from '@authfold/core'
 import { publicContext, type ClientConfig } from './context.js'
-import { toFailure } from './failure.js'
+import { orThrow } from './failure.js'
 import { deserializeCache } from './methods/deserializeCache.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
-import { withPromises, type WithPromises } from './promises.js'
+import { facade, type Facade } from './promises.js'
 
 /**
  * Configuration of {@link createPublicClient}: the confidential client's keys without a
@@ -43,7 +42,7 @@ export interface PublicClientTE {
  * @category model
  * @since 0.1.0
  */
-export type PublicClient = WithPromises<PublicClientTE> & { readonly cacheStore: CacheStore }
+export type PublicClient = Facade<PublicClientTE>
 
 /**
  * Builds a public client, or a {@link ConfigError} (a credential given to a public
@@ -55,14 +54,13 @@ export type PublicClient = WithPromises<PublicClientTE> & { readonly cacheStore:
 export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, PublicClient> =>
   pipe(
     publicContext(config),
-    E.map((ctx) => ({
-      ...withPromises<PublicClientTE>({
+    E.map((ctx) =>
+      facade<PublicClientTE>(ctx.store, {
         resolveAuthority: resolveAuthority(ctx),
         serializeCache: serializeCache(ctx),
         deserializeCache: deserializeCache(ctx),
       }),
-      cacheStore: ctx.store,
-    })),
+    ),
   )
 
 /**
@@ -76,10 +74,4 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
  * @since 0.1.0
  * @see MSAL Python `PublicClientApplication`
  */
-export const createPublicClient = (config: PublicClientConfig): PublicClient =>
-  pipe(
-    publicClient(config),
-    E.getOrElseW((e) => {
-      throw toFailure(e)
-    }),
-  )
+export const createPublicClient = (config: PublicClientConfig): PublicClient => orThrow(publicClient(config))
