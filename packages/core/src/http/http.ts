@@ -19,6 +19,11 @@ export interface HttpRequest {
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string
+  /**
+   * Cancels the request: a transport stops at once (connecting, sending or reading) and
+   * answers an `HttpError` with code `aborted`; retries and back-off sleeps stop too.
+   */
+  readonly signal?: AbortSignal
 }
 
 /**
