@@ -110,7 +110,8 @@ const secretsOf = (request: Pick<HttpRequest, 'url' | 'headers' | 'body'> | unde
  * cause (`; cause: ECONNREFUSED: connect ...`, two levels at most), with URL queries and
  * fragments removed, every header value, query value and form field value of the
  * request replaced by `[redacted]`, control characters dropped, and at most 300
- * characters.
+ * characters. When a request value would still show (it overlaps the marker), only
+ * `details withheld` is said.
  *
  * @example
  * describeFailure(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) }))
@@ -130,6 +131,8 @@ export const describeFailure = (e: unknown, request?: Pick<HttpRequest, 'url' | 
     .join('; cause: ')
     .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
     .replace(/\b(https?:\/\/[^\s?#'"<>]*)[?#][^\s'"<>]*/gi, '$1')
-  for (const secret of secretsOf(request)) out = out.split(secret).join('[redacted]')
-  return out.length > MAX_DESCRIPTION ? `${out.slice(0, MAX_DESCRIPTION - 1)}…` : out
+  const secrets = secretsOf(request)
+  for (const secret of secrets) out = out.split(secret).join('[redacted]')
+  if (out.length > MAX_DESCRIPTION) out = `${out.slice(0, MAX_DESCRIPTION - 1)}…`
+  return secrets.some((secret) => out.includes(secret)) ? 'details withheld: they held request data' : out
 }
