@@ -119,6 +119,76 @@ describe('nodeHttpClient', () => {
     expect(result).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
   })
 
+  it('reads an answer of exactly maxResponseBytes and closes the connection one byte past it', async () => {
+    let closedByClient = false
+    handler = (req, res) => {
+      const n = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('n'))
+      res.writeHead(200, { 'Transfer-Encoding': 'chunked' })
+      res.write('a'.repeat(n - 1))
+      setTimeout(() => res.write('a'), 10)
+      setTimeout(() => res.end(), 30)
+      res.on('close', () => (closedByClient = !res.writableFinished))
+    }
+    const client = nodeHttpClient({ maxResponseBytes: 1000 })
+    expect(await client({ method: 'GET', url: `http://127.0.0.1:${plainPort}/n?n=1000`, headers: {} })()).toMatchObject({
+      _tag: 'Right',
+      right: { body: 'a'.repeat(1000) },
+    })
+    const over = await client({ method: 'GET', url: `http://127.0.0.1:${plainPort}/n?n=1001`, headers: {} })()
+    expect(over).toMatchObject({ _tag: 'Left', left: { _tag: 'HttpError', code: 'too_large', url: `http://127.0.0.1:${plainPort}/n` } })
+    if (over._tag === 'Left') expect(over.left.message).toMatch(/passed the 1000-byte limit.*raise maxResponseBytes/)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(closedByClient).toBe(true)
+  })
+
+  it('refuses a declared Content-Length past the limit at once, over TLS too', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Length': String(600 * 1024 * 1024) })
+      res.write('x')
+    }
+    const started = Date.now()
+    const result = await nodeHttpClient({ ca: ca.certificatePem, timeoutMs: 5_000 })({ method: 'GET', url: `https://127.0.0.1:${tlsPort}/big`, headers: {} })()
+    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(result).toMatchObject({ _tag: 'Left', left: { code: 'too_large' } })
+    if (result._tag === 'Left') expect(result.left.message).toMatch(/declares 629145600 bytes, more than the 4194304-byte limit/)
+  })
+
+  it('answers aborted when the caller aborts, before the answer or while it drips', async () => {
+    handler = (req, res) => {
+      if (req.url === '/drip') {
+        res.writeHead(200)
+        const drip = setInterval(() => res.write('.'), 10)
+        res.on('close', () => clearInterval(drip))
+      }
+    }
+    for (const path of ['/hang?x=SECRET', '/drip']) {
+      const controller = new AbortController()
+      setTimeout(() => controller.abort(), 80)
+      const started = Date.now()
+      const result = await nodeHttpClient({ timeoutMs: 5_000 })({ method: 'GET', url: `http://127.0.0.1:${plainPort}${path}`, headers: {}, signal: controller.signal })()
+      expect(Date.now() - started).toBeLessThan(2_000)
+      expect(result).toMatchObject({ _tag: 'Left', left: { _tag: 'HttpError', code: 'aborted', url: `http://127.0.0.1:${plainPort}${path.replace(/\?.*/, '')}` } })
+      if (result._tag === 'Left') expect(result.left.message).toMatch(/cancelled by the caller/)
+    }
+  })
+
+  it('sends nothing for a request whose signal already fired', async () => {
+    let requests = 0
+    handler = (_req, res) => {
+      requests++
+      res.end()
+    }
+    const result = await nodeHttpClient()({ method: 'GET', url: `http://127.0.0.1:${plainPort}/x`, headers: {}, signal: AbortSignal.abort() })()
+    expect(result).toMatchObject({ _tag: 'Left', left: { code: 'aborted' } })
+    expect(requests).toBe(0)
+  })
+
+  it('turns a request Node refuses to build (a bad header) into a network error without throwing', async () => {
+    const result = await nodeHttpClient()({ method: 'GET', url: `http://127.0.0.1:${plainPort}/x`, headers: { 'x-bad': 'a\r\nb' } })()
+    expect(result).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
+    if (result._tag === 'Left') expect(result.left.message).toMatch(/could not be built \(TypeError: Invalid character in header content \["x-bad"\]\)/)
+  })
+
   it('rejects bad URLs and non-http protocols without throwing', async () => {
     expect(await nodeHttpClient()({ method: 'GET', url: 'not a url', headers: {} })()).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
     expect(await nodeHttpClient()({ method: 'GET', url: 'ftp://127.0.0.1/x', headers: {} })()).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
