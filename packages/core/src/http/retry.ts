@@ -124,7 +124,7 @@ export const retryAfterMs = (header: string | undefined, nowMs: number): number 
   if (header === undefined) return undefined
   const value = header.trim()
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
-  const date = Date.parse(value)
+  const date = /^[A-Za-z]{3,9},? /.test(value) ? Date.parse(value) : Number.NaN // IMF-fixdate, RFC 850 or asctime
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }
 

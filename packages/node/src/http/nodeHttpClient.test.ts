@@ -1,6 +1,7 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { withRetry, type HttpRequest } from '@authfold/core'
 import { createCertificateAuthority, issueCertificate, type CertificateAuthority, type GeneratedCertificate } from '@authfold/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeHttpClient } from './nodeHttpClient.js'
@@ -187,6 +188,25 @@ describe('nodeHttpClient', () => {
     const result = await nodeHttpClient()({ method: 'GET', url: `http://127.0.0.1:${plainPort}/x`, headers: { 'x-bad': 'a\r\nb' } })()
     expect(result).toMatchObject({ _tag: 'Left', left: { code: 'network' } })
     if (result._tag === 'Left') expect(result.left.message).toMatch(/could not be built \(TypeError: Invalid character in header content \["x-bad"\]\)/)
+  })
+
+  it('under withRetry, a GET whose connection is reset is sent again; a token POST is not unless asked', async () => {
+    // MSAL Python 1.21's session against the same fault: the GET got 200 after 2 requests, the POST raised ConnectionError after 1.
+    let requests = 0
+    handler = (req, res) => {
+      requests++
+      req.resume()
+      req.on('end', () => (requests === 1 ? req.socket.resetAndDestroy() : res.end('{"ok":true}')))
+    }
+    const once = async (request: HttpRequest, retryPosts = false) => {
+      requests = 0
+      const result = await withRetry({ retryPosts })(nodeHttpClient({ timeoutMs: 5_000 }))(request)()
+      return { result: result._tag === 'Right' ? result.right.status : result.left.code, requests }
+    }
+    expect(await once({ method: 'GET', url: `http://127.0.0.1:${plainPort}/discovery`, headers: {} })).toEqual({ result: 200, requests: 2 })
+    const post: HttpRequest = { method: 'POST', url: `http://127.0.0.1:${plainPort}/token`, headers: {}, body: 'grant_type=client_credentials' }
+    expect(await once(post)).toEqual({ result: 'network', requests: 1 })
+    expect(await once(post, true)).toEqual({ result: 200, requests: 2 })
   })
 
   it('rejects bad URLs and non-http protocols without throwing', async () => {
