@@ -1,5 +1,6 @@
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import crossFetch from 'cross-fetch'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { fetchHttpClient, platformFetch, readCappedBody, type FetchLike } from './fetchHttpClient.js'
 
@@ -130,6 +131,28 @@ describe('fetchHttpClient: answers, limits and cancellation against a local serv
     const over = await client(get(`${base}/n?n=1001`))()
     expect(over).toMatchObject({ _tag: 'Left', left: { _tag: 'HttpError', code: 'too_large', url: `${base}/n` } })
     if (over._tag === 'Left') expect(over.left.message).toMatch(/passed the 1000-byte limit.*raise maxResponseBytes/)
+  })
+
+  it('caps and aborts cross-fetch on Node too (node-fetch, whose body is an async iterable)', async () => {
+    let closed = false
+    handler = (req, res) => {
+      if (req.url === '/hang') return
+      res.writeHead(200)
+      const drip = setInterval(() => res.write('a'.repeat(100)), 2)
+      res.on('close', () => {
+        closed = true
+        clearInterval(drip)
+      })
+    }
+    const client = fetchHttpClient({ fetch: crossFetch as unknown as FetchLike, maxResponseBytes: 1000, timeoutMs: 5_000 })
+    expect(await client(get(`${base}/endless`))()).toMatchObject({ _tag: 'Left', left: { code: 'too_large' } })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(closed).toBe(true)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 30)
+    expect(await client(get(`${base}/hang`, controller.signal))()).toMatchObject({ _tag: 'Left', left: { code: 'aborted' } })
+    handler = (_req, res) => res.end('{"ok":true}')
+    expect(await client(get(`${base}/ok`))()).toMatchObject({ _tag: 'Right', right: { status: 200, body: '{"ok":true}' } })
   })
 
   it('refuses a declared Content-Length past the limit before reading the body', async () => {

@@ -48,6 +48,19 @@ export interface HttpResponse {
 export type HttpClient = (request: HttpRequest) => TaskEither<HttpError, HttpResponse>
 
 /**
+ * A header's value by case-insensitive name. Transports give lower-case names; a
+ * hand-written or scripted response may not.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const headerValue = (headers: Readonly<Record<string, string>>, name: string): string | undefined => {
+  const wanted = name.toLowerCase()
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === wanted) return v
+  return undefined
+}
+
+/**
  * Encodes a flat record as `application/x-www-form-urlencoded`, skipping undefined values.
  *
  * @category utils

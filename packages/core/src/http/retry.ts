@@ -16,7 +16,7 @@ import type { Either } from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { systemClock, timerSleep, wakeOnAbort, webCryptoRandom, type Clock, type Logger, type RandomBytes, type Sleep } from '../env/env.js'
 import { stripQuery, type HttpError } from '../errors/errors.js'
-import type { HttpClient, HttpRequest, HttpResponse } from './http.js'
+import { headerValue, type HttpClient, type HttpRequest, type HttpResponse } from './http.js'
 import { abortedError } from './transportErrors.js'
 
 /**
@@ -150,11 +150,6 @@ export const randomFraction = (random: RandomBytes): number => {
 }
 
 const aborted = (request: HttpRequest): boolean => request.signal?.aborted === true
-
-const headerValue = (headers: Readonly<Record<string, string>>, name: string): string | undefined => {
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v
-  return undefined
-}
 
 /**
  * Why an outcome may be retried (`undefined` when it may not): a network failure or a
