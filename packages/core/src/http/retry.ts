@@ -2,12 +2,15 @@
  * Retry as a combinator on the {@link HttpClient}: `withRetry(policy)(http)`.
  *
  * The defaults follow MSAL: MSAL Python's HTTP session retries once (`HTTPAdapter(max_retries=1)`:
- * a failed connection or read is sent again for a GET, a POST that may have reached the
- * server is not); a 5xx answer to a GET is retried once; a token POST is never sent twice
- * unless `retryPosts` is set. Waits use full-jitter exponential back-off through the
- * injected `sleep` and `random`, honour `Retry-After` up to `maxRetryAfterMs`, and end at
- * once when the request's `AbortSignal` fires. `noRetry` (or `retries: 0`) turns it off,
- * for apps that already retry on their own.
+ * a GET whose connection failed or was reset is sent again, a POST that may have reached
+ * the server is not); a 5xx answer to a GET is retried once (msal-node retries 5xx on its
+ * managed-identity endpoints; MSAL Python leaves statuses to its throttling); a token POST is never
+ * sent twice unless `retryPosts` is set. One difference: MSAL Python also resends a POST
+ * whose connection could not even be opened; an `HttpError` does not say whether a request
+ * left, so here that too needs `retryPosts`. Waits use full-jitter exponential back-off
+ * through the injected `sleep` and `random`, honour `Retry-After` up to `maxRetryAfterMs`,
+ * and end at once when the request's `AbortSignal` fires. `noRetry` (or `retries: 0`)
+ * turns it off, for apps that already retry on their own.
  *
  * @module
  */
