@@ -25,12 +25,14 @@ export type Clock = () => number
 export type RandomBytes = (n: number) => Uint8Array
 
 /**
- * Waits a number of milliseconds (device-code polling, retries).
+ * Waits a number of milliseconds (device-code polling, retries). A sleep that honours
+ * `signal` returns as soon as it fires (it never fails: the caller checks
+ * `signal.aborted`); one that ignores it still fits, and {@link wakeOnAbort} makes it wake.
  *
  * @category model
  * @since 0.1.0
  */
-export type Sleep = (ms: number) => Task<void>
+export type Sleep = (ms: number, signal?: AbortSignal) => Task<void>
 
 /**
  * A log level.
@@ -85,12 +87,55 @@ export const silentLogger: Logger = () => undefined
 export const webCryptoRandom: RandomBytes = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n))
 
 /**
- * A {@link Sleep} on `setTimeout`.
+ * A {@link Sleep} on `setTimeout` that returns early (and clears its timer) when `signal`
+ * fires, or at once when it already has.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const timerSleep: Sleep = (ms) => () => new Promise((resolve) => setTimeout(resolve, ms))
+export const timerSleep: Sleep = (ms, signal) => () =>
+  new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve()
+    const wake = (): void => {
+      clearTimeout(timer)
+      resolve()
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', wake)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', wake, { once: true })
+  })
+
+/**
+ * Makes any {@link Sleep} wake when the signal fires, even one that ignores its `signal`
+ * argument (a test's virtual sleep, an app's own scheduler): it is still called with the
+ * signal, and whichever ends first ends the wait.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const wakeOnAbort =
+  (sleep: Sleep): Sleep =>
+  (ms, signal) =>
+  () =>
+    signal === undefined
+      ? sleep(ms)()
+      : new Promise((resolve) => {
+          if (signal.aborted) return resolve()
+          const wake = (): void => resolve()
+          signal.addEventListener('abort', wake, { once: true })
+          void sleep(ms, signal)().then(
+            () => {
+              signal.removeEventListener('abort', wake)
+              resolve()
+            },
+            () => {
+              signal.removeEventListener('abort', wake)
+              resolve()
+            },
+          )
+        })
 
 /**
  * The system clock.

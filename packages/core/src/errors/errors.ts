@@ -10,13 +10,15 @@
 
 /**
  * A transport-level failure: the request never produced an answer we could read.
+ * `too_large`: the answer passed the transport's `maxResponseBytes` and was not read;
+ * `aborted`: the caller's `AbortSignal` fired.
  *
  * @category errors
  * @since 0.1.0
  */
 export interface HttpError {
   readonly _tag: 'HttpError'
-  readonly code: 'network' | 'timeout' | 'status' | 'throttled'
+  readonly code: 'network' | 'timeout' | 'status' | 'throttled' | 'too_large' | 'aborted'
   readonly message: string
   /** The URL without its query string (queries may carry codes). */
   readonly url: string

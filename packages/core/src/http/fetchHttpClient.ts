@@ -1,14 +1,39 @@
 /**
- * An {@link HttpClient} over any WHATWG `fetch` function, with a timeout through `AbortSignal`.
+ * An {@link HttpClient} over any WHATWG `fetch` function (the platform's by default), with
+ * a timeout, the caller's `AbortSignal`, and a cap on the size of an answer.
  *
  * @module
  */
+import * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { httpError, type HttpError } from '../errors/errors.js'
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js'
+import { abortedError, describeFailure, responseLimit, safeHost, tooLargeError } from './transportErrors.js'
+
+/**
+ * The reader of a WHATWG `ReadableStream` of bytes, as far as authfold uses it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ByteReaderLike {
+  read(): Promise<{ readonly done: boolean; readonly value?: Uint8Array | undefined }>
+  cancel(reason?: unknown): Promise<void>
+}
+
+/**
+ * A response body authfold can read chunk by chunk: a WHATWG `ReadableStream` (browsers,
+ * workers, Node's `fetch`) or an async iterable of bytes (node-fetch, which cross-fetch
+ * uses on Node).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type BodyLike = { getReader(): ByteReaderLike } | AsyncIterable<Uint8Array>
 
 /**
  * The subset of `fetch` authfold needs; `globalThis.fetch`, `cross-fetch` and undici all fit.
+ * When the response has no readable `body`, `text()` is used (and the size checked after).
  *
  * @category model
  * @since 0.1.0
@@ -16,7 +41,12 @@ import type { HttpClient, HttpRequest, HttpResponse } from './http.js'
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' },
-) => Promise<{ status: number; headers: { forEach(cb: (value: string, key: string) => void): void }; text(): Promise<string> }>
+) => Promise<{
+  status: number
+  headers: { forEach(cb: (value: string, key: string) => void): void }
+  body?: BodyLike | null
+  text(): Promise<string>
+}>
 
 /**
  * Options of {@link fetchHttpClient}.
@@ -25,26 +55,155 @@ export type FetchLike = (
  * @since 0.1.0
  */
 export interface FetchHttpClientOptions {
-  /** The fetch implementation. */
-  readonly fetch: FetchLike
+  /**
+   * The fetch implementation. Default: {@link platformFetch}. It is called as a plain
+   * function (`this` undefined), so the detached `globalThis.fetch` of a browser or a
+   * worker works as given.
+   */
+  readonly fetch?: FetchLike
   /** Milliseconds before a request is abandoned with a `timeout` error. Default 10,000. */
   readonly timeoutMs?: number
+  /** The largest answer read, in bytes; past it the read stops with `too_large`. Default 4 MiB. */
+  readonly maxResponseBytes?: number
 }
 
 /**
- * Makes an {@link HttpClient} from a fetch function. Network failures and timeouts become
- * {@link HttpError}s; any HTTP status is a response.
+ * The platform's own `fetch`, looked up on each call and called on `globalThis`, as
+ * browsers and Cloudflare Workers require (a detached `fetch` called on another object
+ * throws "Illegal invocation"). Where the runtime has none, the call fails with a message
+ * saying what to pass instead.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const platformFetch: FetchLike = (url, init) =>
+  typeof globalThis.fetch === 'function'
+    ? globalThis.fetch(url, init)
+    : Promise.reject(new TypeError('this runtime has no global fetch; pass `fetch` (e.g. cross-fetch) or use nodeHttpClient'))
+
+/**
+ * What {@link readCappedBody} read: the text, or the fact that the answer was too large.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type CappedRead = { readonly _tag: 'Body'; readonly text: string } | { readonly _tag: 'TooLarge' }
+
+const decode = (chunks: ReadonlyArray<Uint8Array>, total: number): string => {
+  const bytes = new Uint8Array(total)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.length
+  }
+  return new TextDecoder('utf-8').decode(bytes)
+}
+
+const hasReader = (body: BodyLike): body is { getReader(): ByteReaderLike } =>
+  typeof (body as { readonly getReader?: unknown }).getReader === 'function'
+
+const readStream = async (reader: ByteReaderLike, max: number): Promise<CappedRead> => {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return { _tag: 'Body', text: decode(chunks, total) }
+    if (value === undefined) continue
+    total += value.length
+    if (total > max) {
+      await reader.cancel().catch(() => undefined)
+      return { _tag: 'TooLarge' }
+    }
+    chunks.push(value)
+  }
+}
+
+const readIterable = async (body: AsyncIterable<Uint8Array>, max: number): Promise<CappedRead> => {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const value of body) {
+    total += value.length
+    if (total > max) return { _tag: 'TooLarge' } // leaving the loop ends (destroys) the stream
+    chunks.push(value)
+  }
+  return { _tag: 'Body', text: decode(chunks, total) }
+}
+
+const utf8Length = (s: string): number => new TextEncoder().encode(s).length
+
+/**
+ * Reads a fetch response's body as UTF-8, counting bytes as they come and stopping past
+ * `max`. Falls back to `text()` (checked after) where no body stream exists.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const readCappedBody = async (res: Awaited<ReturnType<FetchLike>>, max: number): Promise<CappedRead> => {
+  const body = res.body
+  if (body !== undefined && body !== null) {
+    if (hasReader(body)) return readStream(body.getReader(), max)
+    if (Symbol.asyncIterator in body) return readIterable(body, max)
+  }
+  const text = await res.text()
+  return text.length > max || utf8Length(text) > max ? { _tag: 'TooLarge' } : { _tag: 'Body', text }
+}
+
+const declaredLength = (headers: Readonly<Record<string, string>>): number | undefined => {
+  const encoding = headers['content-encoding']
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') return undefined
+  const length = headers['content-length']
+  return length !== undefined && /^\s*\d+\s*$/.test(length) ? Number(length) : undefined
+}
+
+const cancelBody = (res: Awaited<ReturnType<FetchLike>>): void => {
+  const body = res.body
+  if (body !== undefined && body !== null && hasReader(body)) void body.getReader().cancel().catch(() => undefined)
+}
+
+const networkError = (request: HttpRequest, e: unknown): HttpError => {
+  const host = safeHost(request.url)
+  const why = describeFailure(e, request)
+  const advice = /Illegal invocation/i.test(why)
+    ? 'The fetch function was called on the wrong object: pass `fetch.bind(globalThis)`, or leave the `fetch` option out.'
+    : 'Check the authority URL, DNS, proxy and network.'
+  return httpError('network', request.url, `Could not reach ${host} (${why}). ${advice}`)
+}
+
+/**
+ * Makes an {@link HttpClient} from a fetch function (the platform's when none is given).
+ * Network failures, timeouts, the caller's abort and answers past `maxResponseBytes`
+ * become {@link HttpError}s (`network` with the cause's message, `timeout`, `aborted`,
+ * `too_large`); any HTTP status is a response. Redirects are not followed.
+ *
+ * @example
+ * const http = fetchHttpClient() // globalThis.fetch, 10 s, 4 MiB
+ * const res = await http({ method: 'GET', url: 'https://login.microsoftonline.com/common/discovery/instance', headers: {} })()
  *
  * @category constructors
  * @since 0.1.0
  */
 export const fetchHttpClient =
-  (options: FetchHttpClientOptions): HttpClient =>
+  (options: FetchHttpClientOptions = {}): HttpClient =>
   (request: HttpRequest): TaskEither<HttpError, HttpResponse> =>
   async () => {
     const timeoutMs = options.timeoutMs ?? 10_000
+    const max = responseLimit(options.maxResponseBytes)
+    const fetchFn = options.fetch ?? platformFetch
+    const signal = request.signal
+    if (signal?.aborted === true) return E.left(abortedError(request.url))
     const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), timeoutMs)
+    let stopped: 'timeout' | 'aborted' | undefined
+    const stop = (why: 'timeout' | 'aborted') => () => {
+      stopped ??= why
+      controller.abort()
+    }
+    const onAbort = stop('aborted')
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const timer = setTimeout(stop('timeout'), timeoutMs)
+    // A fetch that ignores its signal still cannot outlive the timeout or the caller's abort.
+    const stoppedSignal = new Promise<never>((_, reject) =>
+      controller.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
+    )
     try {
       const init = {
         method: request.method,
@@ -53,44 +212,32 @@ export const fetchHttpClient =
         redirect: 'manual' as const,
         ...(request.body === undefined ? {} : { body: request.body }),
       }
-      const res = await options.fetch(request.url, init)
+      const res = await Promise.race([fetchFn.call(undefined, request.url, init), stoppedSignal])
       const headers: Record<string, string> = {}
       res.headers.forEach((value, key) => {
         headers[key.toLowerCase()] = value
       })
-      const body = await res.text()
-      return { _tag: 'Right', right: { status: res.status, headers, body } }
+      const declared = declaredLength(headers)
+      if (declared !== undefined && declared > max) {
+        cancelBody(res)
+        controller.abort()
+        return E.left(tooLargeError(request.url, max, declared))
+      }
+      const read = await Promise.race([readCappedBody(res, max), stoppedSignal])
+      if (read._tag === 'TooLarge') {
+        controller.abort()
+        return E.left(tooLargeError(request.url, max))
+      }
+      return E.right({ status: res.status, headers, body: read.text })
     } catch (e: unknown) {
-      const host = safeHost(request.url)
-      return controller.signal.aborted
-        ? {
-            _tag: 'Left',
-            left: httpError('timeout', request.url, `No answer from ${host} within ${timeoutMs} ms. Check the network, or raise timeoutMs.`),
-          }
-        : {
-            _tag: 'Left',
-            left: httpError(
-              'network',
-              request.url,
-              `Could not reach ${host} (${describe(e)}). Check the authority URL, DNS, proxy and network.`,
-            ),
-          }
+      if (stopped === 'aborted') return E.left(abortedError(request.url))
+      if (stopped === 'timeout')
+        return E.left(
+          httpError('timeout', request.url, `No answer from ${safeHost(request.url)} within ${timeoutMs} ms. Check the network, or raise timeoutMs.`),
+        )
+      return E.left(networkError(request, e))
     } finally {
       clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
     }
   }
-
-const safeHost = (url: string): string => {
-  try {
-    return new URL(url).host
-  } catch {
-    return 'the server'
-  }
-}
-
-const describe = (e: unknown): string => {
-  if (typeof e !== 'object' || e === null) return String(e)
-  const cause = (e as { cause?: { code?: unknown } }).cause
-  const code = (e as { code?: unknown }).code ?? cause?.code
-  return typeof code === 'string' ? code : (e as { name?: string }).name ?? 'error'
-}

@@ -19,6 +19,11 @@ export interface HttpRequest {
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string
+  /**
+   * Cancels the request: a transport stops at once (connecting, sending or reading) and
+   * answers an `HttpError` with code `aborted`; retries and back-off sleeps stop too.
+   */
+  readonly signal?: AbortSignal
 }
 
 /**
@@ -41,6 +46,19 @@ export interface HttpResponse {
  * @since 0.1.0
  */
 export type HttpClient = (request: HttpRequest) => TaskEither<HttpError, HttpResponse>
+
+/**
+ * A header's value by case-insensitive name. Transports give lower-case names; a
+ * hand-written or scripted response may not.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const headerValue = (headers: Readonly<Record<string, string>>, name: string): string | undefined => {
+  const wanted = name.toLowerCase()
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === wanted) return v
+  return undefined
+}
 
 /**
  * Encodes a flat record as `application/x-www-form-urlencoded`, skipping undefined values.

@@ -1,13 +1,24 @@
 /**
  * An {@link HttpClient} on `node:https` / `node:http`, with a custom CA (for local and
- * corporate TLS), an overall timeout, and an optional agent (proxies, keep-alive).
+ * corporate TLS), an overall timeout, the caller's `AbortSignal`, a cap on the size of an
+ * answer, and an optional agent (proxies, keep-alive).
  *
  * @module
  */
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { TaskEither } from 'fp-ts/TaskEither'
-import { httpError, type HttpClient, type HttpError, type HttpRequest, type HttpResponse } from '@authfold/core'
+import {
+  abortedError,
+  describeFailure,
+  httpError,
+  responseLimit,
+  tooLargeError,
+  type HttpClient,
+  type HttpError,
+  type HttpRequest,
+  type HttpResponse,
+} from '@authfold/core'
 
 /**
  * Options of {@link nodeHttpClient}.
@@ -22,6 +33,11 @@ export interface NodeHttpClientOptions {
   readonly timeoutMs?: number
   /** An agent (keep-alive, proxy). For `https:` URLs it must be an `https.Agent`. */
   readonly agent?: http.Agent
+  /**
+   * The largest answer read, in bytes. Past it (or when `Content-Length` declares more) the
+   * connection is closed and the answer is an `HttpError` `too_large`. Default 4 MiB.
+   */
+  readonly maxResponseBytes?: number
 }
 
 type Settle = (result: { readonly _tag: 'Left'; readonly left: HttpError } | { readonly _tag: 'Right'; readonly right: HttpResponse }) => void
@@ -54,8 +70,19 @@ const flattenHeaders = (headers: http.IncomingHttpHeaders): Record<string, strin
   return out
 }
 
+const declaredLength = (headers: http.IncomingHttpHeaders): number | undefined => {
+  const length = headers['content-length']
+  return length !== undefined && /^\s*\d+\s*$/.test(length) ? Number(length) : undefined
+}
+
 const send = (request: HttpRequest, options: NodeHttpClientOptions, settle: Settle): void => {
   const timeoutMs = options.timeoutMs ?? 10_000
+  const max = responseLimit(options.maxResponseBytes)
+  const signal = request.signal
+  if (signal?.aborted === true) {
+    settle({ _tag: 'Left', left: abortedError(request.url) })
+    return
+  }
   let url: URL | undefined
   try {
     url = new URL(request.url)
@@ -79,42 +106,63 @@ const send = (request: HttpRequest, options: NodeHttpClientOptions, settle: Sett
     ...(options.agent === undefined ? {} : { agent: options.agent }),
   }
   let done = false
+  let req: http.ClientRequest | undefined
   const finish: Settle = (result) => {
     if (done) return
     done = true
     clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
     settle(result)
   }
-  const req = (url.protocol === 'https:' ? https : http).request(url, requestOptions, (res) => {
+  const fail = (left: HttpError): void => {
+    finish({ _tag: 'Left', left })
+    req?.destroy()
+  }
+  const onAbort = (): void => fail(abortedError(request.url))
+  const timer = setTimeout(
+    () => fail(httpError('timeout', request.url, `No answer from ${host} within ${timeoutMs} ms. Check the network and the server, or raise timeoutMs.`)),
+    timeoutMs,
+  )
+  signal?.addEventListener('abort', onAbort, { once: true })
+  const onResponse = (res: http.IncomingMessage): void => {
+    const declared = declaredLength(res.headers)
+    if (declared !== undefined && declared > max) return fail(tooLargeError(request.url, max, declared))
     const chunks: Buffer[] = []
-    res.on('data', (chunk: Buffer) => chunks.push(chunk))
-    res.on('end', () =>
-      finish({
-        _tag: 'Right',
-        right: { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') },
-      }),
-    )
-    res.on('error', (e: unknown) => finish({ _tag: 'Left', left: httpError('network', request.url, networkAdvice(errorCode(e), host)) }))
-    res.on('aborted', () =>
-      finish({ _tag: 'Left', left: httpError('network', request.url, networkAdvice('ECONNRESET', host)) }),
-    )
-  })
-  const timer = setTimeout(() => {
-    finish({
-      _tag: 'Left',
-      left: httpError('timeout', request.url, `No answer from ${host} within ${timeoutMs} ms. Check the network and the server, or raise timeoutMs.`),
+    let total = 0
+    res.on('data', (chunk: Buffer) => {
+      if (done) return
+      total += chunk.length
+      if (total <= max) return void chunks.push(chunk)
+      chunks.length = 0
+      fail(tooLargeError(request.url, max))
     })
-    req.destroy()
-  }, timeoutMs)
-  req.on('error', (e: unknown) => finish({ _tag: 'Left', left: httpError('network', request.url, networkAdvice(errorCode(e), host)) }))
+    res.on('end', () => {
+      if (done) return
+      try {
+        const text = Buffer.concat(chunks, total).toString('utf8')
+        finish({ _tag: 'Right', right: { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: text } })
+      } catch {
+        fail(tooLargeError(request.url, max)) // past what this runtime can hold as one string
+      }
+    })
+    res.on('error', (e: unknown) => fail(httpError('network', request.url, networkAdvice(errorCode(e), host))))
+    res.on('aborted', () => fail(httpError('network', request.url, networkAdvice('ECONNRESET', host))))
+  }
+  try {
+    req = (url.protocol === 'https:' ? https : http).request(url, requestOptions, onResponse)
+  } catch (e: unknown) {
+    return fail(httpError('network', request.url, `The request to ${host} could not be built (${describeFailure(e, request)}). Check the headers and options passed.`))
+  }
+  req.on('error', (e: unknown) => fail(httpError('network', request.url, networkAdvice(errorCode(e), host))))
   req.end(body)
 }
 
 /**
  * Makes an {@link HttpClient} on Node's own `http`/`https` modules. Any status is a
- * response (header names lower-case); connection failures become `HttpError` `network`
- * and a missed deadline `timeout`, with advice and without the query string or body.
- * Redirects are not followed.
+ * response (header names lower-case); connection failures become `HttpError` `network`,
+ * a missed deadline `timeout`, the caller's abort `aborted`, and an answer past
+ * `maxResponseBytes` `too_large` (the connection is closed at once), with advice and
+ * without the query string or body. Redirects are not followed.
  *
  * @example
  * const http = nodeHttpClient({ ca: idp.ca, timeoutMs: 5_000 })
