@@ -26,6 +26,7 @@ import type { Grant } from '@authfold/grants'
 import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { runGrant } from './runGrant.js'
+import { DEFAULT_CALL_TIMEOUT_MS, withCallLimits, type CallOptions } from './callLimits.js'
 
 /**
  * What both facades are configured with; keys are the camelCase of MSAL Python's
@@ -45,6 +46,8 @@ export interface ClientConfig extends EffectsConfig, ResolveAuthorityOptions {
   readonly clientCapabilities?: ReadonlyArray<string>
   /** Where tokens are kept. Default: in memory. */
   readonly cacheStore?: CacheStore
+  /** The overall deadline of every public call, in milliseconds (each call can pass its own `timeoutMs`). Default 60,000. */
+  readonly callTimeoutMs?: number
 }
 
 /**
@@ -63,8 +66,16 @@ export interface ClientContext {
   /** The effects every grant of this client runs with (telemetry recorder included). */
   readonly env: GrantEnv
   readonly store: CacheStore
-  /** Runs a grant against the store: snapshot, grant, atomic commit (see `runGrant`). */
-  readonly run: <A>(grant: Grant<A>) => TE.TaskEither<AuthError, A>
+  /**
+   * Runs a grant against the store with a call's environment: snapshot, grant, atomic
+   * commit, nothing committed once `signal` fired (see `runGrant`).
+   */
+  readonly run: <A>(grant: Grant<A>, env: GrantEnv, signal?: AbortSignal) => TE.TaskEither<AuthError, A>
+  /**
+   * Runs one public call under its `signal` and deadline (see `withCallLimits`): `work`
+   * gets the call's environment and signal.
+   */
+  readonly call: <A>(options: CallOptions | undefined, work: (env: GrantEnv, signal: AbortSignal) => TE.TaskEither<AuthError, A>) => TE.TaskEither<AuthError, A>
 }
 
 /**
@@ -110,7 +121,8 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         resolved: memoizedResolver(authority, config, env),
         env,
         store,
-        run: runGrant(store, env),
+        run: runGrant(store),
+        call: withCallLimits(env, config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
       }
     }),
   )

@@ -15,12 +15,13 @@ import {
   timerSleep,
   webCryptoRandom,
   type Clock,
-  type FetchLike,
   type GrantEnv,
   type HttpClient,
   type Logger,
   type RandomBytes,
+  type RetryPolicy,
   type Sleep,
+  withRetry,
 } from '@authfold/core'
 
 /**
@@ -30,7 +31,7 @@ import {
  * @since 0.1.0
  */
 export interface EffectsConfig {
-  /** The HTTP effect. Default: the platform's `fetch` with a 10 s timeout. */
+  /** The HTTP effect. Default: the platform's `fetch` (10 s timeout, 4 MiB answer cap). */
   readonly http?: HttpClient
   /** Default: `Date.now`. */
   readonly now?: Clock
@@ -53,17 +54,18 @@ export interface EffectsConfig {
    */
   readonly libraryInfo?: LibraryInfo
   /**
+   * Retries of the HTTP effect (`withRetry`): MSAL's defaults (one retry of a GET after a
+   * connection error, a timeout or a 5xx; a token POST is never resent unless
+   * `retryPosts: true`), jittered back-off through `sleep`. `false` turns retrying off, for
+   * apps that retry on their own.
+   */
+  readonly retry?: RetryPolicy | false
+  /**
    * Turn MSAL's throttling and discovery caching off (the HTTP effect is used as given,
    * with the library headers added).
    */
   readonly disableHttpPolicy?: boolean
 }
-
-/**
- * The platform's `fetch`, called as a method of `globalThis` (browsers and Workers refuse a
- * detached `fetch` with "Illegal invocation").
- */
-const platformFetch: FetchLike = (url, init) => globalThis.fetch(url, init)
 
 /**
  * Builds a {@link GrantEnv} from a facade's configuration, filling in the defaults: the
@@ -78,15 +80,21 @@ const platformFetch: FetchLike = (url, init) => globalThis.fetch(url, init)
 export const buildEnv = (config: EffectsConfig, defaultThrottleSeconds: number): GrantEnv => {
   const logger = config.logger ?? silentLogger
   const now = config.now ?? systemClock
-  const http = config.http ?? fetchHttpClient({ fetch: platformFetch })
+  const random = config.random ?? webCryptoRandom
+  const sleep = config.sleep ?? timerSleep
+  const log: Logger = config.piiLoggingEnabled === true ? logger : (level, message, pii) => (pii ? undefined : logger(level, message, false))
+  const transport = config.http ?? fetchHttpClient()
+  const http = config.retry === false ? transport : withRetry({ ...config.retry, sleep, random, now, log })(transport)
   return {
     http: withHeaders(libraryHeaders(config.libraryInfo))(
-      config.disableHttpPolicy === true ? http : msalHttpPolicy({ store: config.httpCache ?? memoryHttpCache(), now, defaultThrottleSeconds })(http),
+      config.disableHttpPolicy === true
+        ? http
+        : msalHttpPolicy({ store: config.httpCache ?? memoryHttpCache(), now, defaultThrottleSeconds, connectionRetries: 0 })(http),
     ),
     now,
-    random: config.random ?? webCryptoRandom,
-    sleep: config.sleep ?? timerSleep,
-    log: config.piiLoggingEnabled === true ? logger : (level, message, pii) => (pii ? undefined : logger(level, message, false)),
+    random,
+    sleep,
+    log,
     telemetry: telemetryRecorder(),
   }
 }

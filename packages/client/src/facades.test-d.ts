@@ -7,6 +7,7 @@ import { createConfidentialClient, type ConfidentialClient } from './confidentia
 import { createPublicClient, type PublicClient } from './publicClient.js'
 import { acquireTokenForClient, type AcquireTokenForClientOptions } from './methods/acquireTokenForClient.js'
 import type { ClientContext, ConfidentialContext } from './context.js'
+import type { CallOptions } from './callLimits.js'
 
 describe('the facades keep their public signatures', () => {
   it('confidential: Promise methods and their TaskEither twins', () => {
@@ -17,17 +18,18 @@ describe('the facades keep their public signatures', () => {
     expectTypeOf<ConfidentialClient['te']['acquireTokenForClient']>().toEqualTypeOf<
       (scopes: ReadonlyArray<string>, options?: AcquireTokenForClientOptions) => TE.TaskEither<AuthError, AuthResult>
     >()
-    expectTypeOf<ConfidentialClient['removeTokensForClient']>().toEqualTypeOf<() => Promise<void>>()
-    expectTypeOf<ConfidentialClient['resolveAuthority']>().toEqualTypeOf<() => Promise<ResolvedAuthority>>()
-    expectTypeOf<ConfidentialClient['serializeCache']>().toEqualTypeOf<() => Promise<string>>()
-    expectTypeOf<ConfidentialClient['deserializeCache']>().toEqualTypeOf<(json: string) => Promise<void>>()
+    expectTypeOf<ConfidentialClient['removeTokensForClient']>().toEqualTypeOf<(options?: CallOptions) => Promise<void>>()
+    expectTypeOf<ConfidentialClient['resolveAuthority']>().toEqualTypeOf<(options?: CallOptions) => Promise<ResolvedAuthority>>()
+    expectTypeOf<ConfidentialClient['serializeCache']>().toEqualTypeOf<(options?: CallOptions) => Promise<string>>()
+    expectTypeOf<ConfidentialClient['deserializeCache']>().toEqualTypeOf<(json: string, options?: CallOptions) => Promise<void>>()
     expectTypeOf<ConfidentialClient['cacheStore']>().toEqualTypeOf<CacheStore>()
+    expectTypeOf<AcquireTokenForClientOptions>().toMatchTypeOf<CallOptions>()
   })
 
   it('public: no client-credentials method, and no credential in its configuration', () => {
     expectTypeOf(createPublicClient).returns.toEqualTypeOf<PublicClient>()
     expectTypeOf<PublicClient>().not.toHaveProperty('acquireTokenForClient')
-    expectTypeOf<PublicClient['te']['resolveAuthority']>().toEqualTypeOf<() => TE.TaskEither<AuthError, ResolvedAuthority>>()
+    expectTypeOf<PublicClient['te']['resolveAuthority']>().toEqualTypeOf<(options?: CallOptions) => TE.TaskEither<AuthError, ResolvedAuthority>>()
     expectTypeOf(createPublicClient).parameter(0).not.toHaveProperty('credential')
   })
 

@@ -6,6 +6,7 @@ import { pipe } from 'fp-ts/function'
 import type { AuthError } from '@authfold/core'
 import { clientCredentials, type AuthResult } from '@authfold/grants'
 import type { ConfidentialContext } from '../context.js'
+import type { CallOptions } from '../callLimits.js'
 
 /**
  * Options of `acquireTokenForClient`.
@@ -13,7 +14,7 @@ import type { ConfidentialContext } from '../context.js'
  * @category model
  * @since 0.1.0
  */
-export interface AcquireTokenForClientOptions {
+export interface AcquireTokenForClientOptions extends CallOptions {
   /** A claims challenge from a resource: skips the cache and is sent as `claims`. */
   readonly claimsChallenge?: string
   /** A Federated Managed Identity path, sent as `fmi_path`; it keys the cache separately. */
@@ -36,19 +37,25 @@ export interface AcquireTokenForClientOptions {
  */
 export const acquireTokenForClient =
   (ctx: ConfidentialContext) =>
-  (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = {}): TE.TaskEither<AuthError, AuthResult> =>
-    pipe(
-      ctx.resolved,
-      TE.chain((authority) =>
-        ctx.run(
-          clientCredentials({
-            clientId: ctx.clientId,
-            authority,
-            credential: ctx.credential,
-            scopes,
-            ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-            ...options,
-          }),
+  (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = {}): TE.TaskEither<AuthError, AuthResult> => {
+    const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
+    return ctx.call(options, (env, signal) =>
+      pipe(
+        ctx.resolved,
+        TE.chain((authority) =>
+          ctx.run(
+            clientCredentials({
+              clientId: ctx.clientId,
+              authority,
+              credential: ctx.credential,
+              scopes,
+              ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+              ...params,
+            }),
+            env,
+            signal,
+          ),
         ),
       ),
     )
+  }

@@ -6,6 +6,7 @@ import { pipe } from 'fp-ts/function'
 import { deserialize } from '@authfold/cache'
 import type { AuthError } from '@authfold/core'
 import type { ClientContext } from '../context.js'
+import type { CallOptions } from '../callLimits.js'
 
 /**
  * Replaces the client's token cache with one in MSAL's unified schema (written by
@@ -18,9 +19,11 @@ import type { ClientContext } from '../context.js'
  */
 export const deserializeCache =
   (ctx: ClientContext) =>
-  (json: string): TE.TaskEither<AuthError, void> =>
-    pipe(
-      TE.fromEither(deserialize(json)),
-      TE.chainW((state) => ctx.store.update(() => state)),
-      TE.map(() => undefined),
+  (json: string, options?: CallOptions): TE.TaskEither<AuthError, void> =>
+    ctx.call(options, (_env, signal) =>
+      pipe(
+        TE.fromEither(deserialize(json)),
+        TE.chainW((state) => (signal.aborted ? TE.right(state) : ctx.store.update(() => state))),
+        TE.map(() => undefined),
+      ),
     )

@@ -6,6 +6,7 @@ import { pipe } from 'fp-ts/function'
 import { removeAppTokens } from '@authfold/cache'
 import type { AuthError } from '@authfold/core'
 import type { ClientContext } from '../context.js'
+import type { CallOptions } from '../callLimits.js'
 
 /**
  * Removes this client's app tokens (every alias of its authority) from the store, so the
@@ -17,9 +18,11 @@ import type { ClientContext } from '../context.js'
  */
 export const removeTokensForClient =
   (ctx: ClientContext) =>
-  (): TE.TaskEither<AuthError, void> =>
-    pipe(
-      ctx.resolved,
-      TE.chain((ra) => ctx.store.update(removeAppTokens({ clientId: ctx.clientId, environments: ra.aliases }))),
-      TE.map(() => undefined),
+  (options?: CallOptions): TE.TaskEither<AuthError, void> =>
+    ctx.call(options, () =>
+      pipe(
+        ctx.resolved,
+        TE.chain((ra) => ctx.store.update(removeAppTokens({ clientId: ctx.clientId, environments: ra.aliases }))),
+        TE.map(() => undefined),
+      ),
     )

@@ -4,6 +4,7 @@
 import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ResolvedAuthority } from '@authfold/core'
 import type { ClientContext } from '../context.js'
+import type { CallOptions } from '../callLimits.js'
 
 /**
  * Resolves the client's authority now (instance and tenant discovery, region): its
@@ -19,5 +20,5 @@ import type { ClientContext } from '../context.js'
  */
 export const resolveAuthority =
   (ctx: ClientContext) =>
-  (): TE.TaskEither<AuthError, ResolvedAuthority> =>
-    ctx.resolved
+  (options?: CallOptions): TE.TaskEither<AuthError, ResolvedAuthority> =>
+    ctx.call(options, () => ctx.resolved)

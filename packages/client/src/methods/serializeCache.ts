@@ -6,6 +6,7 @@ import { pipe } from 'fp-ts/function'
 import { serialize } from '@authfold/cache'
 import type { AuthError } from '@authfold/core'
 import type { ClientContext } from '../context.js'
+import type { CallOptions } from '../callLimits.js'
 
 /**
  * The client's token cache as MSAL's unified-schema JSON, which MSAL Python's
@@ -17,5 +18,5 @@ import type { ClientContext } from '../context.js'
  */
 export const serializeCache =
   (ctx: ClientContext) =>
-  (): TE.TaskEither<AuthError, string> =>
-    pipe(ctx.store.load(), TE.map((state) => serialize(state)))
+  (options?: CallOptions): TE.TaskEither<AuthError, string> =>
+    ctx.call(options, () => pipe(ctx.store.load(), TE.map((state) => serialize(state))))

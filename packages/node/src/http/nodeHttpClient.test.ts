@@ -122,13 +122,18 @@ describe('nodeHttpClient', () => {
 
   it('reads an answer of exactly maxResponseBytes and closes the connection one byte past it', async () => {
     let closedByClient = false
+    let overClosed: () => void = () => undefined
+    const closed = new Promise<void>((resolve) => (overClosed = resolve))
     handler = (req, res) => {
       const n = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('n'))
       res.writeHead(200, { 'Transfer-Encoding': 'chunked' })
       res.write('a'.repeat(n - 1))
       setTimeout(() => res.write('a'), 10)
       setTimeout(() => res.end(), 30)
-      res.on('close', () => (closedByClient = !res.writableFinished))
+      res.on('close', () => {
+        closedByClient = !res.writableFinished
+        if (n === 1001) overClosed()
+      })
     }
     const client = nodeHttpClient({ maxResponseBytes: 1000 })
     expect(await client({ method: 'GET', url: `http://127.0.0.1:${plainPort}/n?n=1000`, headers: {} })()).toMatchObject({
@@ -138,7 +143,7 @@ describe('nodeHttpClient', () => {
     const over = await client({ method: 'GET', url: `http://127.0.0.1:${plainPort}/n?n=1001`, headers: {} })()
     expect(over).toMatchObject({ _tag: 'Left', left: { _tag: 'HttpError', code: 'too_large', url: `http://127.0.0.1:${plainPort}/n` } })
     if (over._tag === 'Left') expect(over.left.message).toMatch(/passed the 1000-byte limit.*raise maxResponseBytes/)
-    await new Promise((r) => setTimeout(r, 50))
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000))])
     expect(closedByClient).toBe(true)
   })
 

@@ -1,0 +1,87 @@
+/**
+ * Cancellation and an overall deadline for one public call.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/Either'
+import type * as TE from 'fp-ts/TaskEither'
+import { httpError, type AuthError, type GrantEnv } from '@authfold/core'
+
+/**
+ * What every public method takes last: an `AbortSignal` and an overall deadline.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface CallOptions {
+  /** Cancels the call: requests stop, waits wake, and the call answers `HttpError` `aborted`. */
+  readonly signal?: AbortSignal
+  /**
+   * The whole call's deadline in milliseconds, callbacks (a client assertion callback, a
+   * store) included. Default: the client's `callTimeoutMs` (60,000).
+   */
+  readonly timeoutMs?: number
+}
+
+/**
+ * The default overall deadline of a public call.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000
+
+/**
+ * Runs one call under its options: the work gets an environment whose requests carry a
+ * signal that fires on the caller's abort or at the deadline, and whose sleeps wake on
+ * it; the call answers as soon as either happens (even if a user callback never returns),
+ * with an `HttpError` `aborted` or `timeout` that says what to do. The deadline is waited
+ * through the environment's `sleep`, so a test's virtual clock drives it.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const withCallLimits =
+  (env: GrantEnv, defaultTimeoutMs: number) =>
+  <A>(options: CallOptions | undefined, work: (env: GrantEnv, signal: AbortSignal) => TE.TaskEither<AuthError, A>): TE.TaskEither<AuthError, A> =>
+  async () => {
+    const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs
+    const caller = options?.signal
+    if (caller?.aborted === true) return E.left(cancelled())
+    const limit = new AbortController()
+    const done = new AbortController()
+    let ended: AuthError | undefined
+    const stop = (error: AuthError): void => {
+      if (ended !== undefined) return
+      ended = error
+      limit.abort()
+    }
+    const onCallerAbort = (): void => stop(cancelled())
+    caller?.addEventListener('abort', onCallerAbort, { once: true })
+    void env.sleep(timeoutMs, done.signal)().then(() => {
+      if (!done.signal.aborted) stop(deadline(timeoutMs))
+    })
+    const callEnv: GrantEnv = {
+      ...env,
+      http: (request) => env.http({ ...request, signal: request.signal === undefined ? limit.signal : AbortSignal.any([request.signal, limit.signal]) }),
+      sleep: (ms, signal) => env.sleep(ms, signal === undefined ? limit.signal : AbortSignal.any([signal, limit.signal])),
+    }
+    const stopped = new Promise<E.Either<AuthError, A>>((resolve) => {
+      limit.signal.addEventListener('abort', () => resolve(E.left(ended ?? cancelled())), { once: true })
+    })
+    try {
+      return await Promise.race([work(callEnv, limit.signal)(), stopped])
+    } finally {
+      done.abort()
+      caller?.removeEventListener('abort', onCallerAbort)
+    }
+  }
+
+const cancelled = (): AuthError => httpError('aborted', '', 'The call was cancelled by its AbortSignal; nothing was saved to the cache.')
+
+const deadline = (ms: number): AuthError =>
+  httpError(
+    'timeout',
+    '',
+    `The call did not finish within ${ms} ms. A slow network, or a callback (a client assertion, a cache store) that does not return, can cause this; raise timeoutMs or check the callback. Nothing was saved to the cache.`,
+  )
