@@ -9,6 +9,7 @@ import { pipe } from 'fp-ts/function'
 import { removeAppTokens } from '@authfold/cache'
 import {
   ApiId,
+  checkRuntime,
   configError,
   emptyTelemetryBuffer,
   hitAnAccessToken,
@@ -101,7 +102,8 @@ const checkConfig = (config: ConfidentialClientConfig): E.Either<ConfigError, Co
  */
 export const confidentialClient = (config: ConfidentialClientConfig): E.Either<ConfigError, ConfidentialClient> =>
   pipe(
-    checkConfig(config),
+    checkRuntime(globalThis),
+    E.chain(() => checkConfig(config)),
     E.chain(() =>
       config.oidcAuthority !== undefined
         ? parseAuthority(config.oidcAuthority, { oidcAuthority: true })
