@@ -7,8 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import ts from 'typescript'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { join, relative } from 'node:path'
-import { root } from './build.js'
+import { join } from 'node:path'
+import { packageNames, root } from './build.js'
 
 interface Block {
   /** The markdown file, from the repository root. */
@@ -93,9 +93,9 @@ describe('the ts blocks of the READMEs type-check against the packages', () => {
     results = check(blocks)
   }, 120_000)
 
-  it('finds the blocks: the main README and one per package README', () => {
+  it('finds the blocks: the main README and at least one in every package README', () => {
     expect(blocks.filter((b) => b.file === 'README.md').length).toBeGreaterThanOrEqual(2)
-    expect(blocks.map((b) => relative(root, join(root, b.file)))).toEqual(expect.arrayContaining(['README.md']))
+    for (const p of packageNames) expect(blocks.some((b) => b.file === `packages/${p}/README.md`), `packages/${p}/README.md`).toBe(true)
   })
 
   it.each(blocks.map((b) => [`${b.file}:${b.line}`, b] as const))('%s', (_name, b) => {

@@ -13,7 +13,7 @@
  *    once the app installs it, `@authfold/core/cross-fetch` carries the same call.
  * oauth4webapi's tools/test-dist.js is the model. Exits non-zero on the first failure.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
