@@ -23,10 +23,10 @@ const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.start
  * - `dist/node/` (Node's own loader; the `node` condition) imports the CommonJS files,
  *   `fp-ts/lib/Either.js`, since Node cannot load `es6/` (extensionless relative imports
  *   in files Node takes for CommonJS).
- * Both name one of fp-ts's own files, so an app's own fp-ts imports and ours stay one copy
- * when the app uses the same folder (README: "ESM only").
+ * An app that imports fp-ts itself shares our copy when it takes the same folder (README,
+ * "Packaging: ESM only").
  */
-export const deepImport = (folder) => (id) => {
+const deepImport = (folder) => (id) => {
   const m = /^(fp-ts|io-ts)(?:\/([A-Za-z]+))?$/.exec(id)
   return m ? `${m[1]}/${folder}/${m[2] ?? 'index'}.js` : id
 }
