@@ -1,25 +1,49 @@
-import { describe, expect, it } from 'vitest'
-import { bundle } from './bundle.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt } from './build.js'
+import { bundle as bundleOnce, targets, type BundleReport, type Target } from './bundle.js'
 
-// What a bundle must NOT contain is a property of the design (DESIGN.md, "Tree-shaking").
+// What a bundle must NOT contain is a property of the design (DESIGN.md, "Tree-shaking"),
+// whatever the bundler and whatever the platform it bundles for. The apps import the
+// built packages as a user's bundler sees them (exports map, dist/), not the sources.
+const bundles = new Map<string, Promise<BundleReport>>()
+const bundle = (entry: string, target: Target): Promise<BundleReport> => {
+  const key = `${entry} ${target.bundler} ${target.platform}`
+  const r = bundles.get(key) ?? bundleOnce(entry, target)
+  bundles.set(key, r)
+  return r
+}
+const ours = (r: BundleReport): ReadonlyArray<string> => r.modules.filter((m) => m.startsWith('packages/') || m.startsWith('examples/'))
+
 describe('bundles keep out what an app does not import', () => {
-  it('client credentials with a secret holds no jose, no certificate code, no XML, no PKCE, no device polling', async () => {
-    const r = await bundle('examples/size-apps/authfold-secret.ts')
-    const ours = r.modules.filter((m) => m.startsWith('packages/') || !m.startsWith('/'))
-    expect(ours.some((m) => m.startsWith('jose/'))).toBe(false)
-    expect(ours.some((m) => /certificate|decryptPkcs8|pem\.ts|wstrust|pkce|deviceCode/i.test(m))).toBe(false)
-    expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|S256|verification_uri/)
-    expect(r.code).not.toMatch(/node:https|child_process/)
-    // Size guards: classic io-ts (module-level codecs rollup cannot drop), the JS SHA-256
-    // (FMI keys use WebCrypto), the user-token fold (id_token, account, refresh token).
-    expect(ours).not.toContain('io-ts/es6/index.js')
-    expect(ours.some((m) => /cache\/src\/(claims|entityCodecs|deserialize|idTokens|refreshTokens)\.ts$/.test(m))).toBe(false)
-    expect(r.code).not.toMatch(/1116352408|0x428a2f98/)
-  }, 60_000)
+  beforeAll(() => ensureBuilt(), 180_000)
 
-  it('client credentials with a certificate pulls in jose signing, and still no XML or PKCE', async () => {
-    const r = await bundle('examples/size-apps/authfold-certificate.ts')
-    expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(true)
-    expect(r.code).not.toMatch(/urn:oasis:names:tc:SAML|verification_uri|code_challenge_method/)
-  }, 60_000)
+  describe.each(targets)('$bundler for $platform', (target) => {
+    it('client credentials with a secret holds no jose, no certificate code, no XML, no PKCE, no device polling', async () => {
+      const r = await bundle('examples/size-apps/authfold-secret.ts', target)
+      expect(ours(r).some((m) => m.startsWith('packages/client/dist/'))).toBe(true)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|S256|verification_uri/)
+      expect(r.code).not.toMatch(/node:https|child_process/)
+      // Size guards: classic io-ts (module-level codecs a bundler cannot drop), the JS SHA-256
+      // (FMI keys use WebCrypto), the user-token fold (id_token, account, refresh token).
+      expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
+      expect(ours(r).some((m) => /cache\/(src|dist)\/(claims|entityCodecs|deserialize|idTokens|refreshTokens)\.[jt]s$/.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/1116352408|0x428a2f98/)
+    }, 60_000)
+
+    it('takes the ESM files of fp-ts and io-ts, never their CommonJS lib/ (tree-shaken whatever the platform)', async () => {
+      const r = await bundle('examples/size-apps/authfold-secret.ts', target)
+      expect(r.modules.filter((m) => /^(fp-ts|io-ts)\//.test(m)).length).toBeGreaterThan(0)
+      expect(r.modules.filter((m) => /^(fp-ts|io-ts)\/lib\//.test(m))).toEqual([])
+      expect(r.modules.some((m) => m.startsWith('fp-ts/es6/'))).toBe(true)
+      expect(r.modules.some((m) => /^packages\/[a-z]+\/dist\/node\//.test(m))).toBe(false)
+    }, 60_000)
+
+    it('client credentials with a certificate pulls in jose signing, and still no XML or PKCE', async () => {
+      const r = await bundle('examples/size-apps/authfold-certificate.ts', target)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(true)
+      expect(r.code).not.toMatch(/urn:oasis:names:tc:SAML|verification_uri|code_challenge_method/)
+    }, 60_000)
+  })
 })

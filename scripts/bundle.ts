@@ -1,37 +1,81 @@
 /**
- * Bundles a one-file app with rollup the way an app's bundler would (ESM, node resolution,
- * tree-shaking, terser), straight from the workspace sources. Used by `pnpm size` and by the
- * bundle test that checks what an entry must not contain.
+ * Bundles a one-file app the way an app's bundler would (ESM, minified, tree-shaken) with
+ * rollup or esbuild, for the node or the browser platform. The app imports the packages by
+ * name and they resolve as they do for a user: through `node_modules`, each package's
+ * `exports` map and its built `dist/` (run `ensureBuilt()` first), never the workspace
+ * sources or tsconfig paths. Used by `pnpm size` and by the bundle test that checks what an
+ * app must not contain.
  */
 import { rollup, type Plugin } from 'rollup'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import commonjs from '@rollup/plugin-commonjs'
 import terser from '@rollup/plugin-terser'
+import { build as esbuild } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import { builtinModules } from 'node:module'
+import { relative, resolve } from 'node:path'
 import { typescriptTranspile } from './rollup-ts.mjs'
+import { root } from './build.js'
+
+/** A bundler and the platform it bundles for. */
+export interface Target {
+  readonly bundler: 'rollup' | 'esbuild'
+  readonly platform: 'node' | 'browser'
+}
+
+/** The four targets the size report and the bundle test cover. */
+export const targets: ReadonlyArray<Target> = [
+  { bundler: 'rollup', platform: 'browser' },
+  { bundler: 'rollup', platform: 'node' },
+  { bundler: 'esbuild', platform: 'browser' },
+  { bundler: 'esbuild', platform: 'node' },
+]
 
 export interface BundleReport {
   readonly entry: string
+  readonly target: Target
   readonly minified: number
   readonly gzipped: number
   readonly code: string
-  /** node_modules packages (and workspace modules) that ended up in the bundle. */
+  /**
+   * The modules in the bundle: `packages/<pkg>/dist/...` for ours, `<package>/<path>` for
+   * dependencies (`fp-ts/es6/Either.js`), the entry as its workspace path.
+   */
   readonly modules: ReadonlyArray<string>
 }
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 
-/** Bundles `entry` (a path) for the given platform and reports its sizes. */
-export const bundle = async (entry: string, platform: 'node' | 'browser' = 'node'): Promise<BundleReport> => {
+/** A module id as the report names it (see {@link BundleReport.modules}). */
+const moduleName = (id: string): string =>
+  id.includes('node_modules') ? id.replace(/^.*node_modules[\\/]/, '') : relative(root, id).replace(/\\/g, '/')
+
+const report = (entry: string, target: Target, code: string, ids: ReadonlyArray<string>): BundleReport => ({
+  entry,
+  target,
+  minified: Buffer.byteLength(code),
+  gzipped: gzipSync(code, { level: 9 }).length,
+  code,
+  modules: ids.map(moduleName),
+})
+
+/**
+ * rollup as an app configures it: node-resolve with the platform's export conditions (its
+ * own defaults `default`, `module`, `import` come first), commonjs for CommonJS
+ * dependencies, terser.
+ */
+const withRollup = async (entry: string, target: Target): Promise<BundleReport> => {
   const build = await rollup({
-    input: entry,
+    input: resolve(root, entry),
     onwarn: () => undefined,
-    external: (id) => builtins.has(id),
-    treeshake: { moduleSideEffects: (id) => !/[\\/]packages[\\/]/.test(id) || /node_modules/.test(id) },
+    external: (id) => target.platform === 'node' && builtins.has(id),
     plugins: [
-      typescriptTranspile({ workspaceSources: true }) as Plugin,
-      nodeResolve({ preferBuiltins: true, browser: platform === 'browser', exportConditions: platform === 'node' ? ['node', 'import', 'default'] : ['browser', 'import', 'default'] }),
+      typescriptTranspile() as Plugin,
+      nodeResolve({
+        preferBuiltins: target.platform === 'node',
+        browser: target.platform === 'browser',
+        exportConditions: [target.platform],
+      }),
       commonjs({ ignoreDynamicRequires: true }),
       terser({ format: { comments: false } }) as Plugin,
     ],
@@ -39,12 +83,34 @@ export const bundle = async (entry: string, platform: 'node' | 'browser' = 'node
   const { output } = await build.generate({ format: 'es', inlineDynamicImports: true })
   await build.close()
   const chunk = output[0]
-  const code = chunk.code
-  return {
-    entry,
-    minified: Buffer.byteLength(code),
-    gzipped: gzipSync(code, { level: 9 }).length,
-    code,
-    modules: chunk.moduleIds.map((m) => m.replace(/^.*node_modules[\\/]/, '').replace(/^.*[\\/]packages[\\/]/, 'packages/')),
-  }
+  return report(entry, target, chunk.code, chunk.moduleIds.filter((id) => !id.startsWith('\0')))
 }
+
+/**
+ * esbuild with its defaults for the platform (`--platform=node` prefers `main` over `module`
+ * and matches the `node` condition, which is what made server bundles CommonJS before).
+ * `tsconfigRaw: {}` keeps it from reading the workspace's tsconfig paths to the sources.
+ */
+const withEsbuild = async (entry: string, target: Target): Promise<BundleReport> => {
+  const r = await esbuild({
+    entryPoints: [entry],
+    absWorkingDir: root,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: target.platform,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    tsconfigRaw: {},
+  })
+  const code = r.outputFiles[0]?.text ?? ''
+  // The modules that put code in the output (the metafile's inputs also list every module
+  // esbuild read and then shook out entirely).
+  const kept = Object.values(r.metafile.outputs).flatMap((o) => Object.entries(o.inputs).flatMap(([id, i]) => (i.bytesInOutput > 0 ? [id] : [])))
+  return report(entry, target, code, kept)
+}
+
+/** Bundles `entry` (a path from the repository root) for `target` and reports its sizes. */
+export const bundle = (entry: string, target: Target): Promise<BundleReport> =>
+  target.bundler === 'rollup' ? withRollup(entry, target) : withEsbuild(entry, target)

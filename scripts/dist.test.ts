@@ -1,19 +1,32 @@
-import { describe, expect, it } from 'vitest'
-import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFile, execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { startIdentityProvider, type IdentityProvider } from '@authfold/testing'
+import { ensureBuilt, packageNames, root } from './build.js'
+
+type Exports = Readonly<Record<string, string | Readonly<Record<string, string>>>>
 
 // The packages as a user gets them: rollup's output (no TypeScript, no workspace aliases),
-// imported by plain Node from a workspace package that depends on them.
+// imported by plain Node from a workspace package that depends on them (examples/demo).
+// The packed tarballs, installed by npm into an empty folder, are checked by scripts/tarballs.ts.
 describe('built packages', () => {
-  it('build with rollup and tsc, and run in plain Node ESM: client credentials against the local IdP', () => {
-    execFileSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs', '--silent'], { stdio: 'pipe' })
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'pipe' })
-    execFileSync(process.execPath, ['scripts/copy-types.mjs'], { stdio: 'pipe' })
-    for (const pkg of ['core', 'cache', 'grants', 'client', 'node', 'testing']) {
-      expect(existsSync(`packages/${pkg}/dist/index.js`)).toBe(true)
-      expect(existsSync(`packages/${pkg}/dist/node/index.js`)).toBe(true)
-      expect(existsSync(`packages/${pkg}/dist/index.d.ts`)).toBe(true)
+  beforeAll(() => ensureBuilt(), 180_000)
+
+  it('hold every file their exports map names, for every condition', () => {
+    for (const p of packageNames) {
+      const pkg = JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')) as { exports: Exports; main: string; types: string }
+      const targets = [pkg.main, pkg.types, ...Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))]
+      expect(targets.filter((t) => !existsSync(join(root, 'packages', p, t))), `@authfold/${p}`).toEqual([])
+      const dot = pkg.exports['.']
+      // `types` first (TypeScript), `module` before `node` (bundlers get dist/ on every platform)
+      expect(typeof dot === 'object' && Object.keys(dot)).toEqual(['types', 'module', 'node', 'default'])
     }
+  })
+
+  it('run in plain Node ESM: client credentials against the local IdP', () => {
     const script = `
       import { createConfidentialClient } from '@authfold/client'
       import { clientSecret } from '@authfold/core'
@@ -26,7 +39,42 @@ describe('built packages', () => {
         const b = await app.acquireTokenForClient(['api://a/.default'])
         console.log(a.token_source + ' ' + b.token_source)
       } finally { await idp.stop() }`
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: 'examples/demo', encoding: 'utf8' })
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(root, 'examples/demo'), encoding: 'utf8' })
     expect(out.trim()).toBe('identity_provider cache')
   }, 120_000)
+
+  describe('@authfold/core/cross-fetch', () => {
+    let idp: IdentityProvider
+    let dir = ''
+    beforeAll(async () => {
+      idp = await startIdentityProvider()
+      idp.registerClient({ clientId: 'cross-fetch-app', secret: 's' })
+      dir = mkdtempSync(join(tmpdir(), 'authfold-ca-'))
+      writeFileSync(join(dir, 'ca.pem'), idp.ca)
+    })
+    afterAll(async () => {
+      await idp.stop()
+      rmSync(dir, { recursive: true, force: true })
+    })
+
+    it('resolves in plain Node and carries a client credentials call through cross-fetch (node-fetch)', async () => {
+      const script = `
+        import { createConfidentialClient } from '@authfold/client'
+        import { clientSecret } from '@authfold/core'
+        import { crossFetchHttpClient } from '@authfold/core/cross-fetch'
+        const app = createConfidentialClient({ clientId: 'cross-fetch-app', authority: ${JSON.stringify(idp.authority())}, credential: clientSecret('s'), http: crossFetchHttpClient(), validateAuthority: false })
+        const r = await app.acquireTokenForClient(['api://a/.default'])
+        console.log(r.token_source)`
+      // node-fetch uses Node's default agent, which trusts NODE_EXTRA_CA_CERTS
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: join(root, 'examples/demo'),
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') },
+        timeout: 60_000,
+      })
+      expect(stdout.trim()).toBe('identity_provider')
+      const token = idp.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token'))
+      expect(token.map((r) => r.form['client_id'])).toEqual(['cross-fetch-app'])
+      expect(token[0]?.headers['user-agent']).toMatch(/^node-fetch/)
+    }, 120_000)
+  })
 })

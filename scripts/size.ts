@@ -1,20 +1,36 @@
 /**
- * `pnpm size`: rollup bundles (minified, gzipped) of one-file apps that acquire an app token
- * with client credentials, written with authfold and with msal-node, side by side.
+ * `pnpm size`: bundles (minified, gzipped) of one-file apps that acquire an app token with
+ * client credentials, written with authfold and with msal-node, side by side. Each app is
+ * bundled by rollup and by esbuild, for the browser and for node, from the built packages
+ * as a user installs them (the build runs first if the sources changed). msal-node runs
+ * only on Node, so its browser cells are empty.
  */
-import { bundle } from './bundle.js'
+import { ensureBuilt } from './build.js'
+import { bundle, targets } from './bundle.js'
 
 const apps = [
   ['client credentials + clientSecret', 'authfold-secret', 'msal-node-secret'],
   ['client credentials + certificate', 'authfold-certificate', 'msal-node-certificate'],
 ] as const
 
+await ensureBuilt()
 const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`
-console.log('app (rollup + terser, ESM, node)      authfold min   authfold gz   msal-node min   msal-node gz   gz ratio')
+console.log('app (ESM, minified)                  bundler  platform  authfold min  authfold gz  msal-node min  msal-node gz   gz ratio')
 for (const [label, ours, theirs] of apps) {
-  const a = await bundle(`examples/size-apps/${ours}.ts`)
-  const b = await bundle(`examples/size-apps/${theirs}.ts`)
-  console.log(
-    `${label.padEnd(37)} ${kb(a.minified).padStart(12)}  ${kb(a.gzipped).padStart(12)}  ${kb(b.minified).padStart(14)}  ${kb(b.gzipped).padStart(13)}   ${(b.gzipped / a.gzipped).toFixed(1)}x smaller`,
-  )
+  for (const target of targets) {
+    const a = await bundle(`examples/size-apps/${ours}.ts`, target)
+    const b = target.platform === 'node' ? await bundle(`examples/size-apps/${theirs}.ts`, target) : undefined
+    console.log(
+      [
+        label.padEnd(36),
+        target.bundler.padEnd(7),
+        target.platform.padEnd(8),
+        kb(a.minified).padStart(12),
+        kb(a.gzipped).padStart(11),
+        (b === undefined ? '—' : kb(b.minified)).padStart(13),
+        (b === undefined ? '—' : kb(b.gzipped)).padStart(12),
+        b === undefined ? '' : `  ${(b.gzipped / a.gzipped).toFixed(1)}x smaller`,
+      ].join('  '),
+    )
+  }
 }

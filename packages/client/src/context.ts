@@ -12,6 +12,7 @@ import { pipe } from 'fp-ts/function'
 import { memoryStore, type CacheStore } from '@authfold/cache'
 import {
   checkAzureRegion,
+  checkRuntime,
   configError,
   parseAuthority,
   type AuthError,
@@ -103,7 +104,8 @@ const checkClientId = (config: ClientConfig): E.Either<ConfigError, ClientConfig
  */
 export const clientContext = (config: ClientConfig): E.Either<ConfigError, ClientContext> =>
   pipe(
-    checkClientId(config),
+    checkRuntime(globalThis),
+    E.chain(() => checkClientId(config)),
     E.chain(() => checkAzureRegion(config.azureRegion)),
     E.chain(() =>
       config.oidcAuthority !== undefined

@@ -1,0 +1,114 @@
+// Every ```ts block of README.md, docs/*.md and packages/*/README.md type-checks against the
+// workspace packages (tsconfig.base.json: strict, exactOptionalPropertyTypes, the paths to
+// each package's sources), each block as its own module. Blocks show values a reader looks
+// at, so unused locals are allowed; everything else is the project's own strictness. A block
+// that needs a value the reader would have (a secret, a cache they loaded) says so with
+// `declare const`.
+import { beforeAll, describe, expect, it } from 'vitest'
+import ts from 'typescript'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { packageNames, root } from './build.js'
+
+interface Block {
+  /** The markdown file, from the repository root. */
+  readonly file: string
+  /** The line of the block's first line of code (1-based). */
+  readonly line: number
+  readonly code: string
+  /** Where the compiler sees it (a file that does not exist on disk). */
+  readonly virtualPath: string
+}
+
+const markdownFiles = (): ReadonlyArray<string> => {
+  const inDir = (dir: string, pick: (name: string) => boolean): ReadonlyArray<string> =>
+    existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter(pick).map((f) => `${dir}/${f}`) : []
+  return [
+    'README.md',
+    ...inDir('docs', (f) => f.endsWith('.md')),
+    ...inDir('packages', (d) => existsSync(join(root, 'packages', d, 'README.md'))).map((d) => `${d}/README.md`),
+  ]
+}
+
+/** The ```ts (or ```typescript) blocks of a markdown text. */
+export const tsBlocks = (file: string, text: string): ReadonlyArray<Block> => {
+  const lines = text.split('\n')
+  const blocks: Array<Block> = []
+  let start = -1
+  lines.forEach((l, i) => {
+    if (start < 0 && /^```(ts|typescript)\s*$/.test(l)) start = i + 1
+    else if (start >= 0 && /^```\s*$/.test(l)) {
+      const line = start + 1
+      blocks.push({ file, line, code: lines.slice(start, i).join('\n'), virtualPath: join(root, '.tmp/readme-blocks', `${file.replace(/[/.]/g, '_')}_L${line}.ts`) })
+      start = -1
+    }
+  })
+  return blocks
+}
+
+const compilerOptions = (): ts.CompilerOptions => {
+  const configPath = join(root, 'tsconfig.base.json')
+  const config = ts.readConfigFile(configPath, ts.sys.readFile.bind(ts.sys))
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root, undefined, configPath)
+  return {
+    ...parsed.options,
+    noEmit: true,
+    noUnusedLocals: false,
+    noUnusedParameters: false,
+    moduleDetection: ts.ModuleDetectionKind.Force,
+    types: ['node'],
+  }
+}
+
+/** Type-checks every block in one program; the messages of each block, as `file:line: message`. */
+const check = (blocks: ReadonlyArray<Block>): ReadonlyMap<Block, ReadonlyArray<string>> => {
+  const options = compilerOptions()
+  const host = ts.createCompilerHost(options)
+  const byPath = new Map(blocks.map((b) => [b.virtualPath, b]))
+  const getSourceFile = host.getSourceFile.bind(host)
+  const fileExists = host.fileExists.bind(host)
+  const readFile = host.readFile.bind(host)
+  host.getSourceFile = (name, version, onError, create) => {
+    const b = byPath.get(name)
+    return b !== undefined ? ts.createSourceFile(name, b.code, version, true) : getSourceFile(name, version, onError, create)
+  }
+  host.fileExists = (name) => byPath.has(name) || fileExists(name)
+  host.readFile = (name) => byPath.get(name)?.code ?? readFile(name)
+  const program = ts.createProgram([...byPath.keys()], options, host)
+  const out = new Map<Block, Array<string>>(blocks.map((b) => [b, []]))
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const b = d.file === undefined ? undefined : byPath.get(d.file.fileName)
+    if (b === undefined || d.file === undefined) continue
+    const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0)
+    out.get(b)?.push(`${b.file}:${b.line + line}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+  }
+  return out
+}
+
+const blocks = markdownFiles().flatMap((f) => tsBlocks(f, readFileSync(join(root, f), 'utf8')))
+
+describe('the ts blocks of the READMEs type-check against the packages', () => {
+  let results: ReadonlyMap<Block, ReadonlyArray<string>> = new Map()
+  beforeAll(() => {
+    results = check(blocks)
+  }, 120_000)
+
+  it('finds the blocks: the main README and at least one in every package README', () => {
+    expect(blocks.filter((b) => b.file === 'README.md').length).toBeGreaterThanOrEqual(2)
+    for (const p of packageNames) expect(blocks.some((b) => b.file === `packages/${p}/README.md`), `packages/${p}/README.md`).toBe(true)
+  })
+
+  it.each(blocks.map((b) => [`${b.file}:${b.line}`, b] as const))('%s', (_name, b) => {
+    expect(results.get(b)).toEqual([])
+  })
+})
+
+describe('tsBlocks', () => {
+  it('takes ts and typescript fences with the line of their first line of code, and no other language', () => {
+    const md = ['# t', '```ts', 'const a = 1', '```', '```sh', 'echo', '```', '', '```typescript', 'let b', 'b = 2', '```'].join('\n')
+    expect(tsBlocks('X.md', md).map((b) => [b.line, b.code])).toEqual([
+      [3, 'const a = 1'],
+      [10, 'let b\nb = 2'],
+    ])
+  })
+})
