@@ -82,7 +82,10 @@ export const checkClientCredentials = (p: ClientCredentialsParams): E.Either<Aut
  *
  * @example
  * import { clientCredentials } from '@authfold/grants'
- * const [result, nextCache] = await clientCredentials({ clientId, authority, credential, scopes })(cache)(env)()
+ * const outcome = await clientCredentials({ clientId, authority, credential, scopes })(cache)(env)()
+ * if (outcome._tag === 'Right') {
+ *   const [result, nextCache] = outcome.right // keep nextCache for the next call
+ * }
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_for_client`
