@@ -10,6 +10,8 @@
  */
 import { hamtEntries, hamtValues } from './hamt.js'
 import {
+  ACCESS_TOKEN_WITH_AUTH_SCHEME,
+  CredentialType,
   keyIdOf,
   nonEmpty,
   scopesOf,
@@ -35,7 +37,11 @@ import {
  * Matching rules: `clientId`, `environments`, `realm`, `homeAccountId` and `tokenType`
  * compare case-insensitively (`homeAccountId: ''` matches entries whose
  * `home_account_id` is `''`, `null` or missing: application tokens); `tokenType`
- * defaults to `Bearer` (entries without `token_type` are Bearer); `keyId`,
+ * defaults to `Bearer` (entries without `token_type`, or with `null`, are Bearer). A
+ * Bearer query answers only entries whose `credential_type` is `AccessToken`; a query of
+ * another scheme (`pop`, `ssh-cert`, ...) answers `AccessToken` entries (MSAL Python's and
+ * MSAL .NET's way) and `AccessToken_With_AuthScheme` entries (msal-node's) of that token
+ * type, both case-insensitively, as msal-common's `credentialMatchesFilter` does; `keyId`,
  * `extCacheKey` and `userAssertionHash` compare exactly and absent matches absent only,
  * so an FMI, OBO, PoP or SSH token never answers a plain query and vice versa (MSAL
  * Python's ext_cache_key isolation, applied to all three); `scopes` must all be in the
@@ -93,6 +99,17 @@ export const targetsIntersect = (a: string | null | undefined, b: string | null 
 const eqi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
 
 /**
+ * The `credential_type` values that may answer a query for `tokenType`: `AccessToken` for
+ * Bearer; `AccessToken` and `AccessToken_With_AuthScheme` for any other scheme.
+ *
+ * @category predicates
+ * @since 0.1.0
+ * @see msal-common `CacheManager.getAccessToken` (the `credentialType` of its filter)
+ */
+export const accessTokenCredentialTypesFor = (tokenType: string | undefined): ReadonlyArray<string> =>
+  eqi(tokenType ?? 'Bearer', 'Bearer') ? [CredentialType.ACCESS_TOKEN] : [CredentialType.ACCESS_TOKEN, ACCESS_TOKEN_WITH_AUTH_SCHEME]
+
+/**
  * The plain predicate behind {@link findAccessTokens}: does this entry answer the
  * query? Use it for a linear scan (tests compare the indexed lookup against it).
  *
@@ -107,6 +124,7 @@ export const matchesAccessTokenQuery =
     eqi(str(e.realm), q.realm) &&
     eqi(str(e.home_account_id), q.homeAccountId) &&
     eqi(tokenTypeOf(e), q.tokenType ?? 'Bearer') &&
+    accessTokenCredentialTypesFor(q.tokenType).some((c) => eqi(e.credential_type, c)) &&
     keyIdOf(e) === nonEmpty(q.keyId) &&
     nonEmpty(e.ext_cache_key) === nonEmpty(q.extCacheKey) &&
     userAssertionHashOf(e) === nonEmpty(q.userAssertionHash) &&
@@ -135,19 +153,22 @@ export const accessTokenCandidates =
   (q: AccessTokenQuery) =>
   (s: CacheState): ReadonlyArray<readonly [string, AccessTokenEntity]> =>
     uniq(q.environments).flatMap((environment) =>
-      tableBucket(
-        s.accessTokens,
-        'slot',
-        accessTokenSlot({
-          clientId: q.clientId,
-          homeAccountId: q.homeAccountId,
-          environment,
-          realm: q.realm,
-          tokenType: q.tokenType ?? 'Bearer',
-          keyId: nonEmpty(q.keyId),
-          extCacheKey: nonEmpty(q.extCacheKey),
-          userAssertionHash: nonEmpty(q.userAssertionHash),
-        }),
+      accessTokenCredentialTypesFor(q.tokenType).flatMap((credentialType) =>
+        tableBucket(
+          s.accessTokens,
+          'slot',
+          accessTokenSlot({
+            clientId: q.clientId,
+            homeAccountId: q.homeAccountId,
+            environment,
+            realm: q.realm,
+            tokenType: q.tokenType ?? 'Bearer',
+            credentialType,
+            keyId: nonEmpty(q.keyId),
+            extCacheKey: nonEmpty(q.extCacheKey),
+            userAssertionHash: nonEmpty(q.userAssertionHash),
+          }),
+        ),
       ),
     )
 

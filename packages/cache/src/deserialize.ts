@@ -1,14 +1,25 @@
 /**
  * Reading MSAL unified-schema JSON (written by authfold, MSAL Python, msal-node, MSAL
- * .NET, ...) into a `CacheState`, rebuilding the indexes.
+ * .NET, MSAL Java, ...) into a `CacheState`, rebuilding the indexes.
+ *
+ * Lenient where the other MSAL libraries are, strict where the document is broken:
  *
  * - Broken JSON, a top level that is not an object, a known section that is not an
- *   object, an entry that is not an object or lacks a required field (`secret` and
- *   `credential_type` for credentials, `home_account_id` and `environment` for accounts,
- *   `client_id` and `environment` for app metadata) or has a known field of the wrong
- *   type: `Left(DecodeError)` whose `path` names the place (`AccessToken.<key>.secret`)
- *   and whose `expected` / `actual` name types, never values, so no secret leaks.
+ *   object, or a document nested deeper than {@link MAX_CACHE_DEPTH} levels:
+ *   `Left(DecodeError)` whose `path` names the place and whose `expected` / `actual` name
+ *   types, never values, so no secret leaks.
  * - `''` (an empty file) reads as the empty cache, as in MSAL Python.
+ * - `null` in any optional field (`"user_assertion_hash": null`, `"refresh_on": null`)
+ *   reads as absent for lookups and is written back as `null`.
+ * - An entry of a known section that authfold does not understand (not an object, a
+ *   credential without `secret` or `credential_type`, an account without
+ *   `home_account_id` or `environment`, app metadata without `client_id` or
+ *   `environment`, a known field of the wrong type, a `credential_type` that does not
+ *   belong to its section, or an access token bound to request parameters authfold never
+ *   sends: msal-node's `additionalCacheKeyComponents` or `requestedClaimsHash`, MSAL
+ *   .NET's `ext` and its `ATExt` credential type) does not fail the load: it is kept exactly as parsed in
+ *   `CacheState.unreadable`, no lookup serves it, and `serialize` writes it back under its
+ *   key. MSAL Java, MSAL .NET and msal-node keep such entries the same way.
  * - Unknown top-level sections and unknown fields of entries are kept as they are and
  *   written back by `serialize`.
  * - An entry whose key does not match its fields is kept under its stored key (MSAL
@@ -19,10 +30,21 @@
  */
 import { decodeError, type DecodeError } from '@authfold/core'
 import * as E from 'fp-ts/Either'
-import * as t from 'io-ts'
 import { AccessTokenEntityCodec, AccountEntityCodec, AppMetadataEntityCodec, IdTokenEntityCodec, RefreshTokenEntityCodec } from './entityCodecs.js'
-import { CredentialType, type SectionName } from './schema.js'
-import { emptyCache, specs, tableFromEntries, type CacheState, type Table, type TableSpec } from './state.js'
+import { ACCESS_TOKEN_WITH_AUTH_SCHEME, CredentialType, type SectionName } from './schema.js'
+import { emptyCache, specs, tableFromEntries, type CacheState, type Table, type TableSpec, type UnreadableEntry } from './state.js'
+
+/**
+ * The deepest nesting a cache document may have, counting objects and arrays: the top
+ * level is level 1, a section 2, an entry 3, an object or array in an entry's field 4.
+ * MSAL caches use 4 or 5; 64 leaves room for any field another SDK adds, and keeps
+ * `serialize` (which walks every value) from ever running out of stack on a loaded cache.
+ * A deeper document is a `DecodeError` naming the path to the first value too deep.
+ *
+ * @category serialization
+ * @since 0.1.0
+ */
+export const MAX_CACHE_DEPTH = 64
 
 const typeName = (v: unknown): string =>
   v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`
@@ -31,52 +53,109 @@ const isObject = (v: unknown): v is Readonly<Record<string, unknown>> => typeof 
 
 const HINT = 'Repair or delete the cache blob; the state in memory is unchanged.'
 
-const fieldError = (section: string, key: string, errors: t.Errors): DecodeError => {
-  const first = errors[0]
-  const ctx = first?.context ?? []
-  const path: Array<string> = [section, key]
-  for (let i = 1; i < ctx.length; i++) {
-    const parent = ctx[i - 1]?.type
-    const c = ctx[i]
-    if (c === undefined || parent instanceof t.IntersectionType || parent instanceof t.UnionType) continue
-    path.push(c.key)
+interface Frame {
+  readonly value: object
+  readonly depth: number
+  readonly key: string
+  readonly parent: Frame | undefined
+}
+
+const pathOf = (f: Frame | undefined): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  for (let c = f; c !== undefined; c = c.parent) out.push(c.key)
+  return out.reverse()
+}
+
+const holdsContainer = (o: object): boolean => {
+  for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) return true
+  return false
+}
+
+/**
+ * The path (below `at`) to the first object or array nested deeper than
+ * {@link MAX_CACHE_DEPTH}, when `value` sits at level `depth`; `undefined` when it is
+ * within the limit. Iterative, so it never exhausts the stack whatever the input.
+ */
+const tooDeep = (value: unknown, depth: number, at: ReadonlyArray<string>): string | undefined => {
+  if (typeof value !== 'object' || value === null) return undefined
+  if (depth < MAX_CACHE_DEPTH && !holdsContainer(value)) return undefined // the common case: an entry of strings
+  const stack: Array<Frame> = [{ value, depth, key: at.join('.'), parent: undefined }]
+  for (let f = stack.pop(); f !== undefined; f = stack.pop()) {
+    if (f.depth > MAX_CACHE_DEPTH) return pathOf(f).join('.')
+    const o = f.value as Readonly<Record<string, unknown>>
+    for (const k of Object.keys(o)) {
+      const v = o[k]
+      if (typeof v === 'object' && v !== null) stack.push({ value: v, depth: f.depth + 1, key: k, parent: f })
+    }
   }
-  let j = ctx.length - 1
-  while (j > 0 && ctx[j - 1]?.type instanceof t.UnionType) j--
-  const expected = ctx[j]?.type.name ?? 'a valid entry'
-  return decodeError('invalid_shape', 'cache', path.join('.'), expected, typeName(first?.value), HINT)
+  return undefined
+}
+
+const depthError = (path: string): DecodeError =>
+  decodeError('invalid_shape', 'cache', path, `at most ${MAX_CACHE_DEPTH} levels of nested objects and arrays`, 'a value nested deeper', HINT)
+
+const nonEmptyValue = (v: unknown): boolean =>
+  typeof v === 'string' ? v !== '' : typeof v === 'object' && v !== null && Object.keys(v).length > 0
+
+/**
+ * Fields by which another SDK binds an access token to request parameters authfold does
+ * not send: msal-node's `additionalCacheKeyComponents` (attribute tokens) and
+ * `requestedClaimsHash` (a claims request), MSAL .NET's `ext` (its cache key components).
+ * Those SDKs serve such a token only to a request with the same components, so authfold,
+ * which never has them, must not serve it at all.
+ */
+const BOUND: ReadonlyArray<string> = ['additionalCacheKeyComponents', 'requestedClaimsHash', 'ext']
+
+/**
+ * Does an entry that passed its codec belong to its section? Credentials must carry their
+ * section's `credential_type` (`AccessToken` or msal-node's `AccessToken_With_AuthScheme`
+ * for access tokens; case-insensitive), and an access token must not be bound (see `BOUND`).
+ */
+const belongs = (name: SectionName, entry: Readonly<Record<string, unknown>>): boolean => {
+  if (name === CredentialType.ACCOUNT || name === CredentialType.APP_METADATA) return true
+  const ct = entry['credential_type']
+  if (typeof ct !== 'string') return false
+  const c = ct.toLowerCase()
+  if (name !== CredentialType.ACCESS_TOKEN) return c === name.toLowerCase()
+  return (
+    (c === CredentialType.ACCESS_TOKEN.toLowerCase() || c === ACCESS_TOKEN_WITH_AUTH_SCHEME.toLowerCase()) &&
+    !BOUND.some((f) => nonEmptyValue(entry[f]))
+  )
+}
+
+interface Section<A, I extends string> {
+  readonly table: Table<A, I>
+  readonly unreadable: ReadonlyArray<UnreadableEntry>
 }
 
 const readSection = <A, I extends string>(
   name: SectionName,
   value: unknown,
-  codec: t.Decoder<unknown, unknown> & { readonly is: (u: unknown) => boolean },
+  codec: { readonly is: (u: unknown) => boolean },
   spec: TableSpec<A, I>,
   table: Table<A, I>,
-): E.Either<DecodeError, Table<A, I>> => {
-  if (value === undefined) return E.right(table)
+): E.Either<DecodeError, Section<A, I>> => {
+  if (value === undefined) return E.right({ table, unreadable: [] })
   if (!isObject(value)) {
     return E.left(decodeError('invalid_shape', 'cache', name, `an object of ${name} entries by key`, typeName(value), HINT))
   }
   const pairs: Array<readonly [string, A]> = []
+  const unreadable: Array<UnreadableEntry> = []
   for (const key of Object.keys(value)) {
     const entry = value[key]
-    if (!isObject(entry)) {
-      return E.left(decodeError('invalid_shape', 'cache', `${name}.${key}`, `a ${name} entry object`, typeName(entry), HINT))
-    }
-    // `is` checks the same rules without building io-ts's error contexts; decode runs only
-    // to describe a failure.
-    if (!codec.is(entry)) {
-      const r = codec.decode(entry)
-      if (E.isLeft(r)) return E.left(fieldError(name, key, r.left))
-    }
+    // Level 3: the top level is 1, the section 2.
+    const deep = tooDeep(entry, 3, [name, key])
+    if (deep !== undefined) return E.left(depthError(deep))
     // The codec only validates: keep the parsed object itself, unknown fields included.
-    pairs.push([key, entry as unknown as A])
+    if (isObject(entry) && codec.is(entry) && belongs(name, entry)) pairs.push([key, entry as unknown as A])
+    else unreadable.push([name, key, entry])
   }
-  return E.right(tableFromEntries(spec, pairs))
+  return E.right({ table: tableFromEntries(spec, pairs), unreadable })
 }
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CredentialType))
+
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * Reads a parsed JSON value as a cache (see the module comment for the rules).
@@ -101,15 +180,20 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
   if (E.isLeft(am)) return am
   const extra = Object.keys(json)
     .filter((k) => !KNOWN.has(k))
-    .sort()
+    .sort(byKey)
     .map((k) => [k, json[k]] as const)
+  for (const [k, v] of extra) {
+    const deep = tooDeep(v, 2, [k])
+    if (deep !== undefined) return E.left(depthError(deep))
+  }
   return E.right({
-    accessTokens: at.right,
-    refreshTokens: rt.right,
-    idTokens: idt.right,
-    accounts: acc.right,
-    appMetadata: am.right,
+    accessTokens: at.right.table,
+    refreshTokens: rt.right.table,
+    idTokens: idt.right.table,
+    accounts: acc.right.table,
+    appMetadata: am.right.table,
     extra,
+    unreadable: [...at.right.unreadable, ...rt.right.unreadable, ...idt.right.unreadable, ...acc.right.unreadable, ...am.right.unreadable],
   })
 }
 

@@ -6,16 +6,23 @@
  */
 import * as t from 'io-ts'
 
+/**
+ * Every optional field may be `null`: other SDKs write `null` for a value they do not have
+ * (MSAL .NET's `"user_assertion_hash": null`, MSAL Python's `"home_account_id": null`).
+ * Lookups read `null` as absent; the entry keeps it and `serialize` writes it back.
+ */
 const NullableString = /*#__PURE__*/ t.union([t.string, t.null], 'string | null')
 
 /**
- * Codec of an `AccessToken` entry. `credential_type` and `secret` are required; the rest
- * is checked for type when present.
+ * Codec of an `AccessToken` entry. `credential_type` and `secret` are required strings;
+ * every other known field is a string or `null` when present. An entry that fails this
+ * codec is not an error: `deserialize` keeps it verbatim and no lookup serves it.
  *
- * Key-id and user-assertion-hash fields exist under two spellings in the wild: MSAL
- * Python and msal-node write `key_id`, MSAL .NET `keyid`; MSAL .NET writes
- * `user_assertion_hash`, msal-node `userAssertionHash`. authfold writes `key_id` and
- * `user_assertion_hash` and reads all four.
+ * Key-id and user-assertion-hash fields exist under several spellings in the wild: MSAL
+ * Python and msal-node write `key_id`, MSAL .NET `kid` (`StorageJsonKeys.KeyId`), and
+ * `keyid` is read too; MSAL .NET and MSAL Java write `user_assertion_hash`,
+ * msal-node `userAssertionHash`. authfold writes `key_id` and `user_assertion_hash` and
+ * reads them all.
  *
  * @category codecs
  * @since 0.1.0
@@ -30,15 +37,16 @@ export const AccessTokenEntityCodec = /*#__PURE__*/ t.intersection([
     realm: NullableString,
     target: NullableString,
     token_type: NullableString,
-    cached_at: t.string,
-    expires_on: t.string,
-    extended_expires_on: t.string,
-    refresh_on: t.string,
-    key_id: t.string,
-    keyid: t.string,
-    user_assertion_hash: t.string,
-    userAssertionHash: t.string,
-    ext_cache_key: t.string,
+    cached_at: NullableString,
+    expires_on: NullableString,
+    extended_expires_on: NullableString,
+    refresh_on: NullableString,
+    key_id: NullableString,
+    keyid: NullableString,
+    kid: NullableString,
+    user_assertion_hash: NullableString,
+    userAssertionHash: NullableString,
+    ext_cache_key: NullableString,
   }),
 ])
 
@@ -58,7 +66,7 @@ export const RefreshTokenEntityCodec = /*#__PURE__*/ t.intersection([
     realm: NullableString,
     target: NullableString,
     family_id: NullableString,
-    last_modification_time: t.string,
+    last_modification_time: NullableString,
   }),
 ])
 
@@ -94,10 +102,10 @@ export const AccountEntityCodec = /*#__PURE__*/ t.intersection([
     username: NullableString,
     authority_type: NullableString,
     account_source: NullableString,
-    name: t.string,
-    client_info: t.string,
-    last_modification_time: t.string,
-    last_modification_app: t.string,
+    name: NullableString,
+    client_info: NullableString,
+    last_modification_time: NullableString,
+    last_modification_app: NullableString,
   }),
 ])
 

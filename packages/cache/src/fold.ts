@@ -29,6 +29,9 @@
  *   it was stored under.
  * - **AppMetadata** always, with `family_id` when the answer had `foci`.
  *
+ * An entry written under the key of an unreadable entry (see `CacheState.unreadable`)
+ * replaces it, as MSAL Python's `modify` overwrites whatever was under the key.
+ *
  * A broken id_token (not a JWT, payload not base64url JSON) never fails the fold: the
  * IdToken entry is skipped, the claims count as absent, and everything else is stored
  * (the account too, when `client_info` names it). Unreadable `client_info` counts as
@@ -53,6 +56,7 @@ import {
 import {
   accessTokenEntitySlot,
   bucketKey,
+  dropReplacedUnreadable,
   specs,
   tableBucket,
   tablePut,
@@ -308,11 +312,13 @@ export const addTokenResponse =
       })
     }
 
-    return foldAppMetadata(next, {
-      client_id: e.clientId,
-      environment: e.environment,
-      ...(r.foci !== undefined ? { family_id: r.foci } : {}),
-    })
+    return dropReplacedUnreadable(
+      foldAppMetadata(next, {
+        client_id: e.clientId,
+        environment: e.environment,
+        ...(r.foci !== undefined ? { family_id: r.foci } : {}),
+      }),
+    )
   }
 
 /**
@@ -330,9 +336,11 @@ export const addAppTokenResponse =
   (e: TokenEvent) =>
   (s: CacheState): CacheState => {
     const at = accessTokenEntityOf(e, undefined)
-    return foldAppMetadata(at === undefined ? s : foldAccessToken(s, at), {
-      client_id: e.clientId,
-      environment: e.environment,
-      ...(e.response.foci !== undefined ? { family_id: e.response.foci } : {}),
-    })
+    return dropReplacedUnreadable(
+      foldAppMetadata(at === undefined ? s : foldAccessToken(s, at), {
+        client_id: e.clientId,
+        environment: e.environment,
+        ...(e.response.foci !== undefined ? { family_id: e.response.foci } : {}),
+      }),
+    )
   }

@@ -28,8 +28,14 @@
  *   the rest is stored.
  * - Expired access tokens are not dropped while searching (queries are pure); pass
  *   `nowSeconds` to a query to leave them out, or call `removeExpiredAccessTokens`.
- * - `deserialize` is strict where MSAL Python is not: a credential without `secret` or
- *   `credential_type` is a `Left(DecodeError)` naming its path.
+ * - `deserialize` reads what MSAL Java, MSAL .NET and msal-node read: `null` in an optional
+ *   field is absent, and an entry it does not understand (a credential without `secret`, a
+ *   field of the wrong type, a token bound to parameters authfold never sends) is kept
+ *   verbatim in `CacheState.unreadable`, written back by `serialize`, never served. Only
+ *   broken JSON, a section that is not an object, or nesting deeper than `MAX_CACHE_DEPTH`
+ *   is a `Left(DecodeError)` naming its path.
+ * - A Bearer lookup serves only `credential_type: "AccessToken"` entries of token type
+ *   Bearer, never msal-node's `AccessToken_With_AuthScheme` (PoP, SSH) tokens.
  *
  * @module
  */

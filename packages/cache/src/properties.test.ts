@@ -206,6 +206,200 @@ describe('indexed queries equal a linear scan', () => {
   })
 })
 
+/*
+ * A plain model, written apart from the code under test: a linear scan of the serialized
+ * document (every entry, readable or not) applying the documented matching rules one by
+ * one. It shares no predicate, key or helper with `accessTokens.ts` and its siblings, so a
+ * slip in their filter (or in the indexes) shows up as a difference.
+ */
+type Doc = Readonly<Record<string, Readonly<Record<string, unknown>>>>
+type Entry = Readonly<Record<string, unknown>>
+
+const isEntry = (v: unknown): v is Entry => typeof v === 'object' && v !== null && !Array.isArray(v)
+const optionalStringsOk = (e: Entry, fields: ReadonlyArray<string>): boolean =>
+  fields.every((f) => e[f] === undefined || e[f] === null || typeof e[f] === 'string')
+const text = (v: unknown): string => (typeof v === 'string' ? v : '')
+const same = (a: unknown, b: string): boolean => text(a).toLowerCase() === b.toLowerCase()
+const present = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+const boundBy = (v: unknown): boolean => (typeof v === 'string' ? v !== '' : isEntry(v) || Array.isArray(v) ? Object.keys(v).length > 0 : false)
+
+const modelAccessTokens = (doc: Doc, q: AccessTokenQuery): ReadonlyArray<Entry> =>
+  Object.values(doc['AccessToken'] ?? {}).filter((e): e is Entry => {
+    if (!isEntry(e) || typeof e['credential_type'] !== 'string' || typeof e['secret'] !== 'string') return false
+    const optional = ['home_account_id', 'environment', 'client_id', 'realm', 'target', 'token_type', 'cached_at', 'expires_on',
+      'extended_expires_on', 'refresh_on', 'key_id', 'keyid', 'kid', 'user_assertion_hash', 'userAssertionHash', 'ext_cache_key']
+    if (!optionalStringsOk(e, optional)) return false
+    if (boundBy(e['additionalCacheKeyComponents']) || boundBy(e['requestedClaimsHash']) || boundBy(e['ext'])) return false
+    const wantedType = q.tokenType ?? 'Bearer'
+    const credentialType = text(e['credential_type']).toLowerCase()
+    const credentialOk = wantedType.toLowerCase() === 'bearer'
+      ? credentialType === 'accesstoken'
+      : credentialType === 'accesstoken' || credentialType === 'accesstoken_with_authscheme'
+    const tokenType = typeof e['token_type'] === 'string' ? e['token_type'] : 'Bearer'
+    const keyId = present(e['key_id']) ?? present(e['kid']) ?? present(e['keyid'])
+    const hash = present(e['user_assertion_hash']) ?? present(e['userAssertionHash'])
+    const targetScopes = text(e['target']).toLowerCase().split(' ')
+    const expiresOn = Number(e['expires_on'] ?? 0)
+    return (
+      credentialOk &&
+      same(e['client_id'], q.clientId) &&
+      q.environments.some((env) => same(e['environment'], env)) &&
+      same(e['realm'], q.realm) &&
+      same(e['home_account_id'], q.homeAccountId) &&
+      tokenType.toLowerCase() === wantedType.toLowerCase() &&
+      keyId === present(q.keyId) &&
+      present(e['ext_cache_key']) === present(q.extCacheKey) &&
+      hash === present(q.userAssertionHash) &&
+      q.scopes.every((sc) => targetScopes.includes(sc.toLowerCase())) &&
+      (q.nowSeconds === undefined || (Number.isFinite(expiresOn) ? expiresOn : 0) >= q.nowSeconds)
+    )
+  })
+
+const modelRefreshTokens = (doc: Doc, q: { homeAccountId: string; environments: ReadonlyArray<string>; clientId?: string; familyId?: string }): ReadonlyArray<Entry> =>
+  Object.values(doc['RefreshToken'] ?? {}).filter(
+    (e): e is Entry =>
+      isEntry(e) &&
+      typeof e['secret'] === 'string' &&
+      text(e['credential_type']).toLowerCase() === 'refreshtoken' &&
+      optionalStringsOk(e, ['home_account_id', 'environment', 'client_id', 'realm', 'target', 'family_id', 'last_modification_time']) &&
+      same(e['home_account_id'], q.homeAccountId) &&
+      q.environments.some((env) => same(e['environment'], env)) &&
+      ((q.clientId === undefined && q.familyId === undefined) ||
+        (q.clientId !== undefined && same(e['client_id'], q.clientId)) ||
+        (q.familyId !== undefined && q.familyId !== '' && same(e['family_id'], q.familyId))),
+  )
+
+const modelIdTokens = (doc: Doc, q: { homeAccountId: string; environments: ReadonlyArray<string>; clientId?: string; realm?: string }): ReadonlyArray<Entry> =>
+  Object.values(doc['IdToken'] ?? {}).filter(
+    (e): e is Entry =>
+      isEntry(e) &&
+      typeof e['secret'] === 'string' &&
+      text(e['credential_type']).toLowerCase() === 'idtoken' &&
+      optionalStringsOk(e, ['home_account_id', 'environment', 'client_id', 'realm']) &&
+      same(e['home_account_id'], q.homeAccountId) &&
+      q.environments.some((env) => same(e['environment'], env)) &&
+      (q.clientId === undefined || same(e['client_id'], q.clientId)) &&
+      (q.realm === undefined || same(e['realm'], q.realm)),
+  )
+
+const modelAccounts = (doc: Doc, q: AccountQuery): ReadonlyArray<Entry> =>
+  Object.values(doc['Account'] ?? {}).filter(
+    (a): a is Entry =>
+      isEntry(a) &&
+      typeof a['home_account_id'] === 'string' &&
+      typeof a['environment'] === 'string' &&
+      optionalStringsOk(a, ['realm', 'local_account_id', 'username', 'authority_type', 'account_source', 'name', 'client_info', 'last_modification_time', 'last_modification_app']) &&
+      (q.homeAccountId === undefined || same(a['home_account_id'], q.homeAccountId)) &&
+      (q.username === undefined || same(a['username'], q.username)) &&
+      (q.environments === undefined || q.environments.some((env) => same(a['environment'], env))) &&
+      (q.realm === undefined || same(a['realm'], q.realm)),
+  )
+
+/** A copy with every object's keys sorted (test-local), so entries compare by content. */
+const sortEntry = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(sortEntry)
+  if (!isEntry(v)) return v
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(v).sort()) Object.defineProperty(out, k, { value: sortEntry(v[k]), enumerable: true, writable: true, configurable: true })
+  return out
+}
+
+/**
+ * A query aimed at one entry of the cache (readable or not), in another case and with
+ * parts dropped or changed, so that most queries have answers and the boundaries (expiry
+ * second, token type, key id, hash) are hit; or now and then an unrelated query.
+ */
+const nearQueryArb = (doc: Doc): fc.Arbitrary<AccessTokenQuery> => {
+  const entries = Object.values(doc['AccessToken'] ?? {}).filter(isEntry)
+  if (entries.length === 0) return atQueryArb
+  const caseArb = fc.constantFrom((x: string) => x, (x: string) => x.toUpperCase(), (x: string) => x.toLowerCase())
+  const near = fc
+    .record({
+      entry: fc.constantFrom(...entries),
+      flip: caseArb,
+      moreEnvs: fc.array(environmentArb, { maxLength: 1 }),
+      tokenType: fc.option(fc.constantFrom('Bearer', 'bearer', 'pop', 'ssh-cert'), { nil: undefined }),
+      useKeyId: fc.boolean(),
+      useHash: fc.boolean(),
+      useExt: fc.boolean(),
+      scopeCount: fc.nat({ max: 3 }),
+      nowDelta: fc.option(fc.integer({ min: -2, max: 2 }), { nil: undefined }),
+    })
+    .map(({ entry: e, flip, moreEnvs, tokenType, useKeyId, useHash, useExt, scopeCount, nowDelta }): AccessTokenQuery => {
+      const keyId = present(e['key_id']) ?? present(e['kid']) ?? present(e['keyid'])
+      const hash = present(e['user_assertion_hash']) ?? present(e['userAssertionHash'])
+      const ext = present(e['ext_cache_key'])
+      const entryType = typeof e['token_type'] === 'string' ? e['token_type'] : undefined
+      return {
+        clientId: flip(text(e['client_id'])),
+        environments: [flip(text(e['environment'])), ...moreEnvs],
+        realm: flip(text(e['realm'])),
+        homeAccountId: flip(text(e['home_account_id'])),
+        scopes: text(e['target']).split(' ').filter((x) => x !== '').slice(0, scopeCount).map(flip),
+        ...(tokenType ?? entryType) === undefined ? {} : { tokenType: flip(tokenType ?? entryType ?? '') },
+        ...(useKeyId && keyId !== undefined ? { keyId } : {}),
+        ...(useHash && hash !== undefined ? { userAssertionHash: hash } : {}),
+        ...(useExt && ext !== undefined ? { extCacheKey: ext } : {}),
+        ...(nowDelta === undefined ? {} : { nowSeconds: Number(e['expires_on'] ?? 0) + nowDelta }),
+      }
+    })
+  return fc.oneof({ weight: 9, arbitrary: near }, { weight: 1, arbitrary: atQueryArb })
+}
+
+describe('lookups equal a plain model (a linear scan written apart from the code)', () => {
+  it('access tokens', () => {
+    let answered = 0
+    fc.assert(
+      fc.property(
+        cacheStateArb().chain((s) => {
+          const doc = JSON.parse(serialize(s)) as Doc
+          return fc.tuple(fc.constant(s), fc.constant(doc), nearQueryArb(doc))
+        }),
+        ([s, doc, q]) => {
+          const found = findAccessTokens(q)(s)
+          if (found.length > 0) answered++
+          expect(canon(found.map(sortEntry))).toEqual(canon(modelAccessTokens(doc, q)))
+        },
+      ),
+      { numRuns: 400 },
+    )
+    // Not vacuous: a good share of the queries have answers.
+    expect(answered).toBeGreaterThan(25)
+  })
+
+  it('refresh tokens, id tokens, accounts', () => {
+    fc.assert(
+      fc.property(
+        cacheStateArb(),
+        homeAccountIdArb,
+        envsArb,
+        fc.record({ clientId: clientIdArb, familyId: fc.constantFrom('1', '') }, { requiredKeys: [] }),
+        fc.record({ clientId: clientIdArb, realm: realmArb }, { requiredKeys: [] }),
+        fc.record(
+          {
+            homeAccountId: homeAccountIdArb,
+            username: fc.constantFrom('john@contoso.com', 'JOHN@CONTOSO.COM', ''),
+            environments: envsArb,
+            realm: realmArb,
+          },
+          { requiredKeys: [] },
+        ),
+        (s, homeAccountId, environments, rtq, idq, aq: AccountQuery) => {
+          const doc = JSON.parse(serialize(s)) as Doc
+          expect(canon(findRefreshTokens({ homeAccountId, environments, ...rtq })(s).map(sortEntry))).toEqual(
+            canon(modelRefreshTokens(doc, { homeAccountId, environments, ...rtq })),
+          )
+          expect(canon(findIdTokens({ homeAccountId, environments, ...idq })(s).map(sortEntry))).toEqual(
+            canon(modelIdTokens(doc, { homeAccountId, environments, ...idq })),
+          )
+          expect(canon(getAccounts(aq)(s).map(sortEntry))).toEqual(canon(modelAccounts(doc, aq)))
+        },
+      ),
+      RUNS,
+    )
+  })
+})
+
 describe('rebase', () => {
   it('replays one writer onto another without losing either', () => {
     fc.assert(

@@ -5,7 +5,7 @@
  * @module
  */
 import { hamtDiff } from './hamt.js'
-import { specs, tablePut, tableRemove, type CacheState, type Table, type TableSpec } from './state.js'
+import { dropReplacedUnreadable, specs, tablePut, tableRemove, type CacheState, type Table, type TableSpec } from './state.js'
 
 const replay = <E, I extends string>(spec: TableSpec<E, I>, before: Table<E, I>, after: Table<E, I>, current: Table<E, I>): Table<E, I> => {
   if (before.entries === after.entries) return current
@@ -27,11 +27,13 @@ const replay = <E, I extends string>(spec: TableSpec<E, I>, before: Table<E, I>,
  * @category concurrency
  * @since 0.1.0
  */
-export const rebase = (before: CacheState, after: CacheState, current: CacheState): CacheState => ({
-  accessTokens: replay(specs.accessTokens, before.accessTokens, after.accessTokens, current.accessTokens),
-  refreshTokens: replay(specs.refreshTokens, before.refreshTokens, after.refreshTokens, current.refreshTokens),
-  idTokens: replay(specs.idTokens, before.idTokens, after.idTokens, current.idTokens),
-  accounts: replay(specs.accounts, before.accounts, after.accounts, current.accounts),
-  appMetadata: replay(specs.appMetadata, before.appMetadata, after.appMetadata, current.appMetadata),
-  extra: after.extra === before.extra ? current.extra : after.extra,
-})
+export const rebase = (before: CacheState, after: CacheState, current: CacheState): CacheState =>
+  dropReplacedUnreadable({
+    accessTokens: replay(specs.accessTokens, before.accessTokens, after.accessTokens, current.accessTokens),
+    refreshTokens: replay(specs.refreshTokens, before.refreshTokens, after.refreshTokens, current.refreshTokens),
+    idTokens: replay(specs.idTokens, before.idTokens, after.idTokens, current.idTokens),
+    accounts: replay(specs.accounts, before.accounts, after.accounts, current.accounts),
+    appMetadata: replay(specs.appMetadata, before.appMetadata, after.appMetadata, current.appMetadata),
+    extra: after.extra === before.extra ? current.extra : after.extra,
+    unreadable: after.unreadable === before.unreadable ? current.unreadable : after.unreadable,
+  })

@@ -11,9 +11,10 @@
  * `refresh_on`, `last_modification_time`) are strings here too; read them with
  * {@link secondsOf}.
  *
- * Identity fields (`home_account_id`, `environment`, `client_id`, `realm`, `target`)
- * may be `null`: MSAL Python writes `"home_account_id": null` for application tokens,
- * and other SDKs may leave `target` or `realm` null. Read them with {@link str}.
+ * Every optional field may be `null`: MSAL Python writes `"home_account_id": null` for
+ * application tokens, MSAL .NET `"user_assertion_hash": null`, and other SDKs may leave
+ * `target` or `realm` null. `null` reads as absent everywhere (use {@link str},
+ * {@link nonEmpty}, {@link secondsOf}) and is written back as it was read.
  *
  * @module
  */
@@ -34,6 +35,17 @@ export const CredentialType = {
   ACCOUNT: 'Account',
   APP_METADATA: 'AppMetadata',
 } as const
+
+/**
+ * The `credential_type` msal-node (msal-common) writes for an access token of another
+ * scheme than Bearer (PoP, SSH certificate, DPoP). MSAL Python and MSAL .NET write such
+ * tokens as `AccessToken` with their `token_type`. A Bearer lookup serves neither.
+ *
+ * @category model
+ * @since 0.1.0
+ * @see msal-common `CredentialType.ACCESS_TOKEN_WITH_AUTH_SCHEME`
+ */
+export const ACCESS_TOKEN_WITH_AUTH_SCHEME = 'AccessToken_With_AuthScheme'
 
 /**
  * One of MSAL's section names.
@@ -116,12 +128,26 @@ export const secondsOf = (v: string | null | undefined): number => {
 }
 
 /**
- * The key id of an access token under either spelling (`key_id`, `keyid`); empty reads as none.
+ * A time MSAL stores as a string that may be absent (`refresh_on`): `undefined` when it is
+ * missing, `null`, `''` or not a number, else the number of seconds.
  *
  * @category utils
  * @since 0.1.0
  */
-export const keyIdOf = (e: AccessTokenEntity): string | undefined => nonEmpty(e.key_id) ?? nonEmpty(e.keyid)
+export const optionalSecondsOf = (v: string | null | undefined): number | undefined => {
+  if (v === undefined || v === null || v.trim() === '') return undefined
+  const n = Number(v)
+  return Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * The key id of an access token under any spelling (`key_id`: MSAL Python, msal-node;
+ * `kid`: MSAL .NET; `keyid`); empty or `null` reads as none.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const keyIdOf = (e: AccessTokenEntity): string | undefined => nonEmpty(e.key_id) ?? nonEmpty(e.kid) ?? nonEmpty(e.keyid)
 
 /**
  * The OBO user-assertion hash under either spelling (`user_assertion_hash`, `userAssertionHash`).

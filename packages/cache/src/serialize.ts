@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { hamtEntries, type Hamt } from './hamt.js'
-import { CredentialType } from './schema.js'
+import { hamtEntries, hamtGet, type Hamt } from './hamt.js'
+import { CredentialType, type SectionName } from './schema.js'
 import type { CacheState } from './state.js'
 
 /**
@@ -27,12 +27,22 @@ export const sortKeysDeep = (v: unknown): unknown => {
   return out
 }
 
-const sectionObject = <E>(m: Hamt<E>): unknown =>
-  Object.fromEntries(
-    Array.from(hamtEntries(m))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, e]) => [k, sortKeysDeep(e)]),
-  )
+const byKey = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * One section: its readable entries (through `edit`) and the unreadable entries of that
+ * section exactly as read (a readable entry under the same key wins), in key order.
+ */
+const sectionObject = <E>(
+  s: CacheState,
+  name: SectionName,
+  m: Hamt<E>,
+  edit: (e: Readonly<Record<string, unknown>>) => unknown = (e) => e,
+): unknown => {
+  const pairs: Array<readonly [string, unknown]> = Array.from(hamtEntries(m), ([k, e]) => [k, edit(e as Readonly<Record<string, unknown>>)] as const)
+  for (const [section, k, e] of s.unreadable) if (section === name && hamtGet(m, k) === undefined) pairs.push([k, e])
+  return Object.fromEntries(pairs.sort(byKey).map(([k, e]) => [k, sortKeysDeep(e)]))
+}
 
 /**
  * Options of {@link serialize}.
@@ -52,18 +62,15 @@ export interface SerializeOptions {
   readonly appTokenHomeAccountId?: null | ''
 }
 
-const withAppTokenHomeAccountId = (section: unknown, value: null | ''): unknown =>
-  Object.fromEntries(
-    Object.entries(section as Readonly<Record<string, Readonly<Record<string, unknown>>>>).map(([k, e]) =>
-      e['home_account_id'] === null || e['home_account_id'] === undefined || e['home_account_id'] === ''
-        ? [k, sortKeysDeep({ ...e, home_account_id: value })]
-        : [k, e],
-    ),
-  )
+const withAppTokenHomeAccountId =
+  (value: null | '') =>
+  (e: Readonly<Record<string, unknown>>): unknown =>
+    e['home_account_id'] === null || e['home_account_id'] === undefined || e['home_account_id'] === '' ? { ...e, home_account_id: value } : e
 
 /**
  * The cache as a plain JSON object: the five MSAL sections (always present, possibly
- * empty) and every unknown top-level section as it was read. Indexes are not written.
+ * empty) with their unreadable entries as they were read, and every unknown top-level
+ * section as it was read. Indexes are not written.
  *
  * @category serialization
  * @since 0.1.0
@@ -71,17 +78,18 @@ const withAppTokenHomeAccountId = (section: unknown, value: null | ''): unknown 
 export const toJsonObject = (s: CacheState, options: SerializeOptions = {}): Readonly<Record<string, unknown>> => {
   // Sections come out of sectionObject already sorted, entry by entry; only the unknown
   // sections still need their keys sorted, and then the top level.
-  const accessTokens = sectionObject(s.accessTokens.entries)
   const sections = new Map<string, unknown>(s.extra.map(([k, v]) => [k, sortKeysDeep(v)]))
   sections.set(
     CredentialType.ACCESS_TOKEN,
-    options.appTokenHomeAccountId === undefined ? accessTokens : withAppTokenHomeAccountId(accessTokens, options.appTokenHomeAccountId),
+    options.appTokenHomeAccountId === undefined
+      ? sectionObject(s, CredentialType.ACCESS_TOKEN, s.accessTokens.entries)
+      : sectionObject(s, CredentialType.ACCESS_TOKEN, s.accessTokens.entries, withAppTokenHomeAccountId(options.appTokenHomeAccountId)),
   )
-  sections.set(CredentialType.REFRESH_TOKEN, sectionObject(s.refreshTokens.entries))
-  sections.set(CredentialType.ID_TOKEN, sectionObject(s.idTokens.entries))
-  sections.set(CredentialType.ACCOUNT, sectionObject(s.accounts.entries))
-  sections.set(CredentialType.APP_METADATA, sectionObject(s.appMetadata.entries))
-  return Object.fromEntries([...sections].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  sections.set(CredentialType.REFRESH_TOKEN, sectionObject(s, CredentialType.REFRESH_TOKEN, s.refreshTokens.entries))
+  sections.set(CredentialType.ID_TOKEN, sectionObject(s, CredentialType.ID_TOKEN, s.idTokens.entries))
+  sections.set(CredentialType.ACCOUNT, sectionObject(s, CredentialType.ACCOUNT, s.accounts.entries))
+  sections.set(CredentialType.APP_METADATA, sectionObject(s, CredentialType.APP_METADATA, s.appMetadata.entries))
+  return Object.fromEntries([...sections].sort(byKey))
 }
 
 /**

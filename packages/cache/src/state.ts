@@ -13,7 +13,7 @@
  *
  * | section | index | bucket fields | used by |
  * |---|---|---|---|
- * | AccessToken | `slot` | client, home account, environment, realm, token type, key id, ext cache key, user assertion hash | `findAccessTokens`, the fold's overlap replacement |
+ * | AccessToken | `slot` | client, home account, environment, realm, token type, credential type, key id, ext cache key, user assertion hash | `findAccessTokens`, the fold's overlap replacement |
  * | AccessToken | `clientHome` | client, home account | `removeAppTokens` |
  * | AccessToken | `homeEnv` | home account, environment | `removeAccount` |
  * | RefreshToken | `homeEnv` | home account, environment | `findRefreshTokens`, `removeAccount` |
@@ -23,10 +23,21 @@
  *
  * Indexes are derived data: `deserialize` rebuilds them, `serialize` never writes them.
  *
+ * ### Entries authfold does not understand
+ *
+ * An entry of a known section that does not read as that section's entry (an
+ * `AccessToken` without `secret`, a field of the wrong type, a `credential_type` of
+ * another section, an access token bound to request parameters authfold never sends;
+ * see `deserialize`) is not in any table: it sits in `unreadable` exactly as it was parsed,
+ * no lookup or removal sees it, and `serialize` writes it back under its key, as MSAL
+ * Java, MSAL .NET and msal-node keep such entries. A readable entry written later under
+ * the same key replaces it.
+ *
  * @module
  */
 import { emptyHamt, hamtEntries, hamtFromEntries, hamtGet, hamtKeys, hamtRemove, hamtSet, type Hamt } from './hamt.js'
 import {
+  CredentialType,
   keyIdOf,
   nonEmpty,
   str,
@@ -37,6 +48,7 @@ import {
   type AppMetadataEntity,
   type IdTokenEntity,
   type RefreshTokenEntity,
+  type SectionName,
 } from './schema.js'
 
 /**
@@ -93,7 +105,8 @@ const exact = (v: string | undefined): string => (v === undefined ? '' : `=${v}`
 
 /**
  * The access-token "slot" of an entry or a query: every field an access token must
- * match exactly, i.e. everything but the target.
+ * match exactly, i.e. everything but the target. `credentialType` defaults to
+ * `AccessToken`; msal-node's `AccessToken_With_AuthScheme` tokens live in slots of their own.
  *
  * @category indexes
  * @since 0.1.0
@@ -104,11 +117,12 @@ export const accessTokenSlot = (f: {
   readonly environment: string
   readonly realm: string
   readonly tokenType: string
+  readonly credentialType?: string
   readonly keyId: string | undefined
   readonly extCacheKey: string | undefined
   readonly userAssertionHash: string | undefined
 }): string =>
-  bucketKey(f.clientId, f.homeAccountId, f.environment, f.realm, f.tokenType) +
+  bucketKey(f.clientId, f.homeAccountId, f.environment, f.realm, f.tokenType, f.credentialType ?? CredentialType.ACCESS_TOKEN) +
   '\u0000' +
   [exact(f.keyId), exact(f.extCacheKey), exact(f.userAssertionHash)].join('\u0000')
 
@@ -125,6 +139,7 @@ export const accessTokenEntitySlot = (e: AccessTokenEntity): string =>
     environment: str(e.environment),
     realm: str(e.realm),
     tokenType: tokenTypeOf(e),
+    credentialType: e.credential_type,
     keyId: keyIdOf(e),
     extCacheKey: nonEmpty(e.ext_cache_key),
     userAssertionHash: userAssertionHashOf(e),
@@ -191,7 +206,21 @@ export interface CacheState {
   readonly appMetadata: Table<AppMetadataEntity, 'client'>
   /** Unknown top-level sections as `[name, value]` pairs sorted by name, values as parsed. */
   readonly extra: ReadonlyArray<readonly [string, unknown]>
+  /**
+   * Entries of the five sections that authfold does not understand, kept as parsed and
+   * written back by `serialize`; never served by a lookup (see the module comment).
+   */
+  readonly unreadable: ReadonlyArray<UnreadableEntry>
 }
+
+/**
+ * An entry of a known section that authfold does not understand: its section, its key and
+ * its value exactly as parsed.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type UnreadableEntry = readonly [section: SectionName, key: string, value: unknown]
 
 /**
  * The names of the five tables in a {@link CacheState}.
@@ -220,6 +249,38 @@ export const emptyCache: CacheState = {
   accounts: /*#__PURE__*/ emptyTable(specs.accounts),
   appMetadata: /*#__PURE__*/ emptyTable(specs.appMetadata),
   extra: [],
+  unreadable: [],
+}
+
+/**
+ * The table that holds a section's readable entries.
+ *
+ * @category tables
+ * @since 0.1.0
+ */
+export const tableNameOf = (section: SectionName): TableName =>
+  section === CredentialType.ACCESS_TOKEN
+    ? 'accessTokens'
+    : section === CredentialType.REFRESH_TOKEN
+      ? 'refreshTokens'
+      : section === CredentialType.ID_TOKEN
+        ? 'idTokens'
+        : section === CredentialType.ACCOUNT
+          ? 'accounts'
+          : 'appMetadata'
+
+/**
+ * The state without the unreadable entries that a readable entry has since replaced
+ * (same section, same key); the same state when there is none. O(u log n) for u
+ * unreadable entries, nothing when there are none.
+ *
+ * @category tables
+ * @since 0.1.0
+ */
+export const dropReplacedUnreadable = (s: CacheState): CacheState => {
+  if (s.unreadable.length === 0) return s
+  const kept = s.unreadable.filter(([section, key]) => hamtGet(s[tableNameOf(section)].entries as Hamt<unknown>, key) === undefined)
+  return kept.length === s.unreadable.length ? s : { ...s, unreadable: kept }
 }
 
 const indexAdd = (idx: Index, bucket: string, key: string): Index =>
@@ -336,7 +397,8 @@ export const tableKeyOf = <E, I extends string>(
 }
 
 /**
- * Applies `f` to one table of the state.
+ * Applies `f` to one table of the state (an entry written under the key of an unreadable
+ * one replaces it).
  *
  * @category tables
  * @since 0.1.0
@@ -345,11 +407,11 @@ export const modifyTable =
   <N extends TableName>(name: N, f: (t: CacheState[N]) => CacheState[N]) =>
   (s: CacheState): CacheState => {
     const next = f(s[name])
-    return next === s[name] ? s : { ...s, [name]: next }
+    return next === s[name] ? s : dropReplacedUnreadable({ ...s, [name]: next })
   }
 
 /**
- * How many entries the five sections hold together.
+ * How many readable entries the five sections hold together (unreadable ones not counted).
  *
  * @category queries
  * @since 0.1.0

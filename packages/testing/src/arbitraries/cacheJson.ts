@@ -23,6 +23,7 @@ import {
   appMetadataEntityArb,
   idTokenEntityArb,
   refreshTokenEntityArb,
+  unreadableEntryArb,
 } from './credentials.js'
 import { tokenEventArb } from './tokenResponse.js'
 
@@ -32,17 +33,24 @@ const keyed = <E>(entry: fc.Arbitrary<E>, keyOf: (e: E) => string): fc.Arbitrary
     .tuple(entry, fc.constantFrom('msal', 'msal', 'msal', 'msal-node', 'wrong'), fc.nat({ max: 99 }))
     .map(([e, style, n]) => [style === 'msal' ? keyOf(e) : style === 'msal-node' ? `${keyOf(e)}-` : `wrong-key-${n}`, e] as const)
 
-const section = <E>(entry: fc.Arbitrary<E>, keyOf: (e: E) => string, max: number): fc.Arbitrary<Readonly<Record<string, E>>> =>
-  fc.array(keyed(entry, keyOf), { maxLength: max }).map((pairs) => {
-    const out: Record<string, E> = {}
-    for (const [k, e] of pairs) Object.defineProperty(out, k, { value: e, enumerable: true, writable: true, configurable: true })
-    return out
-  })
+/** Now and then an entry the reader cannot understand, under a key of its own. */
+const unreadable = <E extends object>(entry: fc.Arbitrary<E>): fc.Arbitrary<readonly [string, unknown]> =>
+  fc.tuple(unreadableEntryArb(entry), fc.nat({ max: 99 })).map(([e, n]) => [`unreadable-${n}`, e] as const)
+
+const section = <E extends object>(entry: fc.Arbitrary<E>, keyOf: (e: E) => string, max: number): fc.Arbitrary<Readonly<Record<string, unknown>>> =>
+  fc
+    .tuple(fc.array(keyed(entry, keyOf), { maxLength: max }), fc.array(unreadable(entry), { maxLength: 2 }))
+    .map(([pairs, bad]) => {
+      const out: Record<string, unknown> = {}
+      for (const [k, e] of [...pairs, ...bad]) Object.defineProperty(out, k, { value: e, enumerable: true, writable: true, configurable: true })
+      return out
+    })
 
 /**
  * A parsed cache document with the five MSAL sections (some keys in msal-node's layout,
- * some deliberately wrong), unknown fields in entries, and sometimes unknown top-level
- * sections. Always valid for `deserialize`.
+ * some deliberately wrong), unknown fields and `null`s in entries, now and then entries
+ * a reader cannot understand (see `unreadableEntryArb`), and sometimes unknown top-level
+ * sections. Always valid for `deserialize`, which keeps the entries it cannot read.
  *
  * @category arbitraries
  * @since 0.1.0

@@ -1,7 +1,9 @@
 /**
  * Cache entries as MSAL SDKs write them, one arbitrary per section. Each may carry
- * unknown fields (another SDK's additions) and `null` identity fields (MSAL Python's
- * `"home_account_id": null` for application tokens).
+ * unknown fields (another SDK's additions), `null` identity fields (MSAL Python's
+ * `"home_account_id": null` for application tokens) and `null` optional fields (MSAL
+ * Java writes every field, `null` when it has none). {@link unreadableEntryArb} gives
+ * entries a reader must keep but not understand.
  *
  * @module
  */
@@ -52,19 +54,22 @@ export const accessTokenEntityArb: fc.Arbitrary<AccessTokenEntity> = withUnknown
       fc.integer({ min: -3600, max: 86_400 }),
       fc.record(
         {
-          token_type: fc.constantFrom('Bearer', 'bearer', 'pop', 'ssh-cert'),
-          refresh_on: epochSecondsArb.map(String),
+          token_type: fc.constantFrom<string | null>('Bearer', 'bearer', 'pop', 'ssh-cert', null),
+          refresh_on: fc.oneof(epochSecondsArb.map(String), fc.constant(null)),
           extended_expires_on: epochSecondsArb.map(String),
         },
         { requiredKeys: [] },
       ),
       fc.oneof(
         { weight: 6, arbitrary: fc.constant({}) },
-        { weight: 1, arbitrary: fc.record({ key_id: fc.constantFrom('kid-1', 'kid-2', '') }) },
+        { weight: 1, arbitrary: fc.record({ key_id: fc.constantFrom<string | null>('kid-1', 'kid-2', '', null) }) },
         { weight: 1, arbitrary: fc.record({ keyid: fc.constantFrom('kid-1') }) },
-        { weight: 1, arbitrary: fc.record({ user_assertion_hash: fc.constantFrom('h1', 'H1') }) },
+        { weight: 1, arbitrary: fc.record({ kid: fc.constantFrom('kid-2') }) },
+        { weight: 1, arbitrary: fc.record({ user_assertion_hash: fc.constantFrom<string | null>('h1', 'H1', null) }) },
         { weight: 1, arbitrary: fc.record({ userAssertionHash: fc.constantFrom('h1') }) },
-        { weight: 1, arbitrary: fc.record({ ext_cache_key: fc.constantFrom('ext1', 'ext2') }) },
+        { weight: 1, arbitrary: fc.record({ ext_cache_key: fc.constantFrom<string | null>('ext1', 'ext2', null) }) },
+        // MSAL Java's shape: every optional field written, null when absent.
+        { weight: 1, arbitrary: fc.constant({ user_assertion_hash: null, refresh_on: null }) },
       ),
     )
     .map(([base, cachedAt, lifetime, opt, iso]) => ({
@@ -95,9 +100,9 @@ export const refreshTokenEntityArb: fc.Arbitrary<RefreshTokenEntity> = withUnkno
       fc.record(
         {
           target: scopesArb.map((s) => s.join(' ')),
-          family_id: fc.constantFrom('1', ''),
+          family_id: fc.constantFrom<string | null>('1', '', null),
           last_modification_time: epochSecondsArb.map(String),
-          realm: fc.constant(''),
+          realm: fc.constantFrom<string | null>('', null),
         },
         { requiredKeys: [] },
       ),
@@ -139,7 +144,10 @@ export const accountEntityArb: fc.Arbitrary<AccountEntity> = withUnknown(
         username: fc.constantFrom('john@contoso.com', 'JOHN@contoso.com', 'jane@contoso.com', ''),
         authority_type: fc.constantFrom('MSSTS', 'ADFS'),
       }),
-      fc.record({ account_source: fc.constantFrom('authorization_code', 'device_code'), name: fc.string({ maxLength: 6 }) }, { requiredKeys: [] }),
+      fc.record(
+        { account_source: fc.constantFrom('authorization_code', 'device_code'), name: fc.oneof(fc.string({ maxLength: 6 }), fc.constant(null)) },
+        { requiredKeys: [] },
+      ),
     )
     .map(([a, b]) => ({ ...a, ...b })),
 )
@@ -152,6 +160,37 @@ export const accountEntityArb: fc.Arbitrary<AccountEntity> = withUnknown(
  */
 export const appMetadataEntityArb: fc.Arbitrary<AppMetadataEntity> = withUnknown(
   fc
-    .tuple(fc.record({ client_id: clientIdArb, environment: environmentArb }), fc.record({ family_id: fc.constantFrom('1', '') }, { requiredKeys: [] }))
+    .tuple(fc.record({ client_id: clientIdArb, environment: environmentArb }), fc.record({ family_id: fc.constantFrom<string | null>('1', '', null) }, { requiredKeys: [] }))
     .map(([a, b]) => ({ ...a, ...b })),
 )
+
+/**
+ * An entry of a known section that a reader cannot understand and must keep verbatim and
+ * never serve: a readable entry with `secret`, `credential_type` or a required id
+ * removed, a known field of the wrong type, a `credential_type` of another section, an
+ * access token bound to parameters authfold never sends (msal-node's
+ * `additionalCacheKeyComponents` / `requestedClaimsHash`, MSAL .NET's `ext`), or no
+ * object at all.
+ *
+ * @category arbitraries
+ * @since 0.1.0
+ */
+export const unreadableEntryArb = <E extends object>(readable: fc.Arbitrary<E>): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    fc.tuple(readable, fc.constantFrom('secret', 'credential_type', 'home_account_id', 'environment', 'client_id')).map(([e, drop]) => {
+      const out: Record<string, unknown> = { ...(e as Readonly<Record<string, unknown>>) }
+      delete out[drop]
+      return out
+    }),
+    fc.tuple(readable, fc.constantFrom<unknown>(7, true, ['x'], { a: 1 })).map(([e, v]) => ({ ...e, realm: v, secret: 5, environment: v })),
+    readable.map((e) => ({ ...e, credential_type: 'Other_Credential' })),
+    fc.tuple(
+      readable,
+      fc.constantFrom<Readonly<Record<string, unknown>>>(
+        { credential_type: 'AccessToken', additionalCacheKeyComponents: { attribute_tokens: 'x' } },
+        { credential_type: 'AccessToken', requestedClaimsHash: 'hash' },
+        { credential_type: 'ATExt', ext: { fmi_path: 'x' } },
+      ),
+    ).map(([e, bound]) => ({ ...e, ...bound })),
+    fc.constantFrom<unknown>(null, 'a string', 42, [], ['x']),
+  )
