@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import * as TE from 'fp-ts/TaskEither'
 import { clientSecret, httpError, telemetryRecorder, type GrantEnv, type HttpRequest, type HttpResponse, type ResolvedAuthority } from '@authfold/core'
-import { emptyCache, serialize, type CacheState } from '@authfold/cache'
+import { deserialize, emptyCache, serialize, type CacheState } from '@authfold/cache'
 import { clientCredentials, type ClientCredentialsParams } from './clientCredentials.js'
 
 const authority: ResolvedAuthority = {
@@ -170,6 +170,20 @@ describe('clientCredentials', () => {
       const { http } = scripted([answer])
       expect(await run(params(), emptyCache, envWith(http))).toMatchObject({ _tag: 'Left', left: { _tag: 'DecodeError' } })
     }
+  })
+
+  it('a cached token whose refresh_on is null (as MSAL Java writes it) is served from the cache, not refreshed', async () => {
+    const { http, sent } = scripted([ok('first')])
+    const a = await run(params(), emptyCache, envWith(http))
+    if (a._tag !== 'Right') throw new Error(a.left.message)
+    const doc = JSON.parse(serialize(a.right[1])) as { AccessToken: Record<string, Record<string, unknown>> }
+    for (const at of Object.values(doc.AccessToken)) at['refresh_on'] = null
+    const withNull = deserialize(JSON.stringify(doc))
+    if (withNull._tag !== 'Right') throw new Error(withNull.left.message)
+    const b = await run(params(), withNull.right, envWith(http))
+    expect(b._tag === 'Right' && b.right[0]).toMatchObject({ access_token: 'first', token_source: 'cache' })
+    expect(b._tag === 'Right' && b.right[0].refresh_on).toBeUndefined()
+    expect(sent).toHaveLength(1)
   })
 
   it('refuses forceRefresh and empty scopes without sending anything', async () => {

@@ -2,7 +2,7 @@
  * @module
  */
 import * as O from 'fp-ts/Option'
-import { findAccessTokens, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+import { findAccessTokens, optionalSecondsOf, type AccessTokenQuery, type CacheState } from '@authfold/cache'
 import { RefreshReason } from '@authfold/core'
 import type { AuthResult } from '../grant.js'
 
@@ -39,13 +39,13 @@ export const cachedAccessToken =
     for (const entry of findAccessTokens(query)(cache)) {
       const expiresIn = Number(entry.expires_on) - nowSeconds
       if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) continue
-      const refreshOn = entry.refresh_on === undefined ? undefined : Number(entry.refresh_on)
+      const refreshOn = optionalSecondsOf(entry.refresh_on) // null (MSAL Java), '' or garbage: none
       const result: AuthResult = {
         access_token: entry.secret,
         token_type: entry.token_type ?? 'Bearer',
         expires_in: Math.floor(expiresIn),
         token_source: 'cache',
-        ...(refreshOn === undefined || !Number.isFinite(refreshOn) ? {} : { refresh_on: Math.floor(refreshOn) }),
+        ...(refreshOn === undefined ? {} : { refresh_on: Math.floor(refreshOn) }),
       }
       return O.some({ result, aging: refreshOn !== undefined && refreshOn < nowSeconds })
     }
