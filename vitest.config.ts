@@ -19,5 +19,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Type tests (`*.test-d.ts`, expectTypeOf) run with the runtime tests, checked by tsc.
+    typecheck: {
+      enabled: true,
+      include: ['packages/*/src/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
   },
 })
