@@ -30,7 +30,7 @@
  */
 import { decodeError, type DecodeError } from '@authfold/core'
 import * as E from 'fp-ts/Either'
-import { AccessTokenEntityCodec, AccountEntityCodec, AppMetadataEntityCodec, IdTokenEntityCodec, RefreshTokenEntityCodec } from './entityCodecs.js'
+import { accessTokenShape, accountShape, appMetadataShape, hasShape, idTokenShape, refreshTokenShape, type EntityShape } from './entityShapes.js'
 import { ACCESS_TOKEN_WITH_AUTH_SCHEME, CredentialType, type SectionName } from './schema.js'
 import { emptyCache, specs, tableFromEntries, type CacheState, type Table, type TableSpec, type UnreadableEntry } from './state.js'
 
@@ -131,7 +131,7 @@ interface Section<A, I extends string> {
 const readSection = <A, I extends string>(
   name: SectionName,
   value: unknown,
-  codec: { readonly is: (u: unknown) => boolean },
+  shape: EntityShape,
   spec: TableSpec<A, I>,
   table: Table<A, I>,
 ): E.Either<DecodeError, Section<A, I>> => {
@@ -146,8 +146,8 @@ const readSection = <A, I extends string>(
     // Level 3: the top level is 1, the section 2.
     const deep = tooDeep(entry, 3, [name, key])
     if (deep !== undefined) return E.left(depthError(deep))
-    // The codec only validates: keep the parsed object itself, unknown fields included.
-    if (isObject(entry) && codec.is(entry) && belongs(name, entry)) pairs.push([key, entry as unknown as A])
+    // The shape only validates: keep the parsed object itself, unknown fields included.
+    if (isObject(entry) && hasShape(shape)(entry) && belongs(name, entry)) pairs.push([key, entry as unknown as A])
     else unreadable.push([name, key, entry])
   }
   return E.right({ table: tableFromEntries(spec, pairs), unreadable })
@@ -168,15 +168,15 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
     return E.left(decodeError('invalid_shape', 'cache', '', 'a JSON object of MSAL cache sections', typeName(json), HINT))
   }
   const s = emptyCache
-  const at = readSection(CredentialType.ACCESS_TOKEN, json[CredentialType.ACCESS_TOKEN], AccessTokenEntityCodec, specs.accessTokens, s.accessTokens)
+  const at = readSection(CredentialType.ACCESS_TOKEN, json[CredentialType.ACCESS_TOKEN], accessTokenShape, specs.accessTokens, s.accessTokens)
   if (E.isLeft(at)) return at
-  const rt = readSection(CredentialType.REFRESH_TOKEN, json[CredentialType.REFRESH_TOKEN], RefreshTokenEntityCodec, specs.refreshTokens, s.refreshTokens)
+  const rt = readSection(CredentialType.REFRESH_TOKEN, json[CredentialType.REFRESH_TOKEN], refreshTokenShape, specs.refreshTokens, s.refreshTokens)
   if (E.isLeft(rt)) return rt
-  const idt = readSection(CredentialType.ID_TOKEN, json[CredentialType.ID_TOKEN], IdTokenEntityCodec, specs.idTokens, s.idTokens)
+  const idt = readSection(CredentialType.ID_TOKEN, json[CredentialType.ID_TOKEN], idTokenShape, specs.idTokens, s.idTokens)
   if (E.isLeft(idt)) return idt
-  const acc = readSection(CredentialType.ACCOUNT, json[CredentialType.ACCOUNT], AccountEntityCodec, specs.accounts, s.accounts)
+  const acc = readSection(CredentialType.ACCOUNT, json[CredentialType.ACCOUNT], accountShape, specs.accounts, s.accounts)
   if (E.isLeft(acc)) return acc
-  const am = readSection(CredentialType.APP_METADATA, json[CredentialType.APP_METADATA], AppMetadataEntityCodec, specs.appMetadata, s.appMetadata)
+  const am = readSection(CredentialType.APP_METADATA, json[CredentialType.APP_METADATA], appMetadataShape, specs.appMetadata, s.appMetadata)
   if (E.isLeft(am)) return am
   const extra = Object.keys(json)
     .filter((k) => !KNOWN.has(k))

@@ -42,6 +42,7 @@
 export * from './hamt.js'
 export * from './schema.js'
 export * from './entityCodecs.js'
+export * from './entityShapes.js'
 export * from './keys.js'
 export * from './state.js'
 export * from './claims.js'
