@@ -39,7 +39,6 @@
  *
  * @module
  */
-export * from './hamt.js'
 export * from './schema.js'
 export * from './entityCodecs.js'
 export * from './entityShapes.js'

@@ -92,6 +92,7 @@ export interface Table<E, I extends string> {
  *
  * @category indexes
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const bucketKey = (...parts: ReadonlyArray<string | null | undefined>): string =>
   parts.map((p) => str(p).toLowerCase()).join('\u0000')
@@ -131,6 +132,7 @@ export const accessTokenSlot = (f: {
  *
  * @category indexes
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const accessTokenEntitySlot = (e: AccessTokenEntity): string =>
   accessTokenSlot({
@@ -276,6 +278,7 @@ export const tableNameOf = (section: SectionName): TableName =>
  *
  * @category tables
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const dropReplacedUnreadable = (s: CacheState): CacheState => {
   if (s.unreadable.length === 0) return s
@@ -300,6 +303,7 @@ const indexRemove = (idx: Index, bucket: string, key: string): Index => {
  *
  * @category tables
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const tablePut = <E, I extends string>(spec: TableSpec<E, I>, table: Table<E, I>, key: string, entry: E): Table<E, I> => {
   const old = hamtGet(table.entries, key)
@@ -324,6 +328,7 @@ export const tablePut = <E, I extends string>(spec: TableSpec<E, I>, table: Tabl
  *
  * @category tables
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const tableRemove = <E, I extends string>(spec: TableSpec<E, I>, table: Table<E, I>, key: string): Table<E, I> => {
   const old = hamtGet(table.entries, key)
@@ -339,6 +344,7 @@ export const tableRemove = <E, I extends string>(spec: TableSpec<E, I>, table: T
  *
  * @category tables
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const tableFromEntries = <E, I extends string>(spec: TableSpec<E, I>, pairs: ReadonlyArray<readonly [string, E]>): Table<E, I> => {
   const entries = hamtFromEntries(pairs)
@@ -362,6 +368,7 @@ export const tableFromEntries = <E, I extends string>(spec: TableSpec<E, I>, pai
  *
  * @category tables
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const tableBucket = <E, I extends string>(
   table: Table<E, I>,
@@ -385,6 +392,7 @@ export const tableBucket = <E, I extends string>(
  *
  * @category tables
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const tableKeyOf = <E, I extends string>(
   spec: TableSpec<E, I>,
@@ -402,6 +410,7 @@ export const tableKeyOf = <E, I extends string>(
  *
  * @category tables
  * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const modifyTable =
   <N extends TableName>(name: N, f: (t: CacheState[N]) => CacheState[N]) =>

@@ -4,9 +4,8 @@ import * as os from 'node:os'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/Either'
 import { createClient } from 'redis'
-import { hamtValues } from '@authfold/cache'
 import { clientSecret } from '@authfold/core'
-import { aesGcm, appPartitionKey, memoryStore, type CacheStore } from '@authfold/cache'
+import { aesGcm, appPartitionKey, memoryStore, serialize, type CacheStore } from '@authfold/cache'
 import { createConfidentialClient } from '@authfold/client'
 import { startIdentityProvider, type IdentityProvider } from '@authfold/testing'
 import { nodeHttpClient } from '../http/nodeHttpClient.js'
@@ -54,7 +53,8 @@ const hundredGrants = async (cacheStore: CacheStore): Promise<void> => {
   expect(new Set(results.map((r) => r.access_token)).size).toBe(100)
   const state = await cacheStore.load()()
   if (E.isLeft(state)) throw new Error(state.left.message)
-  const byTarget = new Map(Array.from(hamtValues(state.right.accessTokens.entries), (at) => [at.target, at.secret] as const))
+  const stored = (JSON.parse(serialize(state.right)) as { readonly AccessToken: Readonly<Record<string, { readonly target: string; readonly secret: string }>> }).AccessToken
+  const byTarget = new Map(Object.values(stored).map((at) => [at.target, at.secret] as const))
   expect(byTarget.size).toBe(100)
   scopes.forEach((scope, i) => expect(byTarget.get(scope)).toBe(results[i]?.access_token))
   const again = await Promise.all(scopes.map((scope) => app.acquireTokenForClient([scope])))

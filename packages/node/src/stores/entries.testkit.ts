@@ -5,7 +5,7 @@
  * @module
  */
 import * as E from 'fp-ts/Either'
-import { hamtKeys, modifyTable, specs, tablePut, type CacheState } from '@authfold/cache'
+import { modifyTable, serialize, specs, tablePut, type CacheState } from '@authfold/cache'
 
 /** Adds an access-token entry under `key` (its secret and target derive from the key). */
 export const addToken =
@@ -30,4 +30,5 @@ export const right = <A>(r: E.Either<{ readonly message: string }, A>): A => {
 }
 
 /** The access-token keys of a state, sorted. */
-export const tokenKeys = (s: CacheState): ReadonlyArray<string> => Array.from(hamtKeys(s.accessTokens.entries)).sort()
+export const tokenKeys = (s: CacheState): ReadonlyArray<string> =>
+  Object.keys((JSON.parse(serialize(s)) as { readonly AccessToken?: Readonly<Record<string, unknown>> }).AccessToken ?? {}).sort()
