@@ -23,6 +23,8 @@ export interface Worker {
   readonly acks: ReadonlyArray<string>
   /** `fail <key> <code>: <message>` lines so far. */
   readonly failures: ReadonlyArray<string>
+  /** Other stdout lines (such as a worker's closing `stats {...}`). */
+  readonly notes: ReadonlyArray<string>
   /** Resolves when the process has exited. */
   readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stderr: string }>
 }
@@ -38,23 +40,30 @@ export const startWorker = (script: string, args: ReadonlyArray<string>): Worker
   const child = fork(script, [...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
   const acks: string[] = []
   const failures: string[] = []
+  const notes: string[] = []
   let stderr = ''
   let partial = ''
+  let partialErr = ''
   child.stdout?.on('data', (d: Buffer) => {
     const lines = (partial + d.toString()).split('\n')
     partial = lines.pop() ?? ''
-    for (const line of lines) if (line.startsWith('ack ')) acks.push(line.slice(4))
+    for (const line of lines) {
+      if (line.startsWith('ack ')) acks.push(line.slice(4))
+      else notes.push(line)
+    }
   })
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString()
-    for (const line of d.toString().split('\n')) if (line.startsWith('fail ')) failures.push(line)
+    const lines = (partialErr + d.toString()).split('\n')
+    partialErr = lines.pop() ?? ''
+    for (const line of lines) if (line.startsWith('fail ')) failures.push(line)
   })
   const exited = new Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stderr: string }>((resolve, reject) => {
     child.on('error', reject)
     // 'close' waits for stdout to be drained, so every ack printed is counted.
     child.on('close', (code, signal) => resolve({ code, signal, stderr }))
   })
-  return { child, pid: child.pid ?? -1, acks, failures, exited }
+  return { child, pid: child.pid ?? -1, acks, failures, notes, exited }
 }
 
 /**
