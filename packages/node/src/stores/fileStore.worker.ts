@@ -2,14 +2,14 @@
  * A child process for the file store's cross-process tests:
  * `node --import tsx fileStore.worker.ts <cache path> <worker id> <updates> [<options JSON>]`
  * adds one distinct access token per update (key `w<worker id>-<i>`), each update a
- * separate lock-read-modify-write, and prints `ack <key>` on stdout as soon as an update
- * is acknowledged (stdout is a pipe, written synchronously on Linux, so an ack printed
+ * separate lock-read-modify-write, and prints `ack <key> @<epoch ms>` on stdout as soon as
+ * an update is acknowledged (stdout is a pipe, written synchronously on Linux, so an ack printed
  * before a SIGKILL is never lost).
  *
  * Options (JSON): `staleLockMs`, `lockTimeoutMs` (passed to the store); `concurrent: true`
  * starts every update at once (as concurrent grants of one process do) instead of one
  * after the other; `keepGoing: true` carries on after a failed update. A failure is
- * printed to stderr as `fail <key> <code>: <message>`. Exits 0 when every update was
+ * printed to stderr as `fail <key> <code> @<epoch ms>: <message>`. Exits 0 when every update was
  * acknowledged, 1 otherwise.
  *
  * @internal
@@ -41,10 +41,10 @@ const main = async (): Promise<number> => {
     const key = `w${worker}-${i}`
     const r = await store.update(addToken(key))()
     if (r._tag === 'Left') {
-      process.stderr.write(`fail ${key} ${r.left.code}: ${r.left.message}\n`)
+      process.stderr.write(`fail ${key} ${r.left.code} @${Date.now()}: ${r.left.message}\n`)
       return false
     }
-    process.stdout.write(`ack ${key}\n`)
+    process.stdout.write(`ack ${key} @${Date.now()}\n`)
     return true
   }
   const indexes = Array.from({ length: Number(count) }, (_, i) => i)

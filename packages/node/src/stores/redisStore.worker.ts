@@ -2,14 +2,14 @@
  * A child process for the Redis store's cross-process tests:
  * `node --import tsx redisStore.worker.ts <redis url> <namespace> <worker id> <updates> [<options JSON>]`
  * adds one distinct access token per update (key `p<worker id>-<i>`) to partition
- * `shared`, each update its own compare-and-set, and prints `ack <key>` on stdout as soon
- * as an update is acknowledged.
+ * `shared`, each update its own compare-and-set, and prints `ack <key> @<epoch ms>` on
+ * stdout as soon as an update is acknowledged.
  *
  * Options (JSON): `commandTimeoutMs` (passed to the store); `concurrent: true` starts every
  * update at once (as concurrent grants of one process do) instead of one after the other;
  * `retryForMs` retries a failed update every `retryPauseMs` (default 50) for that long, as
  * an application would while Redis restarts. Each failure is printed to stderr as
- * `fail <key> <code>: <message>`. At the end, prints `stats {"calls":n,"maxGapMs":n}`:
+ * `fail <key> <code> @<epoch ms>: <message>`. At the end, prints `stats {"calls":n,"maxGapMs":n}`:
  * the store calls made, and the longest time between two calls returning (the store
  * queues a process's updates of a partition, so this is the slowest single update, its
  * compare-and-set rounds or timeout included, whereas a call's own duration includes its
@@ -56,10 +56,10 @@ const main = async (): Promise<number> => {
         maxGapMs = Math.max(maxGapMs, Date.now() - lastReturn)
         lastReturn = Date.now()
         if (r._tag === 'Right') {
-          process.stdout.write(`ack ${key}\n`)
+          process.stdout.write(`ack ${key} @${Date.now()}\n`)
           return true
         }
-        process.stderr.write(`fail ${key} ${r.left.code}: ${r.left.message}\n`)
+        process.stderr.write(`fail ${key} ${r.left.code} @${Date.now()}: ${r.left.message}\n`)
         if (Date.now() >= until) return false
         await new Promise((resolve) => setTimeout(resolve, o.retryPauseMs ?? 50))
       }

@@ -1,6 +1,6 @@
 /**
  * Runs the store worker processes of the cross-process tests and collects what they
- * acknowledged: every `ack <key>` line a worker printed (stdout is a pipe, written
+ * acknowledged: every `ack <key>` (or `ack <key> @<epoch ms>`) line a worker printed (stdout is a pipe, written
  * synchronously on Linux, so an ack printed before a SIGKILL is kept), its `fail` lines,
  * and how it ended. Test support, not part of the public API.
  *
@@ -21,8 +21,12 @@ export interface Worker {
   readonly pid: number
   /** Keys acknowledged so far, in order. */
   readonly acks: ReadonlyArray<string>
-  /** `fail <key> <code>: <message>` lines so far. */
+  /** When each ack was made, by the worker's clock (`NaN` when the worker does not say). */
+  readonly ackTimes: ReadonlyArray<number>
+  /** `fail <key> <code>[ @<epoch ms>]: <message>` lines so far. */
   readonly failures: ReadonlyArray<string>
+  /** When each failure happened, by the worker's clock (`NaN` when the worker does not say). */
+  readonly failureTimes: ReadonlyArray<number>
   /** Other stdout lines (such as a worker's closing `stats {...}`). */
   readonly notes: ReadonlyArray<string>
   /** Resolves when the process has exited. */
@@ -39,7 +43,10 @@ export interface Worker {
 export const startWorker = (script: string, args: ReadonlyArray<string>): Worker => {
   const child = fork(script, [...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
   const acks: string[] = []
+  const ackTimes: number[] = []
   const failures: string[] = []
+  const failureTimes: number[] = []
+  const at = (line: string): number => Number(/ @(\d+)/.exec(line)?.[1] ?? NaN)
   const notes: string[] = []
   let stderr = ''
   let partial = ''
@@ -48,22 +55,29 @@ export const startWorker = (script: string, args: ReadonlyArray<string>): Worker
     const lines = (partial + d.toString()).split('\n')
     partial = lines.pop() ?? ''
     for (const line of lines) {
-      if (line.startsWith('ack ')) acks.push(line.slice(4))
-      else notes.push(line)
+      if (line.startsWith('ack ')) {
+        acks.push(line.split(' ')[1] ?? '')
+        ackTimes.push(at(line))
+      } else notes.push(line)
     }
   })
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString()
     const lines = (partialErr + d.toString()).split('\n')
     partialErr = lines.pop() ?? ''
-    for (const line of lines) if (line.startsWith('fail ')) failures.push(line)
+    for (const line of lines) {
+      if (line.startsWith('fail ')) {
+        failures.push(line)
+        failureTimes.push(at(line))
+      }
+    }
   })
   const exited = new Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stderr: string }>((resolve, reject) => {
     child.on('error', reject)
     // 'close' waits for stdout to be drained, so every ack printed is counted.
     child.on('close', (code, signal) => resolve({ code, signal, stderr }))
   })
-  return { child, pid: child.pid ?? -1, acks, failures, notes, exited }
+  return { child, pid: child.pid ?? -1, acks, ackTimes, failures, failureTimes, notes, exited }
 }
 
 /**
