@@ -87,32 +87,35 @@ describe('fileStore lock under real processes', () => {
         return pid === undefined || skip.has(pid) ? undefined : byPid.get(pid)
       }
 
+      /** Stops the current lock holder; keeps it stopped if it still holds the lock, else resumes it and tries another. */
+      const stopHolder = async (skip: ReadonlySet<number>): Promise<{ readonly worker: Worker; readonly at: number } | undefined> => {
+        for (let attempt = 0; attempt < 50; attempt++) {
+          let w: Worker | undefined
+          if (!(await waitFor(async () => (w = await holder(skip)) !== undefined, 5_000)) || w === undefined) return undefined
+          const at = Date.now()
+          w.child.kill('SIGSTOP')
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          if ((await lockPid(lockPath)) === w.pid) return { worker: w, at }
+          w.child.kill('SIGCONT')
+        }
+        return undefined
+      }
+
+      // SIGKILL a process while it holds the lock: the others must recover the lock of a dead owner.
       expect(await waitFor(() => ackCount(workers) >= 100, 40_000)).toBe(true)
-      let victim: Worker | undefined
-      expect(await waitFor(async () => (victim = await holder(new Set())) !== undefined, 10_000)).toBe(true)
-      if (victim === undefined) throw new Error('unreachable')
-      const killed = victim
+      const victim = await stopHolder(new Set())
+      if (victim === undefined) throw new Error('could not catch a process holding the lock')
+      const killed = victim.worker
       killed.child.kill('SIGKILL')
+      await killed.exited
       const ackedAtKill = ackCount(workers)
 
       expect(await waitFor(() => ackCount(workers) >= ackedAtKill + 100, 40_000)).toBe(true)
-      // Stop a process while it holds the lock (retry if it released it in between).
-      let stopped: Worker | undefined
-      let heldWhenStopped = false
-      let stoppedAt = 0
-      for (let attempt = 0; attempt < 50 && !heldWhenStopped; attempt++) {
-        let w: Worker | undefined
-        if (!(await waitFor(async () => (w = await holder(new Set([killed.pid]))) !== undefined, 5_000))) break
-        if (w === undefined) break
-        stoppedAt = Date.now()
-        w.child.kill('SIGSTOP')
-        await new Promise((resolve) => setTimeout(resolve, 20))
-        heldWhenStopped = (await lockPid(lockPath)) === w.pid
-        if (heldWhenStopped) stopped = w
-        else w.child.kill('SIGCONT')
-      }
-      expect(heldWhenStopped).toBe(true)
-      if (stopped === undefined) throw new Error('unreachable')
+      // SIGSTOP another one while it holds the lock, for longer than staleLockMs.
+      const paused = await stopHolder(new Set([killed.pid]))
+      if (paused === undefined) throw new Error('could not catch a process holding the lock')
+      const stopped = paused.worker
+      const stoppedAt = paused.at
       const stopMs = staleLockMs * 5
       await new Promise((resolve) => setTimeout(resolve, stopMs))
       // Nobody took the lock from the stopped (but alive) process, so nobody wrote meanwhile
@@ -127,7 +130,7 @@ describe('fileStore lock under real processes', () => {
       const lost = lostAcks(workers, final)
       const acked = ackCount(workers)
       console.info(
-        `lock/load: ${acked} writes acknowledged, ${lost.length} lost, ${final.size} entries in the file; process ${killed.pid} killed after ${killed.acks.length} acks while holding the lock, process ${stopped.pid} stopped ${stopMs} ms while holding it (${ackedWhileStopped} acks meanwhile); ${Date.now() - started} ms`,
+        `lock/load: ${acked} writes acknowledged, ${lost.length} lost, ${final.size} entries in the file; process ${killed.pid} killed holding the lock after ${killed.acks.length} acks, process ${stopped.pid} stopped ${stopMs} ms while holding it (${ackedWhileStopped} acks meanwhile); ${Date.now() - started} ms`,
       )
       expect(lost).toEqual([])
       expect(stillHolds).toBe(true)
