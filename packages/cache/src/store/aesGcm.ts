@@ -13,10 +13,17 @@
  * Anything that does not open, a flipped bit, a truncated blob, a wrong key, a blob
  * moved to another partition, is a `CacheError('tampered')`, never garbage tokens.
  *
+ * ### Key and IVs
+ *
+ * `aesGcm(key)` copies raw key bytes and starts their import at once, and refuses at
+ * construction (a thrown `ConfigError`, before any token is fetched) a key of the wrong
+ * size and a random source that repeats itself; each seal also refuses an IV equal to the
+ * previous one.
+ *
  * @module
  */
 import * as TE from 'fp-ts/TaskEither'
-import { base64url, cacheError, webCryptoRandom, type CacheError, type RandomBytes } from '@authfold/core'
+import { base64url, cacheError, configError, webCryptoRandom, type CacheError, type ConfigError, type RandomBytes } from '@authfold/core'
 import { SEALED_PREFIX, type BlobTransform } from './store.js'
 
 /**
@@ -76,11 +83,53 @@ const tampered = (why: string): CacheError =>
 
 const bytesOf = (s: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(s) as Uint8Array<ArrayBuffer>
 
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i])
+
+/**
+ * The exception {@link aesGcm} throws for a configuration that cannot work: an `Error`
+ * named `ConfigError` whose `authError` holds the typed {@link ConfigError}, the shape the
+ * client facades throw at construction.
+ */
+const refuse = (message: string, field: string): Error & { readonly authError: ConfigError } =>
+  Object.assign(new Error(message), { name: 'ConfigError', authError: configError('invalid_argument', message, field) })
+
+/** The key's problem when it is not a usable AES-GCM key, or `undefined`. */
+const keyProblem = (key: CryptoKey | Uint8Array): string | undefined => {
+  if (key instanceof Uint8Array) {
+    return [16, 24, 32].includes(key.length)
+      ? undefined
+      : `The cache encryption key has ${key.length} bytes; AES-GCM needs 16, 24 or 32 (32 recommended). Pass a key of the right size.`
+  }
+  if (key.algorithm.name !== 'AES-GCM') return `The cache encryption key is a ${key.algorithm.name} key, not an AES-GCM one. Pass 32 random bytes or an AES-GCM CryptoKey.`
+  const missing = ['encrypt', 'decrypt'].filter((u) => !key.usages.includes(u as KeyUsage))
+  return missing.length === 0 ? undefined : `The cache encryption key lacks the usages ${missing.join(' and ')}. Create the AES-GCM CryptoKey with usages ['encrypt', 'decrypt'].`
+}
+
+/** The random source's problem when two IVs in a row, `a` then `b`, are not two distinct IVs, or `undefined`. */
+const randomProblem = (a: Uint8Array, b: Uint8Array): string | undefined =>
+  a.length !== IV_BYTES || b.length !== IV_BYTES
+    ? `The random source of aesGcm gave ${a.length === IV_BYTES ? b.length : a.length} bytes when asked for a ${IV_BYTES}-byte IV. Pass a random source that returns as many bytes as asked, or omit it (WebCrypto).`
+    : sameBytes(a, b)
+      ? 'The random source of aesGcm repeated the previous IV; reusing an AES-GCM IV with one key reveals the data and allows forgeries. Pass a cryptographic random source, or omit it (WebCrypto).'
+      : undefined
+
 /**
  * An AES-GCM {@link BlobTransform} for any store's `transform` option. `key` is a
  * WebCrypto `CryptoKey` for `AES-GCM` (usages `encrypt` and `decrypt`) or 16, 24 or 32 raw
  * bytes (AES-128/192/256; keep them in a secret store, not beside the cache). Each write
  * draws a fresh 96-bit IV from `random`.
+ *
+ * Construction checks everything it can before any token is fetched, and **throws** (an
+ * `Error` named `ConfigError` whose `authError` is a `ConfigError` with code
+ * `invalid_argument`, as the client factories do) when:
+ * - a raw key is not 16, 24 or 32 bytes, or a `CryptoKey` is not an AES-GCM key with the
+ *   `encrypt` and `decrypt` usages (`field: 'key'`);
+ * - `random` fails a self-check: two IVs drawn at construction are equal or of the wrong
+ *   size (`field: 'random'`).
+ *
+ * Raw key bytes are copied at construction and their WebCrypto import starts at once, so a
+ * caller may zero its buffer as soon as `aesGcm` returns. Every seal also compares its IV
+ * with the previous one and refuses to encrypt (`CacheError('io')`) on a repeat.
  *
  * @example
  * const store = fileStore({ path, transform: aesGcm(keyBytes) })
@@ -89,24 +138,20 @@ const bytesOf = (s: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode
  */
 export const aesGcm = (key: CryptoKey | Uint8Array, options: AesGcmOptions = {}): BlobTransform => {
   const random = options.random ?? webCryptoRandom
-  let imported: Promise<CryptoKey> | undefined
-  const cryptoKey = (): Promise<CryptoKey> => {
-    if (imported !== undefined) return imported
-    if (!(key instanceof Uint8Array)) {
-      imported = Promise.resolve(key)
-    } else if (![16, 24, 32].includes(key.length)) {
-      imported = Promise.reject(
-        cacheError('io', `The cache encryption key has ${key.length} bytes; AES-GCM needs 16, 24 or 32 (32 recommended). Pass a key of the right size.`),
-      )
-    } else {
-      imported = globalThis.crypto.subtle.importKey('raw', new Uint8Array(key), 'AES-GCM', false, ['encrypt', 'decrypt'])
-    }
-    return imported
-  }
+  const problem = keyProblem(key)
+  if (problem !== undefined) throw refuse(problem, 'key')
+  const first = new Uint8Array(random(IV_BYTES))
+  let previousIv = new Uint8Array(random(IV_BYTES))
+  const weak = randomProblem(first, previousIv)
+  if (weak !== undefined) throw refuse(weak, 'random')
+  // Copied now: the caller may wipe its buffer once we return.
+  const imported: Promise<CryptoKey> =
+    key instanceof Uint8Array ? globalThis.crypto.subtle.importKey('raw', new Uint8Array(key), 'AES-GCM', false, ['encrypt', 'decrypt']) : Promise.resolve(key)
+  // A failed import is reported by the first seal or open; never an unhandled rejection.
+  imported.catch(() => undefined)
+  const cryptoKey = (): Promise<CryptoKey> => imported
   const keyError = (e: unknown): CacheError =>
-    typeof e === 'object' && e !== null && (e as { readonly _tag?: unknown })._tag === 'CacheError'
-      ? (e as CacheError)
-      : cacheError('io', `The cache encryption key cannot be used for AES-GCM (${e instanceof Error ? e.name : 'unknown error'}). Pass 32 random bytes or an AES-GCM CryptoKey.`)
+    cacheError('io', `The cache encryption key cannot be used for AES-GCM (${e instanceof Error ? e.name : 'unknown error'}). Pass 32 random bytes or an AES-GCM CryptoKey.`)
   const aad = (context: string): Uint8Array<ArrayBuffer> => bytesOf(`${SEALED_PREFIX}${VERSION}|${context}`)
 
   const seal = (plain: string, context: string): TE.TaskEither<CacheError, string> => async () => {
@@ -116,8 +161,10 @@ export const aesGcm = (key: CryptoKey | Uint8Array, options: AesGcmOptions = {})
     } catch (e) {
       return { _tag: 'Left', left: keyError(e) }
     }
-    const iv = random(IV_BYTES)
-    if (iv.length !== IV_BYTES) return { _tag: 'Left', left: cacheError('io', `The random source gave ${iv.length} bytes for a ${IV_BYTES}-byte IV.`) }
+    const iv = new Uint8Array(random(IV_BYTES))
+    const weak = randomProblem(previousIv, iv)
+    if (weak !== undefined) return { _tag: 'Left', left: cacheError('io', `${weak} Nothing was written.`) }
+    previousIv = iv
     try {
       const ct = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv: new Uint8Array(iv), additionalData: aad(context) }, k, bytesOf(plain))
       return { _tag: 'Right', right: `${HEADER}${base64url(iv)}.${base64url(new Uint8Array(ct))}` }

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/Either'
 import { cacheSize, deserialize, emptyCache, serialize } from '@authfold/cache'
 import type { LogLevel } from '@authfold/core'
 import { aesGcm } from '@authfold/cache'
-import { fileStore, processIsAlive, type FileStoreOptions } from './fileStore.js'
+import { fileStore, localProcessStatus, parseProcStat, processIsAlive, type FileStoreOptions } from './fileStore.js'
 import { addToken, right, tokenKeys } from './entries.testkit.js'
 
 const WORKER = fileURLToPath(new URL('./fileStore.worker.ts', import.meta.url))
@@ -31,6 +31,23 @@ const deadPid = async (): Promise<number> =>
     child.on('error', reject)
     child.on('exit', () => resolve(child.pid ?? -1))
   })
+
+/** A process that runs until stopped. */
+const sleeper = async (): Promise<{ readonly pid: number; readonly stop: () => Promise<void> }> => {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' })
+  await new Promise((resolve, reject) => {
+    child.on('spawn', resolve)
+    child.on('error', reject)
+  })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  return {
+    pid: child.pid ?? -1,
+    stop: async () => {
+      child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
 
 /** A clock that only moves when the store sleeps: lock timeouts without wall-clock time. */
 const virtualTime = (start = 1_700_000_000_000) => {
@@ -155,16 +172,156 @@ describe('fileStore', () => {
       expect(await fsp.readdir(nodePath.dirname(path))).toEqual(['cache.json'])
     })
 
-    it('recovers a lock older than staleLockMs even when its pid runs (or is on another host)', async () => {
+    it('never breaks a lock whose owner runs on this machine, however old it is: waiters end in lock_timeout; once the owner has ended it is recovered at once', async () => {
       const path = freshPath()
       await fsp.mkdir(nodePath.dirname(path), { recursive: true })
-      const time = virtualTime()
-      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid: process.pid, host: 'other-host', created: time.now() - 5_000, token: 'old' }))
+      const owner = await sleeper()
+      try {
+        const hourAgo = Date.now() - 3_600_000
+        await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid: owner.pid, host: os.hostname(), created: hourAgo, token: 'alive' }))
+        await fsp.utimes(`${path}.lock`, new Date(hourAgo), new Date(hourAgo))
+        const time = virtualTime(Date.now())
+        const r = await store(path, { ...time, staleLockMs: 1_000, lockTimeoutMs: 5_000 }).update(addToken('x'))()
+        expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'lock_timeout' } })
+        if (E.isLeft(r)) {
+          expect(r.left.message).toMatch(new RegExp(`process ${owner.pid} on ${os.hostname()} for 360\\d s`))
+          expect(r.left.message).toContain('never taken from a running process')
+          expect(r.left.message).toContain('If that process hangs, end it')
+        }
+        await expect(fsp.access(path)).rejects.toMatchObject({ code: 'ENOENT' })
+      } finally {
+        await owner.stop()
+      }
       lines.length = 0
-      right(await store(path, { ...time, staleLockMs: 60_000, lockTimeoutMs: 120_000 }).update(addToken('x'))())
-      expect(time.now() - 1_700_000_000_000).toBeGreaterThan(55_000)
-      expect(lines.join('\n')).toContain('s old (staleLockMs is 60000)')
+      const time = virtualTime(Date.now())
+      right(await store(path, { ...time, staleLockMs: 1_000 }).update(addToken('x'))())
+      expect(time.slept).toEqual([])
+      expect(lines.join('\n')).toContain(`its owner, process ${owner.pid}, is not running`)
+    })
+
+    it('recovers a lock whose pid now belongs to a later process (another start time), and one an earlier process with our own pid left', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      const host = os.hostname()
+      const processStatus = async (pid: number) => ({ running: true, start: pid === process.pid ? 'now' : 'later' })
+      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid: 4242, host, start: 'earlier', created: Date.now(), token: 'reused' }))
+      lines.length = 0
+      right(await store(path, { processStatus }).update(addToken('a'))())
+      expect(lines.join('\n')).toContain('its owner, process 4242, has ended (the pid now belongs to a later process)')
+      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid: process.pid, host, start: 'before', created: Date.now(), token: 'mine-before' }))
+      right(await store(path, { processStatus }).update(addToken('b'))())
+      expect(lines.join('\n')).toContain(`it was left by an earlier process with this pid (${process.pid})`)
+      // same pid and start: another store of this very process holds it, so it is waited for
+      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid: process.pid, host, start: 'now', created: Date.now() - 3_600_000, token: 'mine' }))
+      const r = await store(path, { processStatus, ...virtualTime(Date.now()), staleLockMs: 10, lockTimeoutMs: 1_000 }).update(addToken('c'))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { code: 'lock_timeout' } })
+      expect(tokenKeys(right(await store(path).load()()))).toEqual(['a', 'b'])
+    })
+
+    it('a lock of another machine is broken only when its heartbeat (mtime) is older than staleLockMs, whatever it says of its age', async () => {
+      const path = freshPath()
+      const lockPath = `${path}.lock`
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      const t0 = Date.now()
+      await fsp.writeFile(lockPath, JSON.stringify({ pid: process.pid, host: 'other-host', created: t0 - 3_600_000, token: 'remote' }))
+      await fsp.utimes(lockPath, new Date(t0), new Date(t0))
+      // the owner keeps its heartbeat: every wait, the lock's mtime moves to "now"
+      const beating = virtualTime(t0)
+      const sleep = (ms: number) => async () => {
+        await beating.sleep(ms)()
+        await fsp.utimes(lockPath, new Date(beating.now()), new Date(beating.now()))
+      }
+      const r = await store(path, { now: beating.now, sleep, staleLockMs: 2_000, lockTimeoutMs: 30_000 }).update(addToken('x'))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { code: 'lock_timeout' } })
+      if (E.isLeft(r)) expect(r.left.message).toMatch(/on other-host for 363\d s, last refreshed 0 s ago/)
+      // the heartbeat stops: broken once it is staleLockMs old
+      lines.length = 0
+      const silent = virtualTime(beating.now())
+      right(await store(path, { ...silent, staleLockMs: 2_000, lockTimeoutMs: 30_000 }).update(addToken('x'))())
+      expect(silent.now() - beating.now()).toBeGreaterThan(2_000)
+      expect(silent.now() - beating.now()).toBeLessThan(2_500)
+      expect(lines.join('\n')).toContain('its owner, process')
+      expect(lines.join('\n')).toContain('on other-host, has not refreshed it for 2 s (staleLockMs is 2000)')
       expect(tokenKeys(right(await store(path).load()()))).toEqual(['x'])
+    })
+
+    it('a pid of another pid namespace on this host (a container sharing the file) is not looked up here: its lock is judged by its heartbeat', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      const ours = await fsp.readlink('/proc/self/ns/pid').catch(() => undefined)
+      const dead = await deadPid()
+      await fsp.writeFile(`${path}.lock`, JSON.stringify({ pid: dead, host: os.hostname(), pidns: 'pid:[1]', created: Date.now(), token: 'container' }))
+      const time = virtualTime(Date.now())
+      const r = await store(path, { ...time, staleLockMs: 60_000, lockTimeoutMs: 1_000 }).update(addToken('x'))()
+      // without pid namespaces (not Linux) the pid is all there is, and it is not running
+      expect(r).toMatchObject(ours === undefined ? { _tag: 'Right' } : { _tag: 'Left', left: { code: 'lock_timeout' } })
+    })
+
+    it('a break file left by a breaker that died is removed, and the stale lock is then broken', async () => {
+      const path = freshPath()
+      await fsp.mkdir(nodePath.dirname(path), { recursive: true })
+      const dead = await deadPid()
+      const owner = { pid: dead, host: os.hostname(), created: Date.now(), token: 'dead' }
+      await fsp.writeFile(`${path}.lock`, JSON.stringify(owner))
+      await fsp.writeFile(`${path}.lock.break`, JSON.stringify({ ...owner, token: 'dead-breaker' }))
+      right(await store(path, virtualTime(Date.now())).update(addToken('x'))())
+      expect(await fsp.readdir(nodePath.dirname(path))).toEqual(['cache.json'])
+    })
+
+    it('a holder whose lock was taken over writes nothing and fails with conflict', async () => {
+      const path = freshPath()
+      const lockPath = `${path}.lock`
+      right(await store(path).update(addToken('before'))())
+      const before = await fsp.readFile(path, 'utf8')
+      const thief = JSON.stringify({ pid: process.pid, host: 'other-host', created: Date.now(), token: 'thief' })
+      // the seal step runs under the lock: there, another machine "breaks" it and takes it
+      const transform = {
+        seal: (plain: string) => async () => {
+          await fsp.unlink(lockPath)
+          await fsp.writeFile(lockPath, thief)
+          return E.right(plain)
+        },
+        open: (blob: string) => async () => E.right(blob),
+      }
+      const r = await store(path, { transform }).update(addToken('lost'))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'conflict' } })
+      if (E.isLeft(r)) expect(r.left.message).toContain('nothing was written')
+      expect(await fsp.readFile(path, 'utf8')).toBe(before)
+      // the thief's lock is left alone, and no temporary file remains
+      expect(await fsp.readFile(lockPath, 'utf8')).toBe(thief)
+      expect((await fsp.readdir(nodePath.dirname(path))).sort()).toEqual(['cache.json', 'cache.json.lock'])
+    })
+
+    it('refreshes its heartbeat (the lock mtime, on the injected clock) at each step of an update', async () => {
+      const path = freshPath()
+      const lockPath = `${path}.lock`
+      const t = 1_000_000_000_000
+      const seen: number[] = []
+      const transform = {
+        seal: (plain: string) => async () => {
+          seen.push((await fsp.stat(lockPath)).mtimeMs)
+          return E.right(plain)
+        },
+        open: (blob: string) => async () => E.right(blob),
+      }
+      right(await store(path, { transform, now: () => t }).update(addToken('x'))())
+      expect(seen).toEqual([t])
+    })
+
+    it('the default process status: this process runs with its /proc start time, an ended one does not', async () => {
+      const me = await localProcessStatus(process.pid)
+      expect(me.running).toBe(true)
+      const stat = await fsp.readFile('/proc/self/stat', 'utf8').catch(() => undefined)
+      expect(me.start).toBe(stat === undefined ? undefined : parseProcStat(stat)?.start)
+      expect(await localProcessStatus(await deadPid())).toEqual({ running: false })
+    })
+
+    it('parseProcStat reads the state and start time after a command name with spaces and parentheses', () => {
+      const fields = Array.from({ length: 50 }, (_, i) => String(i + 3))
+      fields[0] = 'S'
+      expect(parseProcStat(`123 (a) b (c)) ${fields.join(' ')}`)).toEqual({ state: 'S', start: '22' })
+      expect(parseProcStat('garbage')).toBeUndefined()
+      expect(parseProcStat('1 (x) S 1 2')).toBeUndefined()
     })
 
     it('recovers an unreadable (empty) lock file by its age', async () => {

@@ -4,22 +4,44 @@
  *
  * ### Lock protocol
  *
- * Every `update` holds a lock file (`<path>.lock` by default) for the few milliseconds of
- * its read-modify-write; `load` takes no lock, because writes are atomic.
+ * Every `update` holds a lock file (`<path>.lock` by default) for its read-modify-write;
+ * `load` takes no lock, because writes are atomic.
  *
  * 1. Create the lock with `O_CREAT | O_EXCL` (`fs.open(lock, 'wx')`) and write
- *    `{ pid, host, created, token }` into it. Only one process can create it.
- * 2. If it exists, read it. It is **stale** when its owner is a process on this host that
- *    no longer runs (`process.kill(pid, 0)` fails with `ESRCH`), or when it is older than
- *    `staleLockMs` (default 10 s; an update holds it for milliseconds). A stale lock is
- *    broken under a second, short-lived `O_EXCL` file (`<lock>.break`) so two waiters
- *    never both break it: the breaker re-reads the lock, removes it only if it is still
- *    the same file with the same content, and tries again at once.
+ *    `{ pid, host, pidns, start, created, token }` into it: who owns it (process id, host
+ *    name, Linux pid namespace, the process's start time from `/proc/<pid>/stat`) and a
+ *    random token. Only one process can create it.
+ * 2. If it exists, read it and decide whether its owner is gone:
+ *    - **An owner on this machine** (same host name and pid namespace) is checked directly:
+ *      the lock is stale only when that process no longer runs (`process.kill(pid, 0)`
+ *      fails with `ESRCH`) or its pid now belongs to a process started at another time.
+ *      **A lock whose owner runs is never broken, however old**: a slow update of a large
+ *      cache, or a process stopped (`SIGSTOP`, a debugger) in the middle of one, keeps it,
+ *      and waiters wait and then fail with `lock_timeout`. Breaking it would let the
+ *      owner, when it resumes, write over what others wrote meanwhile.
+ *    - **An owner on another machine** (a cache on a network file system), or a lock file
+ *      that cannot be read, is judged by its heartbeat: the holder refreshes the lock
+ *      file's modification time at each step of its update (after reading, decoding,
+ *      applying the change, encoding, writing), and the lock is stale when that time is
+ *      more than `staleLockMs` (default 10 s) old. Keep `staleLockMs` above the longest
+ *      single step there.
+ *    A stale lock is broken under a second `O_EXCL` file (`<lock>.break`, holding its own
+ *    owner, judged by the same rules) so two waiters never both break it: the breaker
+ *    re-reads the lock, removes it only if it is still the same file with the same content,
+ *    and tries again at once.
  * 3. Otherwise wait (the injected `sleep`, exponential backoff with random jitter from
  *    `retryDelayMs.initial` to `retryDelayMs.max`) and try again until `lockTimeoutMs`
  *    (default 30 s, measured with the injected clock) has passed; then fail with
  *    `CacheError('lock_timeout')` naming the lock, its owner, and what to do.
- * 4. Release: remove the lock if it still holds our random token.
+ * 4. Before it replaces the cache file, the holder checks that the lock path is still its
+ *    own lock file (same inode); if it was taken over (only a lock judged by its heartbeat
+ *    can be), nothing is written and the update fails with `CacheError('conflict')`.
+ * 5. Release: remove the lock if it is still our file with our random token.
+ *
+ * So no acknowledged update is lost to a lock broken under a live owner on this machine.
+ * What remains for a cache shared across machines: an owner that stalls longer than
+ * `staleLockMs` exactly between its last check (step 4) and its rename can still overwrite
+ * one update made by the process that broke its lock.
  *
  * Within one process, updates to a store queue up in memory first, so 100 concurrent
  * grants make 100 short lock holds in a row, not 100 processes' worth of contention.
@@ -44,6 +66,7 @@
  * @module
  */
 import { promises as fsp } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as nodePath from 'node:path'
 import * as E from 'fp-ts/Either'
@@ -63,9 +86,13 @@ export interface FileStoreOptions {
   readonly path: string
   /** The lock file. Default `<path>.lock`. */
   readonly lockPath?: string
-  /** Give up waiting for the lock after this many milliseconds. Default 30,000; keep it above `staleLockMs` so a crashed owner's lock is recovered before waiters give up. */
+  /** Give up waiting for the lock after this many milliseconds. Default 30,000; keep it above `staleLockMs`. */
   readonly lockTimeoutMs?: number
-  /** A lock older than this is stale and is broken. Default 10,000. */
+  /**
+   * A lock owned by a process on another machine (or unreadable) whose heartbeat is older
+   * than this is stale and is broken. Default 10,000. A lock owned by a running process of
+   * this machine is never broken, whatever its age (see the module comment).
+   */
   readonly staleLockMs?: number
   /** Backoff between lock attempts: first delay and cap, in ms. Default 5 and 200. */
   readonly retryDelayMs?: { readonly initial: number; readonly max: number }
@@ -81,8 +108,8 @@ export interface FileStoreOptions {
   readonly sleep?: Sleep
   /** Jitter and temporary file names. Default WebCrypto. */
   readonly random?: RandomBytes
-  /** Whether a process of this host runs. Default `process.kill(pid, 0)`. */
-  readonly isProcessAlive?: (pid: number) => boolean
+  /** Whether a process of this machine runs, and when it started. Default {@link localProcessStatus}. */
+  readonly processStatus?: (pid: number) => Promise<ProcessStatus>
   /** Warnings (a stale lock broken, a corrupt file reset). Default: none. */
   readonly logger?: Logger
 }
@@ -96,10 +123,27 @@ export interface FileStoreOptions {
 export interface LockOwner {
   readonly pid: number
   readonly host: string
+  /** The owner's pid namespace (Linux), so pids are compared only where they mean the same process. */
+  readonly pidns?: string
+  /** When the owner process started (see `processStart`), so a reused pid is not taken for the owner. */
+  readonly start?: string
   /** Epoch milliseconds when the lock was taken. */
   readonly created: number
   /** Random, so a process releases only its own lock. */
   readonly token: string
+}
+
+/**
+ * What the file store knows of a process of this machine: whether it runs, and when it
+ * started (an opaque token; absent where the platform does not tell), which tells a lock's
+ * owner from a later process given the same pid.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ProcessStatus {
+  readonly running: boolean
+  readonly start?: string
 }
 
 /**
@@ -118,6 +162,53 @@ export const processIsAlive = (pid: number): boolean => {
   }
 }
 
+/**
+ * The state letter and start time of a `/proc/<pid>/stat` line (`pid (comm) state ppid
+ * ...`, where `comm` may hold spaces and parentheses, so fields resume after the last
+ * `)`; the start time is field 22, in clock ticks since boot), or `undefined` when the
+ * line is not one.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const parseProcStat = (line: string): { readonly state: string; readonly start: string } | undefined => {
+  const close = line.lastIndexOf(')')
+  if (close < 0) return undefined
+  const fields = line.slice(close + 2).trim().split(' ')
+  const state = fields[0]
+  const start = fields[19]
+  return state !== undefined && /^[A-Za-z]$/.test(state) && start !== undefined && /^\d+$/.test(start) ? { state, start } : undefined
+}
+
+/**
+ * The default {@link FileStoreOptions.processStatus}: {@link processIsAlive}, and on Linux
+ * `/proc/<pid>/stat`, where a zombie (`Z`) or dead (`X`) process does not run and the start
+ * time is the `start` token.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const localProcessStatus = async (pid: number): Promise<ProcessStatus> => {
+  if (!processIsAlive(pid)) return { running: false }
+  let stat: ReturnType<typeof parseProcStat>
+  try {
+    stat = parseProcStat(await fsp.readFile(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    stat = undefined
+  }
+  if (stat === undefined) return { running: true }
+  return stat.state === 'Z' || stat.state === 'X' ? { running: false } : { running: true, start: stat.start }
+}
+
+/** This process's pid namespace on Linux (`pid:[4026531836]`), `undefined` elsewhere. */
+const pidNamespace = async (): Promise<string | undefined> => {
+  try {
+    return await fsp.readlink('/proc/self/ns/pid')
+  } catch {
+    return undefined
+  }
+}
+
 const errno = (e: unknown): string =>
   typeof e === 'object' && e !== null && typeof (e as { readonly code?: unknown }).code === 'string' ? (e as { readonly code: string }).code : 'unknown'
 
@@ -128,9 +219,15 @@ const decodeOwner = (raw: string): LockOwner | undefined => {
     const v: unknown = JSON.parse(raw)
     if (typeof v !== 'object' || v === null) return undefined
     const o = v as Readonly<Record<string, unknown>>
-    return typeof o['pid'] === 'number' && typeof o['host'] === 'string' && typeof o['created'] === 'number' && typeof o['token'] === 'string'
-      ? { pid: o['pid'], host: o['host'], created: o['created'], token: o['token'] }
-      : undefined
+    if (typeof o['pid'] !== 'number' || typeof o['host'] !== 'string' || typeof o['created'] !== 'number' || typeof o['token'] !== 'string') return undefined
+    return {
+      pid: o['pid'],
+      host: o['host'],
+      ...(typeof o['pidns'] === 'string' ? { pidns: o['pidns'] } : {}),
+      ...(typeof o['start'] === 'string' ? { start: o['start'] } : {}),
+      created: o['created'],
+      token: o['token'],
+    }
   } catch {
     return undefined
   }
@@ -153,12 +250,20 @@ const observe = async (lockPath: string): Promise<Observed> => {
 const sameLock = (a: Observed, b: Observed): boolean =>
   a.kind === 'held' && b.kind === 'held' && a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.raw === b.raw
 
-const describeOwner = (o: Observed, now: number): string =>
-  o.kind === 'gone'
-    ? 'nobody'
-    : o.owner === undefined
-      ? `an unreadable lock file ${Math.round((now - o.mtimeMs) / 1000)} s old`
-      : `process ${o.owner.pid} on ${o.owner.host} for ${Math.round((now - o.owner.created) / 1000)} s`
+/** Who this process is, as written into its locks. */
+interface SelfIdentity {
+  readonly pidns?: string
+  readonly start?: string
+}
+
+/** A lock this process holds: its content, its open file (for heartbeats) and inode. */
+interface Held {
+  readonly owner: LockOwner
+  readonly handle: FileHandle
+  readonly ino: number
+}
+
+const seconds = (ms: number): number => Math.round(ms / 1000)
 
 const ioError = (what: string, e: unknown, advice: string): CacheError =>
   cacheError('io', `Could not ${what} (${errno(e)}). ${advice}`)
@@ -188,7 +293,7 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
   const now = options.now ?? systemClock
   const sleep = options.sleep ?? timerSleep
   const random = options.random ?? webCryptoRandom
-  const isAlive = options.isProcessAlive ?? processIsAlive
+  const processStatus = options.processStatus ?? localProcessStatus
   const log = options.logger ?? silentLogger
   const host = os.hostname()
   const queue = serialQueue()
@@ -212,27 +317,86 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
     return Math.max(1, Math.round(ms / 2 + (ms / 2) * r))
   }
 
-  const staleReason = (o: Observed, t: number): string | undefined => {
+  // Who this process is, for its own locks and to judge others' (computed once, on first use).
+  let selfIdentity: Promise<SelfIdentity> | undefined
+  const self = (): Promise<SelfIdentity> =>
+    (selfIdentity ??= Promise.all([pidNamespace(), processStatus(process.pid)]).then(([pidns, status]) => ({
+      ...(pidns === undefined ? {} : { pidns }),
+      ...(status.start === undefined ? {} : { start: status.start }),
+    })))
+
+  /** Whether the owner's pid means a process of this machine (same host name and pid namespace). */
+  const onThisMachine = (o: LockOwner, me: SelfIdentity): boolean => o.host === host && (o.pidns === undefined || me.pidns === undefined || o.pidns === me.pidns)
+
+  /**
+   * Why the lock (or break file) is stale, or `undefined` when it must be left alone: an
+   * owner on this machine only when it no longer runs; otherwise by heartbeat age.
+   */
+  const staleReason = async (o: Observed, t: number, me: SelfIdentity): Promise<string | undefined> => {
     if (o.kind === 'gone') return undefined
-    if (o.owner !== undefined) {
-      if (o.owner.host === host && o.owner.pid !== process.pid && !isAlive(o.owner.pid)) return `its owner, process ${o.owner.pid}, is not running`
-      if (t - o.owner.created > staleLockMs) return `it is ${Math.round((t - o.owner.created) / 1000)} s old (staleLockMs is ${staleLockMs})`
+    const owner = o.owner
+    if (owner !== undefined && onThisMachine(owner, me)) {
+      if (owner.pid === process.pid) {
+        // Another store of this process holds it, unless an earlier process had our pid.
+        return owner.start !== undefined && me.start !== undefined && owner.start !== me.start ? `it was left by an earlier process with this pid (${owner.pid})` : undefined
+      }
+      const status = await processStatus(owner.pid)
+      if (!status.running) return `its owner, process ${owner.pid}, is not running`
+      if (owner.start !== undefined && status.start !== undefined && owner.start !== status.start) return `its owner, process ${owner.pid}, has ended (the pid now belongs to a later process)`
       return undefined
     }
-    return t - o.mtimeMs > staleLockMs ? `it is unreadable and ${Math.round((t - o.mtimeMs) / 1000)} s old` : undefined
+    const age = t - o.mtimeMs
+    if (age <= staleLockMs) return undefined
+    return owner === undefined
+      ? `it is unreadable and ${seconds(age)} s old (staleLockMs is ${staleLockMs})`
+      : `its owner, process ${owner.pid} on ${owner.host}, has not refreshed it for ${seconds(age)} s (staleLockMs is ${staleLockMs})`
   }
 
-  /** Removes a stale lock if it is still the one observed; true when it is gone. */
-  const breakStale = async (seen: Observed, reason: string): Promise<boolean> => {
+  const describeOwner = (o: Observed, t: number, me: SelfIdentity): string =>
+    o.kind === 'gone'
+      ? 'nobody'
+      : o.owner === undefined
+        ? `an unreadable lock file ${seconds(t - o.mtimeMs)} s old`
+        : onThisMachine(o.owner, me)
+          ? `process ${o.owner.pid} on ${o.owner.host} for ${seconds(t - o.owner.created)} s; that process is running (busy with a large cache, or stopped), and a lock is never taken from a running process`
+          : `process ${o.owner.pid} on ${o.owner.host} for ${seconds(t - o.owner.created)} s, last refreshed ${seconds(t - o.mtimeMs)} s ago`
+
+  /** Writes our identity into a new `O_EXCL` file; the open handle on success, `undefined` when it exists. */
+  const createExclusive = async (file: string, owner: LockOwner): Promise<FileHandle | undefined> => {
+    let h: FileHandle
     try {
-      const h = await fsp.open(breakPath, 'wx', fileMode)
-      await h.close()
+      h = await fsp.open(file, 'wx', fileMode)
     } catch (e) {
-      if (errno(e) !== 'EEXIST') return false
-      // Another waiter is breaking it; a breaker that died leaves its file behind.
+      if (errno(e) === 'EEXIST') return undefined
+      throw e
+    }
+    try {
+      await h.writeFile(JSON.stringify(owner), 'utf8')
+      return h
+    } catch (e) {
+      await h.close().catch(() => undefined)
+      await fsp.unlink(file).catch(() => undefined)
+      throw e
+    }
+  }
+
+  const newOwner = (me: SelfIdentity): LockOwner => ({ pid: process.pid, host, ...me, created: now(), token: hex(random(16)) })
+
+  /** Removes a stale lock if it is still the one observed; true when it is gone. */
+  const breakStale = async (seen: Observed, reason: string, me: SelfIdentity): Promise<boolean> => {
+    let breaker: FileHandle | undefined
+    try {
+      breaker = await createExclusive(breakPath, newOwner(me))
+    } catch {
+      return false
+    }
+    if (breaker === undefined) {
+      // Another waiter is breaking it. A break file is judged like a lock: one left by a
+      // breaker that died is removed, one of a running breaker is waited for.
       try {
-        const st = await fsp.stat(breakPath)
-        if (now() - st.mtimeMs > staleLockMs) await fsp.unlink(breakPath)
+        const b = await observe(breakPath)
+        const stale = await staleReason(b, now(), me)
+        if (stale !== undefined && sameLock(b, await observe(breakPath))) await fsp.unlink(breakPath)
       } catch {
         // gone already
       }
@@ -248,27 +412,33 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
     } catch {
       return false
     } finally {
-      await fsp.unlink(breakPath).catch(() => undefined)
+      // Remove our break file, not one another waiter made after judging ours stale.
+      const ours = await breaker.stat().then((st) => st.ino).catch(() => -1)
+      await breaker.close().catch(() => undefined)
+      const there = await fsp.stat(breakPath).then((st) => st.ino).catch(() => -2)
+      if (ours === there) await fsp.unlink(breakPath).catch(() => undefined)
     }
   }
 
-  const acquire = async (): Promise<E.Either<CacheError, LockOwner>> => {
+  const acquire = async (): Promise<E.Either<CacheError, Held>> => {
     const start = now()
+    const me = await self()
     let delay = initialDelay
     for (;;) {
-      const owner: LockOwner = { pid: process.pid, host, created: now(), token: hex(random(16)) }
+      const owner = newOwner(me)
       try {
-        const h = await fsp.open(lockPath, 'wx', fileMode)
-        try {
-          await h.writeFile(JSON.stringify(owner), 'utf8')
-        } finally {
-          await h.close()
+        const handle = await createExclusive(lockPath, owner)
+        if (handle !== undefined) {
+          try {
+            return E.right({ owner, handle, ino: (await handle.stat()).ino })
+          } catch (e) {
+            await handle.close().catch(() => undefined)
+            await fsp.unlink(lockPath).catch(() => undefined)
+            throw e
+          }
         }
-        return E.right(owner)
       } catch (e) {
-        if (errno(e) !== 'EEXIST') {
-          return E.left(ioError(`create the cache lock file ${lockPath}`, e, `Check that ${nodePath.dirname(lockPath)} exists and is writable.`))
-        }
+        return E.left(ioError(`create the cache lock file ${lockPath}`, e, `Check that ${nodePath.dirname(lockPath)} exists and is writable.`))
       }
       let seen: Observed
       try {
@@ -278,13 +448,13 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
       }
       if (seen.kind === 'gone') continue
       const t = now()
-      const reason = staleReason(seen, t)
-      if (reason !== undefined && (await breakStale(seen, reason))) continue
+      const reason = await staleReason(seen, t, me)
+      if (reason !== undefined && (await breakStale(seen, reason, me))) continue
       if (t - start >= lockTimeoutMs) {
         return E.left(
           cacheError(
             'lock_timeout',
-            `Timed out after ${Math.round((t - start) / 1000)} s waiting for the token cache lock ${lockPath}, held by ${describeOwner(seen, t)}. Another process is updating the cache; retry later. If no other process uses it, delete ${lockPath}; to wait longer, raise lockTimeoutMs.`,
+            `Timed out after ${seconds(t - start)} s waiting for the token cache lock ${lockPath}, held by ${describeOwner(seen, t, me)}. Another process is updating the cache; retry later. If that process hangs, end it (its lock is then recovered at once); if no process uses the cache, delete ${lockPath}; to wait longer, raise lockTimeoutMs.`,
           ),
         )
       }
@@ -293,13 +463,36 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
     }
   }
 
-  const release = async (owner: LockOwner): Promise<void> => {
+  /** Refreshes the lock's modification time: the heartbeat that tells other machines we are alive. */
+  const heartbeat = async (held: Held): Promise<void> => {
+    const t = new Date(now())
+    await held.handle.utimes(t, t).catch(() => undefined)
+  }
+
+  /** Whether the lock path is still our lock file (it can only have been broken as stale by another machine). */
+  const stillHeld = async (held: Held): Promise<boolean> => {
+    try {
+      return (await fsp.stat(lockPath)).ino === held.ino
+    } catch {
+      return false
+    }
+  }
+
+  const lockLost = (): CacheError =>
+    cacheError(
+      'conflict',
+      `The token cache lock ${lockPath} was taken over by another process while this update held it (its heartbeat was judged stale), so nothing was written. Retry the operation; if it recurs, raise staleLockMs above the time one step of an update takes.`,
+    )
+
+  const release = async (held: Held): Promise<void> => {
     try {
       const o = await observe(lockPath)
-      if (o.kind === 'held' && o.owner?.token === owner.token) await fsp.unlink(lockPath)
-      else log('warning', `authfold fileStore: the lock ${lockPath} was taken from this process (it was judged stale); raise staleLockMs if updates are slow.`, false)
+      if (o.kind === 'held' && o.ino === held.ino && o.owner?.token === held.owner.token) await fsp.unlink(lockPath)
+      else log('warning', `authfold fileStore: the lock ${lockPath} was taken from this process (judged stale); raise staleLockMs if updates are slow.`, false)
     } catch {
-      // Nothing to do: a lock left behind is recovered as stale.
+      // Nothing to do: a lock left behind is recovered once this process has ended.
+    } finally {
+      await held.handle.close().catch(() => undefined)
     }
   }
 
@@ -312,7 +505,7 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
     }
   }
 
-  const writeAtomic = async (text: string): Promise<E.Either<CacheError, void>> => {
+  const writeAtomic = async (text: string, held: Held): Promise<E.Either<CacheError, void>> => {
     const tmp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${hex(random(6))}.tmp`)
     try {
       const h = await fsp.open(tmp, 'wx', fileMode)
@@ -321,6 +514,11 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
         await h.sync()
       } finally {
         await h.close()
+      }
+      await heartbeat(held)
+      if (!(await stillHeld(held))) {
+        await fsp.unlink(tmp).catch(() => undefined)
+        return E.left(lockLost())
       }
       await renameWithRetry(tmp, path)
     } catch (e) {
@@ -372,11 +570,14 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
     }
     const lock = await acquire()
     if (E.isLeft(lock)) return lock
+    const held = lock.right
     try {
       const read = await readState()
+      await heartbeat(held)
       if (E.isLeft(read)) return read
       const { state, corrupt, exists } = read.right
       if (corrupt) {
+        if (!(await stillHeld(held))) return E.left(lockLost())
         const backup = `${path}.corrupt-${now()}`
         try {
           await fsp.rename(path, backup)
@@ -386,13 +587,15 @@ export const fileStore = (options: FileStoreOptions): CacheStore<StoreError> => 
         log('warning', `authfold fileStore: moved the broken token cache to ${backup} and started an empty one.`, false)
       }
       const next = f(state)
+      await heartbeat(held)
       if (next === state && exists && !corrupt) return E.right(state)
       const blob = await encode(next)()
+      await heartbeat(held)
       if (E.isLeft(blob)) return blob
-      const written = await writeAtomic(blob.right)
+      const written = await writeAtomic(blob.right, held)
       return E.isLeft(written) ? written : E.right(next)
     } finally {
-      await release(lock.right)
+      await release(held)
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * Starts a throwaway `redis-server` on 127.0.0.1 and a free port for the store tests (no
- * persistence, no config file), and stops it. Test support, not part of the public API.
+ * config file; no persistence unless asked), and stops or kills it. Test support, not part
+ * of the public API.
  *
  * @internal
  * @module
@@ -18,7 +19,29 @@ import * as net from 'node:net'
 export interface TestRedis {
   readonly port: number
   readonly url: string
+  readonly pid: number
+  /** SIGTERM, and waits for the exit. */
   readonly stop: () => Promise<void>
+  /** SIGKILL (a crash: nothing is saved on the way out), and waits for the exit. */
+  readonly kill: () => Promise<void>
+}
+
+/**
+ * Options of {@link startRedis}.
+ *
+ * @internal
+ * @category testing
+ * @since 0.1.0
+ */
+export interface TestRedisOptions {
+  /** Listen on this port (to restart a server where its clients expect it). Default: a free one. */
+  readonly port?: number
+  /**
+   * Keep the data in this directory with an append-only file fsynced before every reply
+   * (`appendonly yes`, `appendfsync always`), so a write Redis acknowledged survives a
+   * SIGKILL and a restart with the same directory. Default: no persistence.
+   */
+  readonly dataDir?: string
 }
 
 const freePort = (): Promise<number> =>
@@ -40,10 +63,12 @@ const freePort = (): Promise<number> =>
  * @category testing
  * @since 0.1.0
  */
-export const startRedis = async (): Promise<TestRedis> => {
-  const port = await freePort()
+export const startRedis = async (options: TestRedisOptions = {}): Promise<TestRedis> => {
+  const port = options.port ?? (await freePort())
   const bin = process.env['REDIS_SERVER'] ?? 'redis-server'
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+  const persistence =
+    options.dataDir === undefined ? ['--appendonly', 'no'] : ['--dir', options.dataDir, '--appendonly', 'yes', '--appendfsync', 'always']
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -58,12 +83,9 @@ export const startRedis = async (): Promise<TestRedis> => {
     child.on('error', (e) => reject(new Error(`could not start ${bin}: ${e.message}; install redis-server (apt-get install redis-server)`)))
     child.on('exit', (code) => reject(new Error(`${bin} exited with ${String(code)} before it was ready:\n${output}`)))
   })
-  return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      await exited
-    },
+  const end = (signal: NodeJS.Signals) => async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    await exited
   }
+  return { port, url: `redis://127.0.0.1:${port}`, pid: child.pid ?? -1, stop: end('SIGTERM'), kill: end('SIGKILL') }
 }

@@ -170,6 +170,31 @@ describe('redisStore against a real redis-server', () => {
       for (const ms of slept) expect(ms).toBeLessThanOrEqual(100)
     })
 
+    it('every command runs under commandTimeoutMs: one that never answers is CacheError io, one that answers cancels its timer', async () => {
+      const started: number[] = []
+      let cancelled = 0
+      const fire: Array<() => void> = []
+      const timeout = (ms: number, onTimeout: () => void) => {
+        started.push(ms)
+        fire.push(onTimeout)
+        return () => {
+          cancelled++
+        }
+      }
+      const inner = nodeRedisCommands(main)
+      const ns = freshNamespace()
+      right(await redisStore({ client: inner, namespace: ns, commandTimeoutMs: 1234, timeout }).forPartition('p').update(addToken('x'))())
+      expect(started).toEqual([1234, 1234])
+      expect(cancelled).toBe(2)
+      const silent = redisStore({ client: { get: () => new Promise(() => undefined), eval: inner.eval }, namespace: ns, commandTimeoutMs: 1234, timeout }).forPartition('p')
+      const pending = silent.load()()
+      await new Promise((resolve) => setImmediate(resolve))
+      fire[fire.length - 1]?.()
+      const r = await pending
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'io' } })
+      if (E.isLeft(r)) expect(r.left.message).toContain(`Redis GET of ${redisKey(ns, 'p')} got no answer within 1234 ms (commandTimeoutMs)`)
+    })
+
     it('an update function that throws is CacheError io and the partition keeps working', async () => {
       const s = store(freshNamespace()).forPartition('p')
       const r = await s.update(() => {

@@ -22,6 +22,14 @@
  * (one key per script), and sends a 40-character hash instead of the old value back.
  * Within one process, updates of one partition also queue in memory first.
  *
+ * ### A Redis that does not answer
+ *
+ * Every command is bounded by `commandTimeoutMs` (default 5 s): a Redis that is down,
+ * restarting or stalled gives `CacheError('io')` in bounded time, never a call that hangs
+ * (a client such as node-redis queues commands while it reconnects). A compare-and-set
+ * that timed out may still be applied later; that is safe, since it applies only over the
+ * value it read, and its caller was told it failed (retry reads again).
+ *
  * ### The client
  *
  * The store needs only two commands, given as {@link RedisCommands}, so it works with any
@@ -103,13 +111,61 @@ export interface RedisStoreOptions {
   readonly onCorrupt?: CorruptPolicy
   /** At-rest encryption, e.g. `aesGcm(key)` from `@authfold/cache`. */
   readonly transform?: BlobTransform
+  /** Give up on a Redis command after this many ms with `CacheError('io')`. Default 5,000. */
+  readonly commandTimeoutMs?: number
   /** Default `setTimeout`. */
   readonly sleep?: Sleep
+  /** Starts the timer of a command's timeout. Default {@link timerTimeout}. */
+  readonly timeout?: Timeout
   /** Jitter. Default WebCrypto. */
   readonly random?: RandomBytes
   /** Warnings (a corrupt value reset). Default: none. */
   readonly logger?: Logger
 }
+
+/**
+ * Starts a timer that calls `onTimeout` after `ms` and returns the function that cancels
+ * it (a command that answers in time leaves no timer behind).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Timeout = (ms: number, onTimeout: () => void) => () => void
+
+/**
+ * The default {@link Timeout}: `setTimeout`, cancelled with `clearTimeout`.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const timerTimeout: Timeout = (ms, onTimeout) => {
+  const t = setTimeout(onTimeout, ms)
+  return () => clearTimeout(t)
+}
+
+/**
+ * Runs `run` and settles with its result, or with `Left(onTimeout())` when it has not
+ * settled after `ms`; a late result or rejection is then ignored.
+ */
+const within =
+  (timeout: Timeout, ms: number) =>
+  <L, A>(run: () => Promise<A>, onError: (e: unknown) => L, onTimeout: () => L): Promise<E.Either<L, A>> =>
+    new Promise((resolve) => {
+      let settled = false
+      const settle = (r: E.Either<L, A>): void => {
+        if (settled) return
+        settled = true
+        cancel()
+        resolve(r)
+      }
+      const cancel = timeout(ms, () => settle(E.left(onTimeout())))
+      Promise.resolve()
+        .then(run)
+        .then(
+          (a) => settle(E.right(a)),
+          (e: unknown) => settle(E.left(onError(e))),
+        )
+    })
 
 /**
  * The Redis key of a partition: `authfold:<namespace>:<partition>`.
@@ -164,6 +220,8 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
   const ttl = options.ttlMs === undefined ? '' : String(Math.max(1, Math.round(options.ttlMs)))
   const onCorrupt = options.onCorrupt ?? 'fail'
   const sleep = options.sleep ?? timerSleep
+  const commandTimeoutMs = Math.max(1, options.commandTimeoutMs ?? 5_000)
+  const bounded = within(options.timeout ?? timerTimeout, commandTimeoutMs)
   const random = options.random ?? webCryptoRandom
   const log = options.logger ?? silentLogger
   // One queue tail per busy partition; a partition's entry goes when its queue drains.
@@ -202,14 +260,20 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
     const encode = encodeBlob(place)
     const ioError = (command: string, e: unknown): CacheError =>
       cacheError('io', `Redis ${command} of ${key} failed (${describe(e)}). Check that the client is connected and Redis is reachable; the cache is unchanged.`)
+    const timedOut = (command: string): CacheError =>
+      cacheError(
+        'io',
+        `Redis ${command} of ${key} got no answer within ${commandTimeoutMs} ms (commandTimeoutMs): Redis is down, restarting or overloaded. Retry later; check that Redis is reachable.`,
+      )
 
     const read = async (): Promise<E.Either<StoreError, { readonly raw: string | null; readonly state: CacheState; readonly corrupt: boolean }>> => {
-      let raw: string | null
-      try {
-        raw = await client.get(key)
-      } catch (e) {
-        return E.left(ioError('GET', e))
-      }
+      const got = await bounded(
+        () => client.get(key),
+        (e) => ioError('GET', e),
+        () => timedOut('GET'),
+      )
+      if (E.isLeft(got)) return got
+      const raw = got.right
       if (raw === null) return E.right({ raw, state: emptyCache, corrupt: false })
       const decoded = await decode(raw)()
       if (E.isRight(decoded)) return E.right({ raw, state: decoded.right, corrupt: false })
@@ -226,12 +290,13 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
       if (next === state && raw !== null && !corrupt) return E.right(state)
       const blob = await encode(next)()
       if (E.isLeft(blob)) return blob
-      let reply: unknown
-      try {
-        reply = await client.eval(COMPARE_AND_SET, [key], [raw === null ? '' : sha1hex(raw), blob.right, ttl])
-      } catch (e) {
-        return E.left(ioError('EVAL (compare-and-set)', e))
-      }
+      const evaluated = await bounded(
+        () => client.eval(COMPARE_AND_SET, [key], [raw === null ? '' : sha1hex(raw), blob.right, ttl]),
+        (e) => ioError('EVAL (compare-and-set)', e),
+        () => timedOut('EVAL (compare-and-set)'),
+      )
+      if (E.isLeft(evaluated)) return evaluated
+      const reply = evaluated.right
       if (reply === 1 || reply === '1') {
         if (corrupt) log('warning', `authfold redisStore: replaced the broken value of ${key} with a new cache.`, false)
         return E.right(next)
