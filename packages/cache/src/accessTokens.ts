@@ -12,6 +12,7 @@ import { hamtEntries, hamtValues } from './hamt.js'
 import {
   ACCESS_TOKEN_WITH_AUTH_SCHEME,
   CredentialType,
+  eqi,
   keyIdOf,
   nonEmpty,
   scopesOf,
@@ -96,7 +97,6 @@ export const targetsIntersect = (a: string | null | undefined, b: string | null 
   return scopesOf(b).some((s) => as.has(s.toLowerCase()))
 }
 
-const eqi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
 
 /**
  * The `credential_type` values that may answer a query for `tokenType`: `AccessToken` for

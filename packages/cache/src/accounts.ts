@@ -4,7 +4,7 @@
  * @module
  */
 import { hamtValues } from './hamt.js'
-import { str, type AccountEntity } from './schema.js'
+import { eqi, str, type AccountEntity } from './schema.js'
 import { bucketKey, modifyTable, specs, tableBucket, tableKeyOf, tableRemove, type CacheState } from './state.js'
 
 /**
@@ -24,7 +24,6 @@ export interface AccountQuery {
   readonly realm?: string
 }
 
-const eqi = (a: string | null | undefined, b: string): boolean => str(a).toLowerCase() === b.toLowerCase()
 
 /**
  * The plain predicate behind {@link getAccounts}.

@@ -45,6 +45,7 @@ import { decodeIdTokenClaims, homeAccountIdOf, stringClaim, type IdTokenClaims }
 import { accessTokenKey, accountKey, appMetadataKey, idTokenKey, refreshTokenKey } from './keys.js'
 import { hamtGet } from './hamt.js'
 import {
+  eqi,
   str,
   type AccessTokenEntity,
   type AccountEntity,
@@ -215,7 +216,6 @@ const putReplacing = <E, I extends string>(
   return tablePut(spec, t, key, entry)
 }
 
-const eqi = (a: string | null | undefined, b: string | null | undefined): boolean => str(a).toLowerCase() === str(b).toLowerCase()
 
 const foldAccessToken = (s: CacheState, at: AccessTokenEntity): CacheState => {
   const key = accessTokenKey(at)

@@ -4,7 +4,7 @@
  * @module
  */
 import { hamtValues } from './hamt.js'
-import { str, type IdTokenEntity } from './schema.js'
+import { eqi, str, type IdTokenEntity } from './schema.js'
 import { bucketKey, modifyTable, specs, tableBucket, tableKeyOf, tableRemove, type CacheState } from './state.js'
 
 /**
@@ -22,7 +22,6 @@ export interface IdTokenQuery {
   readonly realm?: string
 }
 
-const eqi = (a: string | null | undefined, b: string): boolean => str(a).toLowerCase() === b.toLowerCase()
 
 /**
  * The plain predicate behind {@link findIdTokens}.

@@ -7,7 +7,7 @@
  * @module
  */
 import { hamtValues } from './hamt.js'
-import { str, type RefreshTokenEntity } from './schema.js'
+import { eqi, type RefreshTokenEntity } from './schema.js'
 import { bucketKey, modifyTable, specs, tableBucket, tableKeyOf, tablePut, tableRemove, type CacheState } from './state.js'
 
 /**
@@ -28,7 +28,6 @@ export interface RefreshTokenQuery {
   readonly familyId?: string
 }
 
-const eqi = (a: string | null | undefined, b: string): boolean => str(a).toLowerCase() === b.toLowerCase()
 
 /**
  * The plain predicate behind {@link findRefreshTokens}.

@@ -4,10 +4,9 @@
  * @module
  */
 import { familyIdOf } from './appMetadata.js'
-import { str } from './schema.js'
+import { eqi } from './schema.js'
 import { bucketKey, specs, tableBucket, tableRemove, type CacheState, type Table } from './state.js'
 
-const eqi = (a: string | null | undefined, b: string): boolean => str(a).toLowerCase() === b.toLowerCase()
 
 const removeKeys = <E, I extends string>(
   spec: { readonly [K in I]: (e: E) => string },

@@ -115,6 +115,15 @@ export interface AppMetadataEntity extends t.TypeOf<typeof AppMetadataEntityCode
 export const str = (v: string | null | undefined): string => v ?? ''
 
 /**
+ * The one case-insensitive compare of cache fields (ids, environments, realms, scopes): an
+ * absent or `null` field reads as `''`, as MSAL compares them.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const eqi = (a: string | null | undefined, b: string | null | undefined): boolean => str(a).toLowerCase() === str(b).toLowerCase()
+
+/**
  * Reads a number MSAL stores as a string (`expires_on`, ...). Missing or unreadable
  * values read as `0`, which every expiry check treats as long expired.
  *
