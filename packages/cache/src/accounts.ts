@@ -4,7 +4,7 @@
  * @module
  */
 import { hamtValues } from './hamt.js'
-import { eqi, str, type AccountEntity } from './schema.js'
+import { eqi, type AccountEntity } from './schema.js'
 import { bucketKey, modifyTable, specs, tableBucket, tableKeyOf, tableRemove, type CacheState } from './state.js'
 
 /**
