@@ -42,7 +42,7 @@ import { createHash } from 'node:crypto'
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import { emptyCache, type CacheState } from '@authfold/cache'
-import { cacheError, silentLogger, timerSleep, webCryptoRandom, type CacheError, type Logger, type RandomBytes, type Sleep } from '@authfold/core'
+import { cacheError, describeFailure, silentLogger, timerSleep, webCryptoRandom, type CacheError, type Logger, type RandomBytes, type Sleep } from '@authfold/core'
 import { decodeBlob, encodeBlob, type BlobPlace, type BlobTransform, type CacheStore, type CorruptPolicy, type PartitionedStore, type StoreError } from '@authfold/cache'
 
 /**
@@ -198,7 +198,6 @@ return 1`
 
 const sha1hex = (s: string): string => createHash('sha1').update(s, 'utf8').digest('hex')
 
-const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 /**
  * A {@link PartitionedStore} in Redis (see the module comment for keys, atomicity and the
@@ -259,7 +258,7 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
     const decode = decodeBlob(place)
     const encode = encodeBlob(place)
     const ioError = (command: string, e: unknown): CacheError =>
-      cacheError('io', `Redis ${command} of ${key} failed (${describe(e)}). Check that the client is connected and Redis is reachable; the cache is unchanged.`)
+      cacheError('io', `Redis ${command} of ${key} failed (${describeFailure(e)}). Check that the client is connected and Redis is reachable; the cache is unchanged.`)
     const timedOut = (command: string): CacheError =>
       cacheError(
         'io',
@@ -316,7 +315,7 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
     const guard =
       <A>(run: () => Promise<E.Either<StoreError, A>>): TE.TaskEither<StoreError, A> =>
       () =>
-        run().catch((e: unknown) => E.left(cacheError('io', `The token cache at Redis key ${key} failed unexpectedly (${describe(e)}).`)))
+        run().catch((e: unknown) => E.left(cacheError('io', `The token cache at Redis key ${key} failed unexpectedly (${describeFailure(e)}).`)))
 
     return {
       load: () => guard(async () => E.map((x: { readonly state: CacheState }) => x.state)(await read())),
