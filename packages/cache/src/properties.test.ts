@@ -64,6 +64,20 @@ const atQueryArb: fc.Arbitrary<AccessTokenQuery> = fc
   )
   .map(([a, b]) => ({ ...a, ...b }))
 
+
+/** The optional parts of refresh-token, id-token and account queries. */
+const rtQueryArb = fc.record({ clientId: clientIdArb, familyId: fc.constantFrom('1', '') }, { requiredKeys: [] })
+const idQueryArb = fc.record({ clientId: clientIdArb, realm: realmArb }, { requiredKeys: [] })
+const accountQueryArb = fc.record(
+  {
+    homeAccountId: homeAccountIdArb,
+    username: fc.constantFrom('john@contoso.com', 'JOHN@CONTOSO.COM', ''),
+    environments: envsArb,
+    realm: realmArb,
+  },
+  { requiredKeys: [] },
+)
+
 describe('serialize / deserialize', () => {
   it('round-trips every cache: deserialize(serialize(s)) serializes the same', () => {
     fc.assert(
@@ -182,17 +196,9 @@ describe('indexed queries equal a linear scan', () => {
         cacheStateArb(),
         homeAccountIdArb,
         envsArb,
-        fc.record({ clientId: clientIdArb, familyId: fc.constantFrom('1', '') }, { requiredKeys: [] }),
-        fc.record({ clientId: clientIdArb, realm: realmArb }, { requiredKeys: [] }),
-        fc.record(
-          {
-            homeAccountId: homeAccountIdArb,
-            username: fc.constantFrom('john@contoso.com', 'JOHN@CONTOSO.COM', ''),
-            environments: envsArb,
-            realm: realmArb,
-          },
-          { requiredKeys: [] },
-        ),
+        rtQueryArb,
+        idQueryArb,
+        accountQueryArb,
         (s, homeAccountId, environments, rtq, idq, aq: AccountQuery) => {
           expect(canon(findRefreshTokens({ homeAccountId, environments, ...rtq })(s))).toEqual(
             canon(scanRefreshTokens({ homeAccountId, environments, ...rtq })(s)),
@@ -373,17 +379,9 @@ describe('lookups equal a plain model (a linear scan written apart from the code
         cacheStateArb(),
         homeAccountIdArb,
         envsArb,
-        fc.record({ clientId: clientIdArb, familyId: fc.constantFrom('1', '') }, { requiredKeys: [] }),
-        fc.record({ clientId: clientIdArb, realm: realmArb }, { requiredKeys: [] }),
-        fc.record(
-          {
-            homeAccountId: homeAccountIdArb,
-            username: fc.constantFrom('john@contoso.com', 'JOHN@CONTOSO.COM', ''),
-            environments: envsArb,
-            realm: realmArb,
-          },
-          { requiredKeys: [] },
-        ),
+        rtQueryArb,
+        idQueryArb,
+        accountQueryArb,
         (s, homeAccountId, environments, rtq, idq, aq: AccountQuery) => {
           const doc = JSON.parse(serialize(s)) as Doc
           expect(canon(findRefreshTokens({ homeAccountId, environments, ...rtq })(s).map(sortEntry))).toEqual(

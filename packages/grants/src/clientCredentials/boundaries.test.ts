@@ -20,22 +20,13 @@
 import { describe, expect, it } from 'vitest'
 import * as TE from 'fp-ts/TaskEither'
 import { clientSecret, httpError, type GrantEnv, type HttpRequest, type HttpResponse, type ResolvedAuthority } from '@authfold/core'
+import { testAuthority } from '../grant.testkit.js'
 import { emptyCache, type CacheState } from '@authfold/cache'
 import { clientCredentials } from '@authfold/grants'
 
 const T0 = 1_700_000_000
 
-const authority: ResolvedAuthority = {
-  authority: { kind: 'entra', url: 'https://login.example/tenant-1/', host: 'login.example', tenant: 'tenant-1', path: 'tenant-1' },
-  metadata: {
-    issuer: 'https://login.example/tenant-1/v2.0',
-    authorization_endpoint: 'https://login.example/tenant-1/oauth2/v2.0/authorize',
-    token_endpoint: 'https://login.example/tenant-1/oauth2/v2.0/token',
-  },
-  environment: 'login.example',
-  aliases: ['login.example'],
-  realm: 'tenant-1',
-}
+const authority: ResolvedAuthority = testAuthority(['login.example'])
 
 const params = {
   clientId: 'app-1',

@@ -3,19 +3,10 @@ import fc from 'fast-check'
 import * as TE from 'fp-ts/TaskEither'
 import { clientSecret, httpError, telemetryRecorder, type GrantEnv, type HttpRequest, type HttpResponse, type ResolvedAuthority } from '@authfold/core'
 import { deserialize, emptyCache, serialize, type CacheState } from '@authfold/cache'
+import { testAuthority } from '../grant.testkit.js'
 import { clientCredentials, type ClientCredentialsParams } from './clientCredentials.js'
 
-const authority: ResolvedAuthority = {
-  authority: { kind: 'entra', url: 'https://login.example/tenant-1/', host: 'login.example', tenant: 'tenant-1', path: 'tenant-1' },
-  metadata: {
-    issuer: 'https://login.example/tenant-1/v2.0',
-    authorization_endpoint: 'https://login.example/tenant-1/oauth2/v2.0/authorize',
-    token_endpoint: 'https://login.example/tenant-1/oauth2/v2.0/token',
-  },
-  environment: 'login.example',
-  aliases: ['login.example', 'login.alias.example'],
-  realm: 'tenant-1',
-}
+const authority: ResolvedAuthority = testAuthority(['login.example', 'login.alias.example'])
 
 const SECRET = 'super-secret-value'
 const params = (over: Partial<ClientCredentialsParams> = {}): ClientCredentialsParams => ({

@@ -3,6 +3,7 @@
  */
 import { addAppTokenResponse, type AccessTokenQuery, type CacheState } from '@authfold/cache'
 import type { ResolvedAuthority, TokenResponse } from '@authfold/core'
+import { tokenEvent } from '../steps/tokenEvent.js'
 
 /**
  * Where an app token is filed and looked up: the client, the authority's cache
@@ -47,12 +48,6 @@ export const foldClientCredentials =
   (response: TokenResponse) =>
   (cache: CacheState): CacheState =>
     addAppTokenResponse({
-      clientId: slot.clientId,
-      environment: slot.authority.environment,
-      realm: slot.authority.realm,
-      scopes: slot.scopes,
-      response,
-      nowSeconds,
-      grantType: 'client_credentials',
+      ...tokenEvent(slot, response, nowSeconds, 'client_credentials'),
       ...(slot.extCacheKey === undefined ? {} : { extCacheKey: slot.extCacheKey }),
     })(cache)

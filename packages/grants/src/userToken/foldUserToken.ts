@@ -10,6 +10,7 @@ import { accountEntityOf, addTokenResponse, homeAccountIdOf, type AccountEntity,
 import type { AuthError, ResolvedAuthority, TokenResponse } from '@authfold/core'
 import type { AuthResult, TokenSource } from '../grant.js'
 import { shapeResult } from '../steps/shapeResult.js'
+import { tokenEvent } from '../steps/tokenEvent.js'
 import { checkIdToken } from './idToken.js'
 
 /**
@@ -53,13 +54,7 @@ export interface UserAuthResult extends AuthResult {
 }
 
 const eventOf = (slot: UserTokenSlot, response: TokenResponse, nowSeconds: number): TokenEvent => ({
-  clientId: slot.clientId,
-  environment: slot.authority.environment,
-  realm: slot.authority.realm,
-  scopes: slot.scopes,
-  response,
-  nowSeconds,
-  grantType: slot.grantType,
+  ...tokenEvent(slot, response, nowSeconds, slot.grantType),
   ...(slot.authority.authority.kind === 'adfs' ? { authorityType: 'ADFS' as const } : {}),
   ...(slot.username === undefined ? {} : { username: slot.username }),
 })
