@@ -74,11 +74,48 @@ describe('hasValidIssuer: hosts in no alias group', () => {
   })
 })
 
+describe('hasValidIssuer: CIAM, region shapes and B2C', () => {
+  it('a CIAM issuer must name the authority\'s tenant, with no path or /<tenant>[/v2.0] (step 3)', () => {
+    expect(hasValidIssuer('https://contoso.ciamlogin.com/', 'https://login.contoso.com/contoso')).toBe(true)
+    expect(hasValidIssuer('https://contoso.ciamlogin.com/Contoso/V2.0/', 'https://login.contoso.com/contoso')).toBe(true)
+    expect(hasValidIssuer('https://contoso.ciamlogin.com/other', 'https://login.contoso.com/contoso')).toBe(false)
+    expect(hasValidIssuer('https://contoso.ciamlogin.com/contoso/v2.0/extra', 'https://login.contoso.com/contoso')).toBe(false)
+  })
+
+  it('a path-less authority gives its tenant from the first host label (step 3)', () => {
+    expect(hasValidIssuer('https://contoso.ciamlogin.com/contoso', 'https://contoso.example/')).toBe(true)
+    expect(hasValidIssuer('https://contoso.ciamlogin.com/contoso', 'https://fabrikam.example/')).toBe(false)
+  })
+
+  it('a CIAM issuer of another tenant is refused, never let through as B2C (steps 3 and 6)', () => {
+    expect(hasValidIssuer('https://x.ciamlogin.com/t', 'https://idp.example/')).toBe(false)
+  })
+
+  it('a region prefix must be one DNS label over exactly the authority host (step 5)', () => {
+    expect(hasValidIssuer('https://-eu.idp.example/', 'https://idp.example/')).toBe(false)
+    expect(hasValidIssuer('https://eu.sub.idp.example/', 'https://idp.example/')).toBe(false)
+    expect(hasValidIssuer('https://eu.idp.example/', 'https://idp.example/')).toBe(true)
+  })
+
+  it('a B2C subdomain of any B2C cloud is accepted, the bare B2C host is not (step 6)', () => {
+    expect(hasValidIssuer('https://fabrikam.b2clogin.cn/t', 'https://idp.example/')).toBe(true)
+    expect(hasValidIssuer('https://b2clogin.com/t', 'https://idp.example/')).toBe(false)
+  })
+})
+
 describe('checkOidcMetadata: endpoints stay in the authority\'s cloud', () => {
   it('a Microsoft authority whose token endpoint is on a host no alias group names is refused', () => {
     const a = oidc('https://login.microsoftonline.com/t/v2.0')
     const m = endpoints('https://login.microsoftonline.com/t', 'https://login.microsoftonline.com/t/v2.0', {
       token_endpoint: 'https://evil.example/t/oauth2/v2.0/token',
+    })
+    expect(checkOidcMetadata(a, m)).toEqual(E.left(expect.objectContaining({ _tag: 'ValidationError', code: 'issuer_mismatch' })))
+  })
+
+  it('a Microsoft authority on another port is still held to its cloud', () => {
+    const a = oidc('https://login.microsoftonline.com:8443/t/v2.0')
+    const m = endpoints('https://login.microsoftonline.com/t', 'https://login.microsoftonline.com:8443/t/v2.0', {
+      authorization_endpoint: 'https://evil.example/t/oauth2/v2.0/authorize',
     })
     expect(checkOidcMetadata(a, m)).toEqual(E.left(expect.objectContaining({ _tag: 'ValidationError', code: 'issuer_mismatch' })))
   })
