@@ -98,6 +98,12 @@ describe('clientCredentials: expiry boundary (MSAL: expires_in < 5*60 counts as 
     expect(result).toMatchObject({ access_token: 'at-2', token_source: 'identity_provider', expires_in: 3600 })
   })
 
+  it('299.5 s left (a fractional clock, as MSAL compares with time.time()): expired, one request', async () => {
+    const { result, refreshes } = await at(3300.5, undefined)
+    expect(refreshes).toEqual(['4|730,3|'])
+    expect(result).toMatchObject({ access_token: 'at-2', token_source: 'identity_provider' })
+  })
+
   it('299 s left and the IdP unreachable: no fallback to the expired token', async () => {
     const { http } = scripted(undefined, true)
     const cache = await filledAtT0(http)
@@ -123,6 +129,12 @@ describe('clientCredentials: refresh_on boundary (MSAL: int(refresh_on) < now is
     const { result, refreshes } = await at(1800, 1800)
     expect(refreshes).toEqual([])
     expect(result).toMatchObject({ access_token: 'at-1', token_source: 'cache', expires_in: 1800, refresh_on: T0 + 1800 })
+  })
+
+  it('half a second after refresh_on (fractional clock): aging, one request with refresh reason 4', async () => {
+    const { result, refreshes } = await at(1800.5, 1800)
+    expect(refreshes).toEqual(['4|730,4|'])
+    expect(result).toMatchObject({ access_token: 'at-2', token_source: 'identity_provider' })
   })
 
   it('one second after refresh_on: aging, one request with refresh reason 4 (AT_AGING), the new token returned', async () => {

@@ -49,8 +49,8 @@ export const cacheFirst =
   (cache: CacheState) =>
   (env) => {
     if (policy.skipCache !== undefined) return fetch(policy.skipCache)(cache)(env)
-    const nowSeconds = Math.floor(env.now() / 1000)
-    const cached = cachedAccessToken(policy.query, nowSeconds)(cache)
+    // Fractional seconds, as MSAL compares with time.time(): 299.5 s left is expired.
+    const cached = cachedAccessToken(policy.query, env.now() / 1000)(cache)
     if (O.isSome(cached) && !cached.value.aging) {
       env.log('info', 'Answered from the token cache', false)
       env.telemetry?.hit()

@@ -28,6 +28,8 @@ export const EXPIRY_MARGIN_SECONDS = 300
 
 /**
  * Finds a usable cached access token, shaped as a `token_source: "cache"` result.
+ * `nowSeconds` may have a fraction (MSAL compares with `time.time()`): a token with 299.5 s
+ * left is expired, and one whose `refresh_on` passed half a second ago is aging.
  *
  * @category steps
  * @since 0.1.0
