@@ -29,8 +29,15 @@ describe('bundles keep out what an app does not import', () => {
       // (FMI keys use WebCrypto), the user-token fold (id_token, account, refresh token).
       expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
       // (deserialize is in: both facades have deserializeCache, checked with entityShapes, not io-ts)
-      expect(ours(r).some((m) => /cache\/(src|dist)\/(claims|entityCodecs|idTokens|refreshTokens)\.[jt]s$/.test(m))).toBe(false)
       expect(r.code).not.toMatch(/1116352408|0x428a2f98/)
+    }, 60_000)
+
+    it('client credentials through the context and its method module holds no user-token fold (the facade has user sign-in methods, as MSAL Python has)', async () => {
+      const r = await bundle('examples/size-apps/authfold-secret-context.ts', target)
+      expect(ours(r).some((m) => /cache\/(src|dist)\/(claims|entityCodecs|idTokens|refreshTokens)\.[jt]s$/.test(m))).toBe(false)
+      expect(ours(r).some((m) => /grants\/(src|dist)\/(userToken|usernamePassword)\//.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/userrealm|X-AnchorMailbox/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
     }, 60_000)
 
     it('takes the ESM files of fp-ts and io-ts, never their CommonJS lib/ (tree-shaken whatever the platform)', async () => {

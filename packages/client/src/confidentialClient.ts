@@ -10,6 +10,7 @@ import { confidentialContext, type ClientConfig } from './context.js'
 import { orThrow } from './failure.js'
 import { acquireTokenForClient } from './methods/acquireTokenForClient.js'
 import { deserializeCache } from './methods/deserializeCache.js'
+import { acquireTokenByUsernamePassword } from './methods/acquireTokenByUsernamePassword.js'
 import { removeTokensForClient } from './methods/removeTokensForClient.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
@@ -34,6 +35,7 @@ export interface ConfidentialClientConfig extends ClientConfig {
  * @since 0.1.0
  */
 export interface ConfidentialClientTE {
+  readonly acquireTokenByUsernamePassword: ReturnType<typeof acquireTokenByUsernamePassword>
   readonly acquireTokenForClient: ReturnType<typeof acquireTokenForClient>
   readonly removeTokensForClient: ReturnType<typeof removeTokensForClient>
   readonly resolveAuthority: ReturnType<typeof resolveAuthority>
@@ -65,6 +67,7 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         acquireTokenForClient: acquireTokenForClient(ctx),
         removeTokensForClient: removeTokensForClient(ctx),
         resolveAuthority: resolveAuthority(ctx),
+        acquireTokenByUsernamePassword: acquireTokenByUsernamePassword(ctx),
         serializeCache: serializeCache(ctx),
         deserializeCache: deserializeCache(ctx),
       }),

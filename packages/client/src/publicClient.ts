@@ -10,6 +10,7 @@ import { pipe } from 'fp-ts/function'
 import type { ConfigError } from '@authfold/core'
 import { publicContext, type ClientConfig } from './context.js'
 import { orThrow } from './failure.js'
+import { acquireTokenByUsernamePassword } from './methods/acquireTokenByUsernamePassword.js'
 import { deserializeCache } from './methods/deserializeCache.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
@@ -31,6 +32,7 @@ export type PublicClientConfig = ClientConfig
  * @since 0.1.0
  */
 export interface PublicClientTE {
+  readonly acquireTokenByUsernamePassword: ReturnType<typeof acquireTokenByUsernamePassword>
   readonly resolveAuthority: ReturnType<typeof resolveAuthority>
   readonly serializeCache: ReturnType<typeof serializeCache>
   readonly deserializeCache: ReturnType<typeof deserializeCache>
@@ -57,6 +59,7 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
     E.map((ctx) =>
       facade<PublicClientTE>(ctx.store, {
         resolveAuthority: resolveAuthority(ctx),
+        acquireTokenByUsernamePassword: acquireTokenByUsernamePassword(ctx),
         serializeCache: serializeCache(ctx),
         deserializeCache: deserializeCache(ctx),
       }),

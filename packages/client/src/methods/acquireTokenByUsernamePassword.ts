@@ -1,0 +1,70 @@
+/**
+ * @module
+ */
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import type { AuthError, ClientAuth } from '@authfold/core'
+import { usernamePassword, userRealmMemo, type UserAuthResult } from '@authfold/grants'
+import type { ClientContext } from '../context.js'
+import type { CallOptions } from '../callLimits.js'
+
+/**
+ * Options of `acquireTokenByUsernamePassword`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface AcquireTokenByUsernamePasswordOptions extends CallOptions {
+  /** A claims challenge from a resource, sent as `claims` (merged with the client capabilities). */
+  readonly claimsChallenge?: string
+  /** Sent as `client-request-id` on the user realm and token requests. Default: a fresh UUID per call. */
+  readonly correlationId?: string
+}
+
+/**
+ * Signs a managed user in with a username and password (ROPC): user realm discovery, then
+ * the password grant; the tokens and the account are cached. A federated user is a
+ * `ConfigError` (`unsupported`) naming the `@authfold/wstrust` package; an unknown realm
+ * a `ConfigError` on the username; a wrong password the IdP's `ProtocolError`
+ * (`invalid_grant`). The password is never kept, logged, or put in an error.
+ *
+ * On both facades, as MSAL Python has it on `ClientApplication`; a confidential client
+ * authenticates with its credential. Microsoft advises against this flow (no MFA, no
+ * consent); prefer interactive sign-in or the device code flow where you can.
+ *
+ * @example
+ * const result = await app.acquireTokenByUsernamePassword('jane@contoso.com', password, ['User.Read'])
+ * result.account?.username // 'jane@contoso.com'
+ * @category methods
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication.acquire_token_by_username_password`
+ */
+export const acquireTokenByUsernamePassword = (ctx: ClientContext & { readonly credential?: ClientAuth }) => {
+  // MSAL Python remembers the hosts without a user realm endpoint; so does each client.
+  const memo = userRealmMemo()
+  return (username: string, password: string, scopes: ReadonlyArray<string>, options: AcquireTokenByUsernamePasswordOptions = {}): TE.TaskEither<AuthError, UserAuthResult> => {
+    const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
+    return ctx.call(options, (env, signal) =>
+      pipe(
+        ctx.resolved,
+        TE.chain((authority) =>
+          ctx.run(
+            usernamePassword({
+              clientId: ctx.clientId,
+              authority,
+              credential: ctx.credential,
+              username,
+              password,
+              scopes,
+              userRealmMemo: memo,
+              ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+              ...params,
+            }),
+            env,
+            signal,
+          ),
+        ),
+      ),
+    )
+  }
+}
