@@ -10,7 +10,9 @@ import { pipe } from 'fp-ts/function'
 import type { ConfigError } from '@authfold/core'
 import { publicContext, type ClientConfig } from './context.js'
 import { orThrow } from './failure.js'
+import { acquireTokenByDeviceFlow } from './methods/acquireTokenByDeviceFlow.js'
 import { deserializeCache } from './methods/deserializeCache.js'
+import { initiateDeviceFlow } from './methods/initiateDeviceFlow.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
@@ -34,6 +36,8 @@ export interface PublicClientTE {
   readonly resolveAuthority: ReturnType<typeof resolveAuthority>
   readonly serializeCache: ReturnType<typeof serializeCache>
   readonly deserializeCache: ReturnType<typeof deserializeCache>
+  readonly initiateDeviceFlow: ReturnType<typeof initiateDeviceFlow>
+  readonly acquireTokenByDeviceFlow: ReturnType<typeof acquireTokenByDeviceFlow>
 }
 
 /**
@@ -59,6 +63,8 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         resolveAuthority: resolveAuthority(ctx),
         serializeCache: serializeCache(ctx),
         deserializeCache: deserializeCache(ctx),
+        initiateDeviceFlow: initiateDeviceFlow(ctx),
+        acquireTokenByDeviceFlow: acquireTokenByDeviceFlow(ctx),
       }),
     ),
   )
