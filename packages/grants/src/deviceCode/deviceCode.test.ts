@@ -164,7 +164,7 @@ describe('deviceCode (virtual clock)', () => {
   it('setting expires_at to 0 on the flow object while it polls stops it within a second (MSAL Python\'s way)', async () => {
     const f = { ...flow() }
     const w = world([oauth('authorization_pending')], () => {
-      if (w.at() >= T0 + 7) (f as { expires_at: number }).expires_at = 0
+      if (w.at() >= T0 + 7) f.expires_at = 0
     })
     const r = await deviceCode(params, f)(emptyCache)(w.env)()
     expect(r).toMatchObject({ left: { _tag: 'ValidationError', code: 'flow_expired' } })

@@ -59,8 +59,11 @@ export interface DeviceFlow {
   readonly interval: number
   /** What to show the user (the server's text). */
   readonly message: string
-  /** Epoch seconds after which polling stops. */
-  readonly expires_at: number
+  /**
+   * Epoch seconds after which polling stops. Not readonly on purpose: as in MSAL Python,
+   * `flow.expires_at = 0` stops a poll in progress within a second.
+   */
+  expires_at: number
   /** The `client-request-id` of the initiation, reused by the polls (MSAL's `_correlation_id`). */
   readonly _correlation_id?: string
 }
