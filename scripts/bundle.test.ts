@@ -48,6 +48,15 @@ describe('bundles keep out what an app does not import', () => {
       expect(r.modules.some((m) => /^packages\/[a-z]+\/dist\/node\//.test(m))).toBe(false)
     }, 60_000)
 
+    it('the device code app holds the device polling and the user-token fold, and no PKCE, no XML, no jose signing', async () => {
+      const r = await bundle('examples/size-apps/authfold-device-code.ts', target)
+      expect(ours(r).some((m) => /grants\/dist\/deviceCode\/deviceCode\.js$/.test(m))).toBe(true)
+      expect(r.code).toMatch(/urn:ietf:params:oauth:grant-type:device_code/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|clientCredentials/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|code_verifier|S256/)
+    }, 60_000)
+
     it('client credentials with a certificate pulls in jose signing, and still no XML or PKCE', async () => {
       const r = await bundle('examples/size-apps/authfold-certificate.ts', target)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(true)

@@ -11,7 +11,9 @@ import type { ConfigError } from '@authfold/core'
 import { publicContext, type ClientConfig } from './context.js'
 import { orThrow } from './failure.js'
 import { acquireTokenByUsernamePassword } from './methods/acquireTokenByUsernamePassword.js'
+import { acquireTokenByDeviceFlow } from './methods/acquireTokenByDeviceFlow.js'
 import { deserializeCache } from './methods/deserializeCache.js'
+import { initiateDeviceFlow } from './methods/initiateDeviceFlow.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
@@ -36,6 +38,8 @@ export interface PublicClientTE {
   readonly resolveAuthority: ReturnType<typeof resolveAuthority>
   readonly serializeCache: ReturnType<typeof serializeCache>
   readonly deserializeCache: ReturnType<typeof deserializeCache>
+  readonly initiateDeviceFlow: ReturnType<typeof initiateDeviceFlow>
+  readonly acquireTokenByDeviceFlow: ReturnType<typeof acquireTokenByDeviceFlow>
 }
 
 /**
@@ -62,6 +66,8 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         acquireTokenByUsernamePassword: acquireTokenByUsernamePassword(ctx),
         serializeCache: serializeCache(ctx),
         deserializeCache: deserializeCache(ctx),
+        initiateDeviceFlow: initiateDeviceFlow(ctx),
+        acquireTokenByDeviceFlow: acquireTokenByDeviceFlow(ctx),
       }),
     ),
   )

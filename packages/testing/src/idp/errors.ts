@@ -42,6 +42,11 @@ export type EntraErrorName =
   | 'temporarily_unavailable'
   | 'server_error'
   | 'not_found'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
+  | 'authorization_declined'
+  | 'bad_verification_code'
 
 /**
  * Entra's timestamp format: `2024-01-02 03:04:05Z`.

@@ -11,6 +11,7 @@ import * as https from 'node:https'
 import type { Socket } from 'node:net'
 import type { JSONWebKeySet } from 'jose'
 import { createCertificateAuthority, issueCertificate, pemToDer, type CertificateAuthority } from '../x509/selfSigned.js'
+import { createDeviceCodeEndpoints, DEVICE_CODE_GRANT, type DeviceCodeApi } from './deviceCode.js'
 import { discoveryRoutes, resolveTenantSegment } from './discovery.js'
 import { errorContext, errors } from './errors.js'
 import { createFaultQueue, faultAnswer } from './faults.js'
@@ -102,6 +103,8 @@ export interface IdentityProvider {
   readonly registerGrant: (grantType: string, handler: GrantHandler) => void
   /** Adds a route, tried before the built-in ones. */
   readonly addRoute: (route: Route) => void
+  /** The device code flow's codes: approve or decline one as the user would on the device page. */
+  readonly deviceCodes: DeviceCodeApi
   /** Closes the server and every open socket; idempotent. */
   readonly stop: () => Promise<void>
 }
@@ -188,10 +191,12 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   const clients = new Map<string, RegisteredClient>()
   const usedJtis = new Map<string, number>()
   const users = createUserDirectory(tenantId)
+  const deviceCodes = createDeviceCodeEndpoints(users, now)
   const grants = new Map<string, GrantHandler>([
     ['client_credentials', clientCredentialsGrant],
     ['password', passwordGrant(users)],
     ['refresh_token', refreshTokenGrant(users)],
+    [DEVICE_CODE_GRANT, deviceCodes.grant],
   ])
   const extraRoutes: Route[] = []
   const log: RecordedRequest[] = []
@@ -249,7 +254,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   }
 
   const realmRoute = userRealmRoute(users)
-  const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, realmRoute, tokenRoute]
+  const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, realmRoute, deviceCodes.route, tokenRoute]
 
   const route = async (request: IncomingRequest, served: IdpContext): Promise<EndpointResult> => {
     for (const r of routes()) {
@@ -377,6 +382,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     addRoute: (r) => {
       extraRoutes.push(r)
     },
+    deviceCodes: deviceCodes.api,
     stop,
   }
 }
