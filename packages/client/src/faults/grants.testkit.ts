@@ -20,8 +20,9 @@ import { createConfidentialClient, type ConfidentialClientConfig } from '../conf
 import { createPublicClient } from '../publicClient.js'
 import { SCOPE, SECRET, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
 
-const config = (world: FaultWorld, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
+const config = (world: FaultWorld, tag: string, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
   clientId: 'app-secret',
+  libraryInfo: { appName: tag },
   authority: world.idp.authority(),
   credential: world.recorded(clientSecret(SECRET)),
   http: nodeHttpClient(world.transport),
@@ -31,8 +32,8 @@ const config = (world: FaultWorld, over: Partial<ConfidentialClientConfig> = {})
   ...over,
 })
 
-const tokenGrant = async (world: FaultWorld, over: Partial<ConfidentialClientConfig> = {}): Promise<GrantCall> => {
-  const app = createConfidentialClient(config(world, over))
+const tokenGrant = async (world: FaultWorld, tag: string, over: Partial<ConfidentialClientConfig> = {}): Promise<GrantCall> => {
+  const app = createConfidentialClient(config(world, tag, over))
   await app.deserializeCache(world.seedCache)
   return {
     call: async (options) => {
@@ -55,7 +56,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: false,
     jwts: ['access_token'],
     faultedPath: tokenPath,
-    setup: (world) => tokenGrant(world),
+    setup: (world, tag) => tokenGrant(world, tag),
   },
   {
     name: 'acquireTokenForClient with a certificate',
@@ -63,8 +64,8 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: false,
     jwts: ['access_token'],
     faultedPath: tokenPath,
-    setup: (world) =>
-      tokenGrant(world, {
+    setup: (world, tag) =>
+      tokenGrant(world, tag, {
         clientId: 'app-cert',
         credential: world.recorded(certificate({ privateKey: world.cert.privateKeyPem, thumbprint: world.cert.sha1Thumbprint })),
       }),
@@ -75,7 +76,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: false,
     jwts: ['access_token'],
     faultedPath: tokenPath,
-    setup: (world) => tokenGrant(world, { clientId: 'app-assertion', credential: world.recorded(clientAssertion(signedAssertion(world.cert))) }),
+    setup: (world, tag) => tokenGrant(world, tag, { clientId: 'app-assertion', credential: world.recorded(clientAssertion(signedAssertion(world.cert))) }),
   },
   {
     name: 'acquireTokenForClient with a client secret and retry: { retryPosts: true }',
@@ -83,7 +84,15 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: true,
     jwts: ['access_token'],
     faultedPath: tokenPath,
-    setup: (world) => tokenGrant(world, { retry: { retryPosts: true } }),
+    setup: (world, tag) => tokenGrant(world, tag, { retry: { retryPosts: true } }),
+  },
+  {
+    name: 'acquireTokenForClient with a client secret, its first discovery faulted',
+    on: 'discovery',
+    retried: true,
+    jwts: [],
+    faultedPath: (idp) => `/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
+    setup: (world, tag) => tokenGrant(world, tag),
   },
   {
     name: 'resolveAuthority of a confidential client (OpenID configuration)',
@@ -91,8 +100,8 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: true,
     jwts: [],
     faultedPath: (idp) => `/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
-    setup: async (world) => {
-      const app = createConfidentialClient(config(world))
+    setup: async (world, tag) => {
+      const app = createConfidentialClient(config(world, tag))
       await app.deserializeCache(world.seedCache)
       return { call: async (options) => (await app.resolveAuthority(options), {}), serializeCache: app.serializeCache }
     },
@@ -103,9 +112,10 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: true,
     jwts: [],
     faultedPath: () => '/common/discovery/instance',
-    setup: async (world) => {
+    setup: async (world, tag) => {
       const app = createPublicClient({
         clientId: 'public-app',
+        libraryInfo: { appName: tag },
         authority: world.idp.authority(),
         instanceDiscovery: `${world.idp.url}/common/discovery/instance`,
         http: nodeHttpClient(world.transport),

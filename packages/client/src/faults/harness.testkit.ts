@@ -42,6 +42,8 @@ export interface FaultWorld {
   readonly transport: NodeHttpClientOptions
   /** Wraps a credential so that every secret value it sends is added to {@link FaultWorld.secrets}. */
   readonly recorded: (credential: ClientAuth) => ClientAuth
+  /** A fresh tag for one case's client (its `x-app-name`). */
+  readonly nextTag: () => string
 }
 
 /**
@@ -81,7 +83,9 @@ export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): ((
       validateAuthority: false,
     })
     secrets.add((await seed.acquireTokenForClient(['api://seed/.default'])).access_token)
-    world = { idp, cert, seedCache: await seed.serializeCache(), secrets, lines, logger, rejections, transport, recorded }
+    let cases = 0
+    const nextTag = (): string => `fault-case-${++cases}`
+    world = { idp, cert, seedCache: await seed.serializeCache(), secrets, lines, logger, rejections, transport, recorded, nextTag }
   })
   afterAll(async () => {
     process.off('unhandledRejection', onRejection)
@@ -130,7 +134,11 @@ export interface FaultGrant {
   readonly jwts: ReadonlyArray<'access_token' | 'id_token'>
   /** The path of the faulted request, to count attempts in `idp.requests`. */
   readonly faultedPath: (idp: IdentityProvider) => string
-  readonly setup: (world: FaultWorld) => Promise<GrantCall>
+  /**
+   * A client ready to call, its cache loaded with the seed, whose requests carry `tag` as
+   * `x-app-name` (`libraryInfo.appName`), so that a case counts only its own requests.
+   */
+  readonly setup: (world: FaultWorld, tag: string) => Promise<GrantCall>
 }
 
 /**
@@ -142,8 +150,10 @@ export interface FaultCase {
   /** The cache serialized before and after the call. */
   readonly before: string
   readonly after: string
-  /** Requests the IdP received at the grant's faulted path during the call. */
+  /** Requests of this case's client the IdP received at the grant's faulted path during the call. */
   readonly attempts: number
+  /** The same count, now (after more calls of the client). */
+  readonly countAttempts: () => number
   /** Log lines written during the call. */
   readonly lines: ReadonlyArray<string>
   readonly elapsedMs: number
@@ -164,7 +174,8 @@ export const runFaultCase = async (
   times = 1,
   options?: CallOptions,
 ): Promise<FaultCase> => {
-  const client = await grant.setup(world)
+  const tag = world.nextTag()
+  const client = await grant.setup(world, tag)
   const before = await client.serializeCache()
   world.idp.clearFaults()
   world.idp.clearRequests()
@@ -178,11 +189,12 @@ export const runFaultCase = async (
   const elapsedMs = Date.now() - started
   const after = await client.serializeCache()
   const path = grant.faultedPath(world.idp)
-  const attempts = world.idp.requests.filter((r) => r.path === path).length
+  const countAttempts = (): number => world.idp.requests.filter((r) => r.path === path && r.headers['x-app-name'] === tag).length
+  const attempts = countAttempts()
   world.idp.clearFaults()
   await settle()
   if (outcome.result?.accessToken !== undefined) world.secrets.add(outcome.result.accessToken)
-  return { ...outcome, before, after, attempts, lines: [...world.lines], elapsedMs, client }
+  return { ...outcome, before, after, attempts, countAttempts, lines: [...world.lines], elapsedMs, client }
 }
 
 /** A JWT, or the start of one (`eyJ` is `{"` in base64url). */

@@ -25,7 +25,7 @@ describe.each(faultGrants)('$name', (grant) => {
       (e: { readonly authError: unknown }) => e.authError,
     )
     expect(again).toEqual(c.failure?.authError)
-    expect(world().idp.requests.filter((r) => r.path === grant.faultedPath(world().idp))).toHaveLength(1)
+    expect(c.countAttempts()).toBe(1)
   })
 
   it('a 503 with an OAuth error body twice: a ProtocolError after at most one retry, the cache as it was', async () => {
