@@ -12,7 +12,7 @@ const world = useFaultWorld()
 const POISON =
   '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"token_type":"Bearer","expires_in":3599,"access_token":"opaque-token-from-a-poisoned-answer"}'
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('the real answer cut in half (a complete HTTP answer): DecodeError invalid_json, sent once', async () => {
     const c = await runFaultCase(world(), grant, 'truncated_json', 1)
     expectTypedFailure(world(), c, { _tag: 'DecodeError', code: 'invalid_json', actual: 'text that is not valid JSON' })

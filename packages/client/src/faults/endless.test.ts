@@ -9,7 +9,7 @@ import { expectTypedFailure, runFaultCase, useFaultWorld } from './harness.testk
 
 const world = useFaultWorld()
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('an endless body: too_large, one attempt, in bounded time and memory', async () => {
     const heap = process.memoryUsage().heapUsed
     const c = await runFaultCase(world(), grant, 'endless', 2)

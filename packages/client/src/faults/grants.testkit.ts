@@ -18,22 +18,22 @@ import { nodeHttpClient } from '@authfold/node'
 import { signedAssertion } from '@authfold/testing'
 import { createConfidentialClient, type ConfidentialClientConfig } from '../confidentialClient.js'
 import { createPublicClient } from '../publicClient.js'
-import { SCOPE, SECRET, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
+import { SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
 
-const config = (world: FaultWorld, tag: string, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
+const config = (world: FaultWorld, kase: CaseContext, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
   clientId: 'app-secret',
-  libraryInfo: { appName: tag },
+  libraryInfo: { appName: kase.tag },
   authority: world.idp.authority(),
   credential: world.recorded(clientSecret(SECRET)),
   http: nodeHttpClient(world.transport),
   validateAuthority: false,
-  logger: world.logger,
+  logger: kase.logger,
   piiLoggingEnabled: true,
   ...over,
 })
 
-const tokenGrant = async (world: FaultWorld, tag: string, over: Partial<ConfidentialClientConfig> = {}): Promise<GrantCall> => {
-  const app = createConfidentialClient(config(world, tag, over))
+const tokenGrant = async (world: FaultWorld, kase: CaseContext, over: Partial<ConfidentialClientConfig> = {}): Promise<GrantCall> => {
+  const app = createConfidentialClient(config(world, kase, over))
   await app.deserializeCache(world.seedCache)
   return {
     call: async (options) => {
@@ -56,7 +56,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: false,
     jwts: ['access_token'],
     faultedPath: tokenPath,
-    setup: (world, tag) => tokenGrant(world, tag),
+    setup: (world, kase) => tokenGrant(world, kase),
   },
   {
     name: 'acquireTokenForClient with a certificate',
@@ -64,8 +64,8 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: false,
     jwts: ['access_token'],
     faultedPath: tokenPath,
-    setup: (world, tag) =>
-      tokenGrant(world, tag, {
+    setup: (world, kase) =>
+      tokenGrant(world, kase, {
         clientId: 'app-cert',
         credential: world.recorded(certificate({ privateKey: world.cert.privateKeyPem, thumbprint: world.cert.sha1Thumbprint })),
       }),
@@ -76,7 +76,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: false,
     jwts: ['access_token'],
     faultedPath: tokenPath,
-    setup: (world, tag) => tokenGrant(world, tag, { clientId: 'app-assertion', credential: world.recorded(clientAssertion(signedAssertion(world.cert))) }),
+    setup: (world, kase) => tokenGrant(world, kase, { clientId: 'app-assertion', credential: world.recorded(clientAssertion(signedAssertion(world.cert))) }),
   },
   {
     name: 'acquireTokenForClient with a client secret and retry: { retryPosts: true }',
@@ -84,7 +84,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: true,
     jwts: ['access_token'],
     faultedPath: tokenPath,
-    setup: (world, tag) => tokenGrant(world, tag, { retry: { retryPosts: true } }),
+    setup: (world, kase) => tokenGrant(world, kase, { retry: { retryPosts: true } }),
   },
   {
     name: 'acquireTokenForClient with a client secret, its first discovery faulted',
@@ -92,7 +92,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: true,
     jwts: [],
     faultedPath: (idp) => `/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
-    setup: (world, tag) => tokenGrant(world, tag),
+    setup: (world, kase) => tokenGrant(world, kase),
   },
   {
     name: 'resolveAuthority of a confidential client (OpenID configuration)',
@@ -100,8 +100,8 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: true,
     jwts: [],
     faultedPath: (idp) => `/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
-    setup: async (world, tag) => {
-      const app = createConfidentialClient(config(world, tag))
+    setup: async (world, kase) => {
+      const app = createConfidentialClient(config(world, kase))
       await app.deserializeCache(world.seedCache)
       return { call: async (options) => (await app.resolveAuthority(options), {}), serializeCache: app.serializeCache }
     },
@@ -112,14 +112,14 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     retried: true,
     jwts: [],
     faultedPath: () => '/common/discovery/instance',
-    setup: async (world, tag) => {
+    setup: async (world, kase) => {
       const app = createPublicClient({
         clientId: 'public-app',
-        libraryInfo: { appName: tag },
+        libraryInfo: { appName: kase.tag },
         authority: world.idp.authority(),
         instanceDiscovery: `${world.idp.url}/common/discovery/instance`,
         http: nodeHttpClient(world.transport),
-        logger: world.logger,
+        logger: kase.logger,
         piiLoggingEnabled: true,
       })
       await app.deserializeCache(world.seedCache)

@@ -32,10 +32,6 @@ export interface FaultWorld {
   readonly seedCache: string
   /** Strings that must appear in no error and no log line (secret, key, assertions, tokens); grows as cases run. */
   readonly secrets: Set<string>
-  /** The log lines of the running case. */
-  readonly lines: Array<string>
-  /** Every log line of every client, kept for the whole file (personal data included). */
-  readonly logger: Logger
   /** Unhandled rejections seen since the file started. */
   readonly rejections: ReadonlyArray<unknown>
   /** The transport options every client gets. */
@@ -61,8 +57,6 @@ export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): ((
     idp.registerClient({ clientId: 'app-cert', certificate: { certificatePem: cert.certificatePem } })
     idp.registerClient({ clientId: 'app-assertion', certificate: { certificatePem: cert.certificatePem } })
     const secrets = new Set<string>([SECRET, ...keyLines(cert.privateKeyPem)])
-    const lines: Array<string> = []
-    const logger: Logger = (level: LogLevel, message: string) => void lines.push(`${level} ${message}`)
     const transport: NodeHttpClientOptions = { ca: idp.ca, timeoutMs: options.timeoutMs ?? 5_000 }
     const recorded = (credential: ClientAuth): ClientAuth =>
       makeClientAuth(credential.kind, (context) =>
@@ -85,7 +79,7 @@ export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): ((
     secrets.add((await seed.acquireTokenForClient(['api://seed/.default'])).access_token)
     let cases = 0
     const nextTag = (): string => `fault-case-${++cases}`
-    world = { idp, cert, seedCache: await seed.serializeCache(), secrets, lines, logger, rejections, transport, recorded, nextTag }
+    world = { idp, cert, seedCache: await seed.serializeCache(), secrets, rejections, transport, recorded, nextTag }
   })
   afterAll(async () => {
     process.off('unhandledRejection', onRejection)
@@ -121,6 +115,16 @@ export interface GrantCall {
 }
 
 /**
+ * What one case gives the client it builds: a tag its requests carry as `x-app-name`
+ * (`libraryInfo.appName`), so that faults and counts apply to this case alone (cases run
+ * concurrently), and a logger (personal data included) whose lines the case checks.
+ */
+export interface CaseContext {
+  readonly tag: string
+  readonly logger: Logger
+}
+
+/**
  * One entry of the grants table: how to build a client and call the grant, where its
  * faults are injected, and what MSAL's retry rules do with its faulted request.
  */
@@ -134,11 +138,8 @@ export interface FaultGrant {
   readonly jwts: ReadonlyArray<'access_token' | 'id_token'>
   /** The path of the faulted request, to count attempts in `idp.requests`. */
   readonly faultedPath: (idp: IdentityProvider) => string
-  /**
-   * A client ready to call, its cache loaded with the seed, whose requests carry `tag` as
-   * `x-app-name` (`libraryInfo.appName`), so that a case counts only its own requests.
-   */
-  readonly setup: (world: FaultWorld, tag: string) => Promise<GrantCall>
+  /** A client ready to call, its cache loaded with the seed, built with the case's tag and logger. */
+  readonly setup: (world: FaultWorld, kase: CaseContext) => Promise<GrantCall>
 }
 
 /**
@@ -164,37 +165,41 @@ export interface FaultCase {
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20))
 
 /**
- * Runs `grant` once with `fault` injected for `times` requests at the grant's endpoint,
- * then clears the faults.
+ * Runs `grant` once with `fault` injected for `times` requests of this case's client at the
+ * grant's endpoint (an unused rest of them stays with the case's tag, inert). With
+ * `abortOnArrival`, the call's AbortSignal fires as soon as the faulted request reached
+ * the IdP.
  */
 export const runFaultCase = async (
   world: FaultWorld,
   grant: FaultGrant,
   fault: Fault,
   times = 1,
-  options?: CallOptions,
+  options: CallOptions & { readonly abortOnArrival?: boolean } = {},
 ): Promise<FaultCase> => {
   const tag = world.nextTag()
-  const client = await grant.setup(world, tag)
+  const lines: Array<string> = []
+  const logger: Logger = (level: LogLevel, message: string) => void lines.push(`${level} ${message}`)
+  const client = await grant.setup(world, { tag, logger })
   const before = await client.serializeCache()
-  world.idp.clearFaults()
-  world.idp.clearRequests()
-  world.lines.length = 0
-  world.idp.inject(fault, times, grant.on)
+  world.idp.inject(fault, times, { endpoint: grant.on, header: ['x-app-name', tag] })
+  const path = grant.faultedPath(world.idp)
+  const countAttempts = (): number => world.idp.requests.filter((r) => r.path === path && r.headers['x-app-name'] === tag).length
+  const { abortOnArrival, ...callOptions } = options
+  const controller = new AbortController()
+  const watch = abortOnArrival === true ? setInterval(() => countAttempts() > 0 && controller.abort(), 5) : undefined
   const started = Date.now()
-  const outcome = await client.call(options).then(
+  const outcome = await client.call(watch === undefined ? callOptions : { ...callOptions, signal: controller.signal }).then(
     (result): Pick<FaultCase, 'result' | 'failure'> => ({ result }),
     (failure: AuthFailure): Pick<FaultCase, 'result' | 'failure'> => ({ failure }),
   )
   const elapsedMs = Date.now() - started
+  clearInterval(watch)
   const after = await client.serializeCache()
-  const path = grant.faultedPath(world.idp)
-  const countAttempts = (): number => world.idp.requests.filter((r) => r.path === path && r.headers['x-app-name'] === tag).length
   const attempts = countAttempts()
-  world.idp.clearFaults()
   await settle()
   if (outcome.result?.accessToken !== undefined) world.secrets.add(outcome.result.accessToken)
-  return { ...outcome, before, after, attempts, countAttempts, lines: [...world.lines], elapsedMs, client }
+  return { ...outcome, before, after, attempts, countAttempts, lines: [...lines], elapsedMs, client }
 }
 
 /** A JWT, or the start of one (`eyJ` is `{"` in base64url). */

@@ -8,7 +8,7 @@ import { expectTypedFailure, runFaultCase, useFaultWorld } from './harness.testk
 
 const world = useFaultWorld()
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('a 200 HTML page: a DecodeError not_json naming the server, sent once, the cache as it was', async () => {
     const c = await runFaultCase(world(), grant, 'html', 1)
     expectTypedFailure(world(), c, { _tag: 'DecodeError', code: 'not_json', actual: 'an HTML or XML document' })

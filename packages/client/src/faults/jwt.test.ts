@@ -13,7 +13,7 @@ import { expectSuccess, expectTypedFailure, runFaultCase, useFaultWorld } from '
 
 const world = useFaultWorld()
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   for (const jwt of ['opaque', 'malformed', 'bad_signature'] as const) {
     it(`a ${jwt} JWT: what MSAL does with it, and the cache only ever holds a whole answer`, async () => {
       const c = await runFaultCase(world(), grant, { jwt }, 1)

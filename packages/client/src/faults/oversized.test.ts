@@ -9,7 +9,7 @@ import { expectTypedFailure, runFaultCase, useFaultWorld } from './harness.testk
 
 const world = useFaultWorld()
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('a declared Content-Length of 10 GiB: too_large at once, not retried', async () => {
     const c = await runFaultCase(world(), grant, { oversized: 'declared' }, 2)
     expectTypedFailure(world(), c, { _tag: 'HttpError', code: 'too_large' })

@@ -9,7 +9,7 @@ import { expectSuccess, expectTypedFailure, runFaultCase, useFaultWorld } from '
 
 const world = useFaultWorld()
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('one reset: a GET (or a POST with retryPosts) is sent again and succeeds; a token POST is a network error, sent once', async () => {
     const c = await runFaultCase(world(), grant, 'reset', 1)
     if (grant.retried) {

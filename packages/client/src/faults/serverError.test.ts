@@ -10,7 +10,7 @@ import { expectSuccess, expectTypedFailure, runFaultCase, useFaultWorld } from '
 
 const world = useFaultWorld()
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('a 500 with an OAuth error body once: retried and fine, or a ProtocolError that is not sent again at once', async () => {
     const c = await runFaultCase(world(), grant, { status: 500 }, 1)
     if (grant.retried) {

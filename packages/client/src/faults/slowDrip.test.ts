@@ -10,7 +10,7 @@ import { expectSuccess, expectTypedFailure, runFaultCase, useFaultWorld } from '
 const world = useFaultWorld({ timeoutMs: 500 })
 const DRIP = { dripMs: 50, bytes: 16 }
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('a drip once: a GET is sent again and succeeds; a token POST is a timeout, sent once', async () => {
     const c = await runFaultCase(world(), grant, DRIP, 1)
     if (grant.retried) {

@@ -21,7 +21,7 @@ const callAgain = async (c: FaultCase): Promise<unknown> =>
     (e: { readonly authError: unknown }) => e.authError,
   )
 
-describe.each(faultGrants)('$name', (grant) => {
+describe.concurrent.each(faultGrants)('$name', (grant) => {
   const path = (): string => grant.faultedPath(world().idp)
 
   it('a 429 with Retry-After: 30 and an OAuth body: a typed error, sent once; a token POST is then throttled, a GET asked again', async () => {

@@ -97,6 +97,18 @@ describe('the fault queue', () => {
     expect(q.take('/common/discovery/instance')).toBeUndefined()
     expect(() => q.push('html', 0)).toThrow(RangeError)
   })
+
+  it('plays a fault scoped by a header only on requests that carry that value', () => {
+    const q = createFaultQueue()
+    q.push('reset', 1, { endpoint: 'any', header: ['x-app-name', 'case-2'] })
+    q.push('html', 1, { header: ['x-app-name', 'case-1'] })
+    expect(q.take('/t/oauth2/v2.0/token', { 'x-app-name': 'case-3' })).toBeUndefined()
+    expect(q.take('/t/oauth2/v2.0/token')).toBeUndefined()
+    expect(q.take('/t/oauth2/v2.0/token', { 'x-app-name': 'case-1' })).toBe('html')
+    expect(q.take('/t/v2.0/.well-known/openid-configuration', { 'x-app-name': 'case-1' })).toBeUndefined()
+    expect(q.take('/t/v2.0/.well-known/openid-configuration', { 'x-app-name': 'case-2' })).toBe('reset')
+    expect(q.pending()).toBe(0)
+  })
 })
 
 describe('faults on the wire', () => {

@@ -10,7 +10,7 @@ import type { ServerResponse } from 'node:http'
 import { pathSegments } from './discovery.js'
 import { errorContext, errors } from './errors.js'
 import { tokenPathTenant } from './tokenEndpoint.js'
-import type { EndpointResult, Fault, FaultTarget, IdpContext } from './types.js'
+import type { EndpointResult, Fault, FaultScope, FaultTarget, IdpContext } from './types.js'
 
 /**
  * A queue of faults (mutable, owned by one server instance).
@@ -19,10 +19,10 @@ import type { EndpointResult, Fault, FaultTarget, IdpContext } from './types.js'
  * @since 0.1.0
  */
 export interface FaultQueue {
-  /** Queues `fault` for the next `times` requests at `target` (default `'token'`). */
-  readonly push: (fault: Fault, times: number, target?: FaultTarget) => void
-  /** The fault for a request to `path`: the first queued one whose target serves it (consumes one use). */
-  readonly take: (path: string) => Fault | undefined
+  /** Queues `fault` for the next `times` requests at `on` (default: the token endpoint, any request). */
+  readonly push: (fault: Fault, times: number, on?: FaultTarget | FaultScope) => void
+  /** The fault for a request: the first queued one whose scope takes it (consumes one use). */
+  readonly take: (path: string, headers?: Readonly<Record<string, string>>) => Fault | undefined
   readonly clear: () => void
   readonly pending: () => number
 }
@@ -46,7 +46,11 @@ export const faultEndpointOf = (path: string): 'token' | 'discovery' | 'other' =
     : 'other'
 }
 
-const serves = (target: FaultTarget, path: string): boolean => target === 'any' || faultEndpointOf(path) === target
+const serves = (scope: FaultScope, path: string, headers: Readonly<Record<string, string>>): boolean => {
+  const endpoint = scope.endpoint ?? 'token'
+  if (endpoint !== 'any' && faultEndpointOf(path) !== endpoint) return false
+  return scope.header === undefined || headers[scope.header[0].toLowerCase()] === scope.header[1]
+}
 
 /**
  * Makes an empty fault queue.
@@ -55,14 +59,14 @@ const serves = (target: FaultTarget, path: string): boolean => target === 'any' 
  * @since 0.1.0
  */
 export const createFaultQueue = (): FaultQueue => {
-  const queue: Array<{ readonly fault: Fault; readonly target: FaultTarget; remaining: number }> = []
+  const queue: Array<{ readonly fault: Fault; readonly scope: FaultScope; remaining: number }> = []
   return {
-    push: (fault, times, target = 'token') => {
+    push: (fault, times, on = 'token') => {
       if (!Number.isInteger(times) || times < 1) throw new RangeError(`inject(fault, times): times must be a positive integer, got ${times}.`)
-      queue.push({ fault, target, remaining: times })
+      queue.push({ fault, scope: typeof on === 'string' ? { endpoint: on } : on, remaining: times })
     },
-    take: (path) => {
-      const index = queue.findIndex((q) => serves(q.target, path))
+    take: (path, headers = {}) => {
+      const index = queue.findIndex((q) => serves(q.scope, path, headers))
       const entry = queue[index]
       if (entry === undefined) return undefined
       entry.remaining -= 1

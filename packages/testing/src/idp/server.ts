@@ -27,6 +27,7 @@ import type {
   ClientRegistration,
   EndpointResult,
   Fault,
+  FaultScope,
   FaultTarget,
   GrantHandler,
   IdentityProviderOptions,
@@ -91,9 +92,10 @@ export interface IdentityProvider {
   readonly clearRequests: () => void
   /**
    * Plays `fault` for the next `times` (default 1) requests at `on`: the token endpoint
-   * (the default), the discovery documents, or any endpoint.
+   * (the default), the discovery documents, or any endpoint; a {@link FaultScope} can also
+   * ask for a request header's value.
    */
-  readonly inject: (fault: Fault, times?: number, on?: FaultTarget) => void
+  readonly inject: (fault: Fault, times?: number, on?: FaultTarget | FaultScope) => void
   readonly clearFaults: () => void
   /** The public JWKS (`/{tenant}/discovery/v2.0/keys`). */
   readonly signingKeys: JSONWebKeySet
@@ -300,7 +302,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
       if (!res.destroyed) writeResult(res, result, correlationId, randomUUID())
     }
     const served = servedAs(idp, request)
-    const fault = faults.take(request.path)
+    const fault = faults.take(request.path, request.headers)
     if (fault !== undefined)
       return playFault(fault, {
         idp: served,

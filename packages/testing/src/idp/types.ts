@@ -148,6 +148,20 @@ export type Fault =
 export type FaultTarget = 'token' | 'discovery' | 'any'
 
 /**
+ * Which requests a fault is played on, finely: an endpoint kind (default `'token'`), and
+ * only requests carrying a header with a value (e.g. `['x-app-name', 'case-7']`, so that
+ * concurrent tests each fault their own client).
+ *
+ * @category idp
+ * @since 0.1.0
+ */
+export interface FaultScope {
+  readonly endpoint?: FaultTarget
+  /** A lower-case header name and the exact value a request must carry. */
+  readonly header?: readonly [name: string, value: string]
+}
+
+/**
  * One request the server received. Secrets (client secret, assertions, codes, tokens,
  * passwords, the `Authorization` header) are replaced by `<redacted>`.
  *
