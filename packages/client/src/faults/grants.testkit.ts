@@ -48,6 +48,9 @@ const tokenPath = (idp: { readonly tenantId: string }): string => `/${idp.tenant
 
 /**
  * Every grant and discovery path the facades have today.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export const faultGrants: ReadonlyArray<FaultGrant> = [
   {

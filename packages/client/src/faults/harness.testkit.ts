@@ -17,13 +17,26 @@ import { createConfidentialClient } from '../confidentialClient.js'
 import type { AuthFailure } from '../failure.js'
 import type { CallOptions } from '../callLimits.js'
 
-/** The client secret registered for `app-secret`: it must never be seen. */
+/**
+ * The client secret registered for `app-secret`: it must never be seen.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const SECRET = 'fault-suite-secret-Vx7!q'
-/** The scope every faulted call asks for (never in the seeded cache). */
+/**
+ * The scope every faulted call asks for (never in the seeded cache).
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const SCOPE = 'api://faults/.default'
 
 /**
  * What a fault file shares between its cases.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export interface FaultWorld {
   readonly idp: IdentityProvider
@@ -45,6 +58,9 @@ export interface FaultWorld {
 /**
  * Starts the world of one fault file (beforeAll) and stops it (afterAll); the returned
  * function gives it to tests. `timeoutMs` is the transport's deadline (default 5,000).
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): (() => FaultWorld) => {
   let world: FaultWorld | undefined
@@ -97,6 +113,9 @@ const keyLines = (pem: string): ReadonlyArray<string> => pem.split('\n').filter(
 
 /**
  * What a grant answers when it succeeds, reduced to what the checks need.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export interface GrantOutcome {
   /** The access token returned, for token grants. */
@@ -107,6 +126,9 @@ export interface GrantOutcome {
 
 /**
  * A client built by a grant's `setup`, its cache loaded with the seed.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export interface GrantCall {
   /** Runs the grant once through the Promise facade (rejects with an AuthFailure). */
@@ -118,6 +140,9 @@ export interface GrantCall {
  * What one case gives the client it builds: a tag its requests carry as `x-app-name`
  * (`libraryInfo.appName`), so that faults and counts apply to this case alone (cases run
  * concurrently), and a logger (personal data included) whose lines the case checks.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export interface CaseContext {
   readonly tag: string
@@ -127,6 +152,9 @@ export interface CaseContext {
 /**
  * One entry of the grants table: how to build a client and call the grant, where its
  * faults are injected, and what MSAL's retry rules do with its faulted request.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export interface FaultGrant {
   readonly name: string
@@ -144,6 +172,9 @@ export interface FaultGrant {
 
 /**
  * Everything one faulted call left behind.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export interface FaultCase {
   readonly result?: GrantOutcome
@@ -169,6 +200,9 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
  * grant's endpoint (an unused rest of them stays with the case's tag, inert). With
  * `abortOnArrival`, the call's AbortSignal fires as soon as the faulted request reached
  * the IdP.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export const runFaultCase = async (
   world: FaultWorld,
@@ -208,6 +242,9 @@ const JWT_LIKE = /eyJ[A-Za-z0-9_-]{6,}/
 /**
  * Asserts that no secret, key, assertion or token appears in the failure (message,
  * `String`, `JSON.stringify`, `util.inspect` at depth 10) or in any log line of the case.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export const expectNothingLeaked = (world: Pick<FaultWorld, 'secrets' | 'rejections'>, c: Pick<FaultCase, 'failure' | 'lines'>): void => {
   const texts = [...c.lines]
@@ -224,6 +261,9 @@ const AUTH_ERROR_TAGS = ['HttpError', 'ProtocolError', 'DecodeError', 'Validatio
 /**
  * Asserts a typed failure matching `expected`, whose message says what to do next, the
  * cache byte-identical, nothing leaked and no unhandled rejection.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export const expectTypedFailure = (
   world: Pick<FaultWorld, 'secrets' | 'rejections'>,
@@ -243,6 +283,9 @@ export const expectTypedFailure = (
 /**
  * Asserts that the call succeeded (the documented retry, or an answer MSAL accepts), with
  * nothing leaked in its log lines and no unhandled rejection.
+ *
+ * @category testing
+ * @since 0.1.0
  */
 export const expectSuccess = (world: Pick<FaultWorld, 'secrets' | 'rejections'>, c: Pick<FaultCase, 'result' | 'failure' | 'lines'>): GrantOutcome => {
   expect(c.failure?.authError, 'the call should have succeeded').toBeUndefined()

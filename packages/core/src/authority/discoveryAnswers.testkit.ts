@@ -8,11 +8,26 @@
 import * as fc from 'fast-check'
 import { hostileDocumentTextArb, hostileJsonTextArb, hostileStringArb, mutatedTextArb } from '@authfold/testing'
 
-/** The fields of the OpenID configuration. */
+/**
+ * The fields of the OpenID configuration.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const OIDC_FIELDS = ['issuer', 'authorization_endpoint', 'token_endpoint', 'device_authorization_endpoint', 'end_session_endpoint', 'jwks_uri', 'userinfo_endpoint']
-/** The fields of an instance discovery answer. */
+/**
+ * The fields of an instance discovery answer.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const INSTANCE_FIELDS = ['tenant_discovery_endpoint', 'api-version', 'metadata']
-/** Hosts an alias group may list: Microsoft's, spelt in odd ways, and others. */
+/**
+ * Hosts an alias group may list: Microsoft's, spelt in odd ways, and others.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const ALIAS_CANDIDATES = [
   'login.microsoftonline.com',
   'LOGIN.MICROSOFTONLINE.COM',
@@ -26,7 +41,12 @@ export const ALIAS_CANDIDATES = [
   'contoso.example:443',
   'fs.contoso.com',
 ]
-/** Values that make a valid document likely. */
+/**
+ * Values that make a valid document likely.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const GOOD_DISCOVERY: Readonly<Record<string, string>> = {
   issuer: '"https://login.microsoftonline.com/{tenantid}/v2.0"',
   authorization_endpoint: '"https://login.microsoftonline.com/common/oauth2/v2.0/authorize"',
@@ -36,14 +56,29 @@ export const GOOD_DISCOVERY: Readonly<Record<string, string>> = {
   'api-version': '"1.1"',
   metadata: '[{"preferred_network":"login.microsoftonline.com","preferred_cache":"login.windows.net","aliases":["login.microsoftonline.com","login.windows.net"]}]',
 }
-/** A valid OpenID configuration. */
+/**
+ * A valid OpenID configuration.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const VALID_OIDC = `{${OIDC_FIELDS.filter((f) => GOOD_DISCOVERY[f] !== undefined)
   .map((f) => `"${f}":${GOOD_DISCOVERY[f] ?? ''}`)
   .join(',')}}`
-/** A valid instance discovery answer. */
+/**
+ * A valid instance discovery answer.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const VALID_INSTANCE = `{${INSTANCE_FIELDS.map((f) => `"${f}":${GOOD_DISCOVERY[f] ?? ''}`).join(',')}}`
 
-/** An alias group whose aliases mix Microsoft hosts (in odd spellings), other hosts and hostile strings. */
+/**
+ * An alias group whose aliases mix Microsoft hosts (in odd spellings), other hosts and hostile strings.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const metadataTextArb: fc.Arbitrary<string> = fc
   .array(
     fc.record({
@@ -55,7 +90,12 @@ export const metadataTextArb: fc.Arbitrary<string> = fc
   )
   .map((groups) => JSON.stringify(groups))
 
-/** Bodies of discovery answers: hostile, broken and nearly valid. */
+/**
+ * Bodies of discovery answers: hostile, broken and nearly valid.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
 export const discoveryBodyArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: hostileDocumentTextArb(OIDC_FIELDS, GOOD_DISCOVERY) },
   { weight: 4, arbitrary: fc.tuple(hostileDocumentTextArb(INSTANCE_FIELDS.slice(0, 2), GOOD_DISCOVERY), metadataTextArb).map(([doc, md]) => doc.replace(/^\{/, `{"metadata":${md}${doc === '{}' ? '' : ','}`)) },
