@@ -86,7 +86,7 @@ const objectOrUndefined = (text: string): Readonly<Record<string, unknown>> | un
 }
 
 describe('deserialize under fuzzing', () => {
-  it('hostile cache documents (3,000 runs): no throw, a Left or a Right under 250 ms, no pollution, no secret in errors; what loads saves, reloads to the same text, and keeps every section and entry', () => {
+  it('hostile cache documents (2,000 runs): no throw, a Left or a Right under 250 ms, no pollution, no secret in errors; what loads saves, reloads to the same text, and keeps every section and entry', () => {
     const before = prototypeSnapshot()
     const seen = { left: 0, right: 0, nonEmpty: 0 }
     fc.assert(
@@ -122,12 +122,12 @@ describe('deserialize under fuzzing', () => {
           if (Object.keys(given).length > 0) seen.nonEmpty++
         }
       }),
-      { numRuns: 3_000 },
+      { numRuns: 2_000 },
     )
     // the fuzzer reached both outcomes, and caches with entries in them
-    expect(seen.left).toBeGreaterThan(150)
-    expect(seen.right).toBeGreaterThan(150)
-    expect(seen.nonEmpty).toBeGreaterThan(75)
+    expect(seen.left).toBeGreaterThan(100)
+    expect(seen.right).toBeGreaterThan(100)
+    expect(seen.nonEmpty).toBeGreaterThan(50)
   })
 
   it('deep nesting (to 100,000 levels) and huge strings (to 4 MiB) (60 runs): no throw, a Left or a Right under 3 s, no pollution', () => {
