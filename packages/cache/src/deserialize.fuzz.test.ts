@@ -86,14 +86,14 @@ const objectOrUndefined = (text: string): Readonly<Record<string, unknown>> | un
 }
 
 describe('deserialize under fuzzing', () => {
-  it('hostile cache documents (2,000 runs): no throw, a Left or a Right under 250 ms, no pollution, no secret in errors; what loads saves, reloads to the same text, and keeps every section and entry', () => {
+  it('hostile cache documents (2,000 runs): no throw, a Left or a Right under 1 s (a hang, not a slowdown), no pollution, no secret in errors; what loads saves, reloads to the same text, and keeps every section and entry', () => {
     const before = prototypeSnapshot()
     const seen = { left: 0, right: 0, nonEmpty: 0 }
     fc.assert(
       fc.property(inputArb, (text) => {
         const started = performance.now()
         const r = deserialize(text)
-        expect(performance.now() - started).toBeLessThan(250)
+        expect(performance.now() - started).toBeLessThan(1_000)
         expect(prototypeSnapshot()).toBe(before)
         expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
         if (r._tag === 'Left') {
@@ -113,14 +113,15 @@ describe('deserialize under fuzzing', () => {
         const input = objectOrUndefined(text)
         const output = objectOrUndefined(saved) ?? {}
         if (input === undefined) return
-        for (const key of Object.keys(input)) expect(Object.keys(output), `section ${JSON.stringify(key)}`).toContain(key)
+        const lost = Object.keys(input).filter((key) => !Object.prototype.hasOwnProperty.call(output, key))
         for (const section of SECTIONS) {
           const given = input[section]
           if (typeof given !== 'object' || given === null) continue
-          const kept = Object.keys((output[section] ?? {}) as object)
-          for (const key of Object.keys(given)) expect(kept, `${section} entry ${JSON.stringify(key)}`).toContain(key)
+          const kept = (output[section] ?? {}) as object
+          lost.push(...Object.keys(given).filter((key) => !Object.prototype.hasOwnProperty.call(kept, key)).map((key) => `${section}.${key}`))
           if (Object.keys(given).length > 0) seen.nonEmpty++
         }
+        expect(lost).toEqual([])
       }),
       { numRuns: 2_000 },
     )

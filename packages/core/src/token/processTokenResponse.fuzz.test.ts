@@ -101,12 +101,12 @@ const check = (response: HttpResponse, before: string, seen: Map<string, number>
 }
 
 describe('processTokenResponse under fuzzing', () => {
-  it('hostile answers (3,000 runs): no throw, a Left or a Right, under 250 ms each, no pollution, no token in errors', () => {
+  it('hostile answers (3,000 runs): no throw, a Left or a Right, under 1 s each (a hang, not a slowdown), no pollution, no token in errors', () => {
     const before = prototypeSnapshot()
     const seen = new Map<string, number>()
     fc.assert(
       fc.property(responseArb(bodyArb), (response) => {
-        expect(check(response, before, seen)).toBeLessThan(250)
+        expect(check(response, before, seen)).toBeLessThan(1_000)
       }),
       { numRuns: 3_000 },
     )
@@ -115,7 +115,7 @@ describe('processTokenResponse under fuzzing', () => {
       expect(seen.get(kind), kind).toBeGreaterThan(20)
   })
 
-  it('deep nesting (to 100,000 levels) and huge strings (to 4 MiB) (60 runs): no throw, under 2 s each', () => {
+  it('deep nesting (to 100,000 levels) and huge strings (to 4 MiB) (60 runs): no throw, under 3 s each', () => {
     const before = prototypeSnapshot()
     const big = fc.oneof(
       deepJsonTextArb(),
@@ -127,7 +127,7 @@ describe('processTokenResponse under fuzzing', () => {
     const seen = new Map<string, number>()
     fc.assert(
       fc.property(responseArb(big), (response) => {
-        expect(check(response, before, seen)).toBeLessThan(2_000)
+        expect(check(response, before, seen)).toBeLessThan(3_000)
       }),
       { numRuns: 60 },
     )
