@@ -332,8 +332,12 @@ const finish = (
   // Microsoft's hosts get their aliases only from the built-in table or Microsoft's answer
   // for a Microsoft host: a group for any other host that names one of them is not believed.
   const microsoftHost = knownAliasGroup(authority.host) !== undefined
+  // An alias is judged as a cache lookup may read it: without case, spaces, port or trailing dot
+  // ("login.microsoftonline.com:443" would otherwise become "login.microsoftonline.com" below).
   const group =
-    found === undefined || microsoftHost ? found : { ...found, aliases: found.aliases.filter((a) => knownAliasGroup(a.toLowerCase()) === undefined) }
+    found === undefined || microsoftHost
+      ? found
+      : { ...found, aliases: found.aliases.filter((a) => knownAliasGroup(a.trim().toLowerCase().replace(/:\d*$/, '').replace(/\.$/, '')) === undefined) }
   // MSAL Python files entries under the host name without its port; accept those too.
   const withoutPorts = (hosts: ReadonlyArray<string>): ReadonlyArray<string> =>
     dedupe([...hosts, ...hosts.map((h) => h.replace(/:\d+$/, ''))])

@@ -10,6 +10,9 @@
  *   `addTokenResponse`).
  * - **entries**: `accessTokenEntityArb`, `refreshTokenEntityArb`, `idTokenEntityArb`,
  *   `accountEntityArb`, `appMetadataEntityArb`, with unknown fields and `null` ids.
+ * - **hostile input** (fuzzing): `hostileJsonTextArb`, `hostileDocumentTextArb`,
+ *   `deepJsonTextArb`, `mutatedTextArb`, `hostileStringArb`, `hugeStringArb`,
+ *   `prototypeSnapshot`.
  * - **caches**: `msalCacheObjectArb`, `msalCacheJsonArb` (what an MSAL SDK leaves on
  *   disk), `deserializedCacheArb`, `foldedCacheArb`, `cacheStateArb`.
  *
@@ -30,3 +33,4 @@ export * from './idTokenClaims.js'
 export * from './tokenResponse.js'
 export * from './credentials.js'
 export * from './cacheJson.js'
+export * from './hostileJson.js'

@@ -14,7 +14,7 @@ import { createCertificateAuthority, issueCertificate, pemToDer, type Certificat
 import { createDeviceCodeEndpoints, DEVICE_CODE_GRANT, type DeviceCodeApi } from './deviceCode.js'
 import { discoveryRoutes, resolveTenantSegment } from './discovery.js'
 import { errorContext, errors } from './errors.js'
-import { createFaultQueue, faultAnswer } from './faults.js'
+import { createFaultQueue, playFault, type RenderedAnswer } from './faults.js'
 import { publicHostAliases, servedAs } from './publicHost.js'
 import { clientCredentialsGrant } from './grants/clientCredentials.js'
 import { passwordGrant } from './grants/password.js'
@@ -23,11 +23,13 @@ import { userRealmRoute } from './grants/userRealm.js'
 import { createUserDirectory, type RegisteredUser, type UserRegistration } from './grants/users.js'
 import { recordRequest } from './requestLog.js'
 import { createSigningKey } from './signing.js'
-import { parseForm, tokenPathTenant, tokenRoute } from './tokenEndpoint.js'
+import { parseForm, tokenRoute } from './tokenEndpoint.js'
 import type {
   ClientRegistration,
   EndpointResult,
   Fault,
+  FaultScope,
+  FaultTarget,
   GrantHandler,
   IdentityProviderOptions,
   IdpContext,
@@ -89,8 +91,12 @@ export interface IdentityProvider {
   /** Every request received so far, oldest first, secrets redacted (a copy). */
   readonly requests: ReadonlyArray<RecordedRequest>
   readonly clearRequests: () => void
-  /** Plays `fault` for the next `times` (default 1) token requests. */
-  readonly inject: (fault: Fault, times?: number) => void
+  /**
+   * Plays `fault` for the next `times` (default 1) requests at `on`: the token endpoint
+   * (the default), the discovery documents, or any endpoint; a {@link FaultScope} can also
+   * ask for a request header's value.
+   */
+  readonly inject: (fault: Fault, times?: number, on?: FaultTarget | FaultScope) => void
   readonly clearFaults: () => void
   /** The public JWKS (`/{tenant}/discovery/v2.0/keys`). */
   readonly signingKeys: JSONWebKeySet
@@ -150,7 +156,7 @@ const flatHeaders = (req: IncomingMessage): Record<string, string> => {
   return out
 }
 
-const writeResult = (res: ServerResponse, result: EndpointResult, correlationId: string, requestId: string): void => {
+const renderResult = (result: EndpointResult, correlationId: string, requestId: string): RenderedAnswer => {
   const body = result.json !== undefined ? JSON.stringify(result.json) : result.text ?? ''
   const headers: Record<string, string> = {
     'content-type': result.json !== undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
@@ -159,8 +165,13 @@ const writeResult = (res: ServerResponse, result: EndpointResult, correlationId:
     ...result.headers,
     'content-length': String(Buffer.byteLength(body)),
   }
-  res.writeHead(result.status, headers)
-  res.end(body)
+  return { status: result.status, headers, body }
+}
+
+const writeResult = (res: ServerResponse, result: EndpointResult, correlationId: string, requestId: string): void => {
+  const rendered = renderResult(result, correlationId, requestId)
+  res.writeHead(rendered.status, rendered.headers)
+  res.end(rendered.body)
 }
 
 /**
@@ -287,22 +298,27 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     }
     const entry = recordRequest(request, parseForm(body), now())
     log.push(entry)
-    const answer = (result: EndpointResult): void => {
+    const record = (status: number): void => {
       const index = log.indexOf(entry)
-      if (index >= 0) log[index] = { ...entry, status: result.status }
+      if (index >= 0) log[index] = { ...entry, status }
+    }
+    const answer = (result: EndpointResult): void => {
+      record(result.status)
       if (!res.destroyed) writeResult(res, result, correlationId, randomUUID())
     }
     const served = servedAs(idp, request)
-    const fault = tokenPathTenant(request.path) !== undefined ? faults.take() : undefined
-    if (fault !== undefined) {
-      const played = faultAnswer(served, correlationId, fault)
-      if (played === 'reset') {
-        req.socket.destroy()
-        return
-      }
-      if ('delayMs' in played) await sleep(played.delayMs)
-      else return answer(played)
-    }
+    const fault = faults.take(request.path, request.headers)
+    if (fault !== undefined)
+      return playFault(fault, {
+        idp: served,
+        correlationId,
+        res,
+        sleep,
+        normal: () => route(request, served),
+        answer,
+        render: (result) => renderResult(result, correlationId, randomUUID()),
+        record,
+      })
     answer(await route(request, served))
   }
 
@@ -373,7 +389,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     clearRequests: () => {
       log.length = 0
     },
-    inject: (fault, times = 1) => faults.push(fault, times),
+    inject: (fault, times = 1, on = 'token') => faults.push(fault, times, on),
     clearFaults: faults.clear,
     signingKeys: signing.jwks,
     registerGrant: (grantType, handler) => {

@@ -93,14 +93,31 @@ export interface RegisteredClient {
 }
 
 /**
- * A fault played instead of (or before) the normal answer of the next token request(s):
+ * A fault played instead of (or before, or in the middle of) the normal answer of the next
+ * request(s) at the fault's {@link FaultTarget}:
  * - `'html'`: 200 with an HTML page (a captive portal or proxy login page);
- * - `'invalid_json'`: 200, `application/json`, with a truncated JSON body;
- * - `'missing_access_token'`: 200 JSON with `token_type`/`expires_in` but no `access_token`;
- * - `{ status }`: that status with an Entra-style JSON error (`body` replaces it);
+ * - `'invalid_json'`: 200, `application/json`, with a fixed truncated JSON body;
+ * - `'truncated_json'`: the normal answer cut in half, sent as a complete answer
+ *   (`Content-Length` of the half);
+ * - `'malformed_json'`: the normal answer with its first `:` turned into `=` (JSON no parser takes);
+ * - `'missing_access_token'`: 200 JSON with `token_type`/`expires_in` but no `access_token`
+ *   (for a discovery request: a document of the wrong shape);
+ * - `{ status }`: that status with an Entra-style JSON error (`body` replaces it; `''` for none);
  * - `{ status: 429, retryAfter }`: plus a `Retry-After` header (seconds);
- * - `{ delayMs }`: wait, then answer normally (drive client timeouts);
- * - `'reset'`: destroy the socket without answering.
+ * - `{ delayMs }`: slow headers: wait, then answer normally (drive client timeouts);
+ * - `{ dripMs, bytes }`: slow drip: the normal status and headers at once, then the body
+ *   `bytes` (default 1) at a time, one write every `dripMs`;
+ * - `'reset'`: destroy the socket without answering;
+ * - `'truncated_body'`: the normal headers (full `Content-Length`), half the body, then the
+ *   socket destroyed;
+ * - `{ jwt }`: the normal answer with every JWT in it (`access_token`, `id_token`) replaced:
+ *   `'opaque'` by a string that is not a JWT, `'malformed'` by three segments that are not
+ *   base64url JSON, `'bad_signature'` by the same token with another signature;
+ * - `{ oversized: 'declared' }`: a `Content-Length` of 10 GiB, a few bytes, then nothing;
+ * - `{ oversized: 'chunked', bytes }`: a chunked 200 JSON token answer of `bytes` bytes
+ *   (default 5 MiB, past the 4 MiB clients read);
+ * - `'endless'`: a chunked 200 answer that never ends (until the client closes, at most
+ *   1 GiB).
  *
  * @category idp
  * @since 0.1.0
@@ -108,10 +125,41 @@ export interface RegisteredClient {
 export type Fault =
   | 'html'
   | 'invalid_json'
+  | 'truncated_json'
+  | 'malformed_json'
   | 'missing_access_token'
   | 'reset'
+  | 'truncated_body'
+  | 'endless'
   | { readonly status: number; readonly retryAfter?: number; readonly body?: string }
   | { readonly delayMs: number }
+  | { readonly dripMs: number; readonly bytes?: number }
+  | { readonly jwt: 'opaque' | 'malformed' | 'bad_signature' }
+  | { readonly oversized: 'declared' }
+  | { readonly oversized: 'chunked'; readonly bytes?: number }
+
+/**
+ * Which requests a fault is played on: `'token'` the token endpoint (the default),
+ * `'discovery'` instance discovery, OpenID configuration and JWKS, `'any'` every request.
+ *
+ * @category idp
+ * @since 0.1.0
+ */
+export type FaultTarget = 'token' | 'discovery' | 'any'
+
+/**
+ * Which requests a fault is played on, finely: an endpoint kind (default `'token'`), and
+ * only requests carrying a header with a value (e.g. `['x-app-name', 'case-7']`, so that
+ * concurrent tests each fault their own client).
+ *
+ * @category idp
+ * @since 0.1.0
+ */
+export interface FaultScope {
+  readonly endpoint?: FaultTarget
+  /** A lower-case header name and the exact value a request must carry. */
+  readonly header?: readonly [name: string, value: string]
+}
 
 /**
  * One request the server received. Secrets (client secret, assertions, codes, tokens,

@@ -1,0 +1,132 @@
+/**
+ * The grants the fault suite runs: every fault file runs each entry. A grant joins the
+ * suite by adding one entry here: how to build its client (starting from the seeded
+ * cache) and call it once, where its faults go, and whether MSAL's rules resend its
+ * faulted request.
+ *
+ * To come, as the grants land (each an entry, nothing else to change):
+ * - authorization code, refresh token, username/password, on-behalf-of, device code: their
+ *   answers carry an `id_token`, so `jwts: ['access_token', 'id_token']`, and `jwt.test.ts`
+ *   then expects a typed error for a malformed id_token (and a wrongly signed one where
+ *   signatures are checked) instead of the acceptance it expects of a lone access token;
+ * - user realm, MEX and WS-Trust (GETs and a SOAP POST), managed identity (IMDS GETs).
+ *
+ * @module
+ */
+import { certificate, clientAssertion, clientSecret } from '@authfold/core'
+import { nodeHttpClient } from '@authfold/node'
+import { signedAssertion } from '@authfold/testing'
+import { createConfidentialClient, type ConfidentialClientConfig } from '../confidentialClient.js'
+import { createPublicClient } from '../publicClient.js'
+import { SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
+
+const config = (world: FaultWorld, kase: CaseContext, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
+  clientId: 'app-secret',
+  libraryInfo: { appName: kase.tag },
+  authority: world.idp.authority(),
+  credential: world.recorded(clientSecret(SECRET)),
+  http: nodeHttpClient(world.transport),
+  validateAuthority: false,
+  logger: kase.logger,
+  piiLoggingEnabled: true,
+  ...over,
+})
+
+const tokenGrant = async (world: FaultWorld, kase: CaseContext, over: Partial<ConfidentialClientConfig> = {}): Promise<GrantCall> => {
+  const app = createConfidentialClient(config(world, kase, over))
+  await app.deserializeCache(world.seedCache)
+  return {
+    call: async (options) => {
+      const result = await app.acquireTokenForClient([SCOPE], options ?? {})
+      return { accessToken: result.access_token, source: result.token_source }
+    },
+    serializeCache: app.serializeCache,
+  }
+}
+
+const tokenPath = (idp: { readonly tenantId: string }): string => `/${idp.tenantId}/oauth2/v2.0/token`
+
+/**
+ * Every grant and discovery path the facades have today.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const faultGrants: ReadonlyArray<FaultGrant> = [
+  {
+    name: 'acquireTokenForClient with a client secret',
+    on: 'token',
+    retried: false,
+    jwts: ['access_token'],
+    faultedPath: tokenPath,
+    setup: (world, kase) => tokenGrant(world, kase),
+  },
+  {
+    name: 'acquireTokenForClient with a certificate',
+    on: 'token',
+    retried: false,
+    jwts: ['access_token'],
+    faultedPath: tokenPath,
+    setup: (world, kase) =>
+      tokenGrant(world, kase, {
+        clientId: 'app-cert',
+        credential: world.recorded(certificate({ privateKey: world.cert.privateKeyPem, thumbprint: world.cert.sha1Thumbprint })),
+      }),
+  },
+  {
+    name: 'acquireTokenForClient with an assertion callback',
+    on: 'token',
+    retried: false,
+    jwts: ['access_token'],
+    faultedPath: tokenPath,
+    setup: (world, kase) => tokenGrant(world, kase, { clientId: 'app-assertion', credential: world.recorded(clientAssertion(signedAssertion(world.cert))) }),
+  },
+  {
+    name: 'acquireTokenForClient with a client secret and retry: { retryPosts: true }',
+    on: 'token',
+    retried: true,
+    jwts: ['access_token'],
+    faultedPath: tokenPath,
+    setup: (world, kase) => tokenGrant(world, kase, { retry: { retryPosts: true } }),
+  },
+  {
+    name: 'acquireTokenForClient with a client secret, its first discovery faulted',
+    on: 'discovery',
+    retried: true,
+    jwts: [],
+    faultedPath: (idp) => `/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
+    setup: (world, kase) => tokenGrant(world, kase),
+  },
+  {
+    name: 'resolveAuthority of a confidential client (OpenID configuration)',
+    on: 'discovery',
+    retried: true,
+    jwts: [],
+    faultedPath: (idp) => `/${idp.tenantId}/v2.0/.well-known/openid-configuration`,
+    setup: async (world, kase) => {
+      const app = createConfidentialClient(config(world, kase))
+      await app.deserializeCache(world.seedCache)
+      return { call: async (options) => (await app.resolveAuthority(options), {}), serializeCache: app.serializeCache }
+    },
+  },
+  {
+    name: 'resolveAuthority of a public client (instance discovery, then OpenID configuration)',
+    on: 'discovery',
+    retried: true,
+    jwts: [],
+    faultedPath: () => '/common/discovery/instance',
+    setup: async (world, kase) => {
+      const app = createPublicClient({
+        clientId: 'public-app',
+        libraryInfo: { appName: kase.tag },
+        authority: world.idp.authority(),
+        instanceDiscovery: `${world.idp.url}/common/discovery/instance`,
+        http: nodeHttpClient(world.transport),
+        logger: kase.logger,
+        piiLoggingEnabled: true,
+      })
+      await app.deserializeCache(world.seedCache)
+      return { call: async (options) => (await app.resolveAuthority(options), {}), serializeCache: app.serializeCache }
+    },
+  },
+]
