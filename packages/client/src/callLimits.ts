@@ -14,7 +14,11 @@ import { httpError, type AuthError, type GrantEnv } from '@authfold/core'
  * @since 0.1.0
  */
 export interface CallOptions {
-  /** Cancels the call: requests stop, waits wake, and the call answers `HttpError` `aborted`. */
+  /**
+   * Cancels the call: its token requests stop, its waits wake, and the call answers
+   * `HttpError` `aborted` at once. A first authority discovery it started is shared with
+   * the client's other calls and runs on (bounded by the transport's timeout).
+   */
   readonly signal?: AbortSignal
   /**
    * The whole call's deadline in milliseconds, callbacks (a client assertion callback, a
