@@ -15,6 +15,8 @@ import { discoveryRoutes, resolveTenantSegment } from './discovery.js'
 import { errorContext, errors } from './errors.js'
 import { createFaultQueue, faultAnswer } from './faults.js'
 import { publicHostAliases, servedAs } from './publicHost.js'
+import { authorizeRoute, createAuthorizeState } from './authorize.js'
+import { authorizationCodeGrant } from './grants/authorizationCode.js'
 import { clientCredentialsGrant } from './grants/clientCredentials.js'
 import { passwordGrant } from './grants/password.js'
 import { refreshTokenGrant } from './grants/refreshToken.js'
@@ -188,10 +190,12 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   const clients = new Map<string, RegisteredClient>()
   const usedJtis = new Map<string, number>()
   const users = createUserDirectory(tenantId)
+  const authorizeState = createAuthorizeState()
   const grants = new Map<string, GrantHandler>([
     ['client_credentials', clientCredentialsGrant],
     ['password', passwordGrant(users)],
     ['refresh_token', refreshTokenGrant(users)],
+    ['authorization_code', authorizationCodeGrant(authorizeState, users)],
   ])
   const extraRoutes: Route[] = []
   const log: RecordedRequest[] = []
@@ -249,7 +253,8 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   }
 
   const realmRoute = userRealmRoute(users)
-  const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, realmRoute, tokenRoute]
+  const signInRoute = authorizeRoute(authorizeState, users)
+  const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, realmRoute, signInRoute, tokenRoute]
 
   const route = async (request: IncomingRequest, served: IdpContext): Promise<EndpointResult> => {
     for (const r of routes()) {
