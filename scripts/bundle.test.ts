@@ -28,7 +28,7 @@ describe('bundles keep out what an app does not import', () => {
       // Size guards: classic io-ts (module-level codecs a bundler cannot drop), the JS SHA-256
       // (FMI keys use WebCrypto), the user-token fold (id_token, account, refresh token).
       expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
-      // (deserialize is in: both facades have deserializeCache, checked with entityShapes, not io-ts)
+      // (the app imports the context and acquireTokenForClient, not the facade, which assembles every method)
       expect(ours(r).some((m) => /cache\/(src|dist)\/(claims|entityCodecs|idTokens|refreshTokens)\.[jt]s$/.test(m))).toBe(false)
       expect(r.code).not.toMatch(/1116352408|0x428a2f98/)
     }, 60_000)
@@ -45,6 +45,14 @@ describe('bundles keep out what an app does not import', () => {
       const r = await bundle('examples/size-apps/authfold-certificate.ts', target)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(true)
       expect(r.code).not.toMatch(/urn:oasis:names:tc:SAML|verification_uri|code_challenge_method/)
+    }, 60_000)
+
+    it('the auth code flow with a secret holds PKCE and the user-token fold, and no jose signing, no XML, no device polling', async () => {
+      const r = await bundle('examples/size-apps/authfold-auth-code.ts', target)
+      expect(r.code).toMatch(/code_challenge_method/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|deviceCode/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|verification_uri/)
     }, 60_000)
   })
 })

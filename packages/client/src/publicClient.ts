@@ -10,7 +10,11 @@ import { pipe } from 'fp-ts/function'
 import type { ConfigError } from '@authfold/core'
 import { publicContext, type ClientConfig } from './context.js'
 import { orThrow } from './failure.js'
+import { acquireTokenByAuthCodeFlow } from './methods/acquireTokenByAuthCodeFlow.js'
+import { acquireTokenByAuthorizationCode } from './methods/acquireTokenByAuthorizationCode.js'
 import { deserializeCache } from './methods/deserializeCache.js'
+import { getAuthorizationRequestUrl } from './methods/getAuthorizationRequestUrl.js'
+import { initiateAuthCodeFlow } from './methods/initiateAuthCodeFlow.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
@@ -34,6 +38,10 @@ export interface PublicClientTE {
   readonly resolveAuthority: ReturnType<typeof resolveAuthority>
   readonly serializeCache: ReturnType<typeof serializeCache>
   readonly deserializeCache: ReturnType<typeof deserializeCache>
+  readonly initiateAuthCodeFlow: ReturnType<typeof initiateAuthCodeFlow>
+  readonly acquireTokenByAuthCodeFlow: ReturnType<typeof acquireTokenByAuthCodeFlow>
+  readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
+  readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
 }
 
 /**
@@ -59,6 +67,10 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         resolveAuthority: resolveAuthority(ctx),
         serializeCache: serializeCache(ctx),
         deserializeCache: deserializeCache(ctx),
+        initiateAuthCodeFlow: initiateAuthCodeFlow(ctx),
+        acquireTokenByAuthCodeFlow: acquireTokenByAuthCodeFlow(ctx),
+        getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
+        acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
       }),
     ),
   )
