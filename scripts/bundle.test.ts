@@ -18,22 +18,27 @@ describe('bundles keep out what an app does not import', () => {
   beforeAll(() => ensureBuilt(), 180_000)
 
   describe.each(targets)('$bundler for $platform', (target) => {
-    it('client credentials with a secret holds no jose, no certificate code, no XML, no PKCE, no device polling', async () => {
+    it('the confidential facade with a secret holds no jose, no certificate code, no XML, no classic io-ts', async () => {
+      // The facade assembles every method (auth code, device-free user sign-ins); what it must
+      // never hold is what its configuration did not ask for.
       const r = await bundle('examples/size-apps/authfold-secret.ts', target)
       expect(ours(r).some((m) => m.startsWith('packages/client/dist/'))).toBe(true)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
-      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode/i.test(m))).toBe(false)
-      expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|S256|verification_uri/)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML/)
       expect(r.code).not.toMatch(/node:https|child_process/)
-      // Size guards: classic io-ts (module-level codecs a bundler cannot drop), the JS SHA-256
-      // (FMI keys use WebCrypto), the user-token fold (id_token, account, refresh token).
+      // Size guards: classic io-ts (module-level codecs a bundler cannot drop; deserializeCache
+      // checks entries with entityShapes), the JS SHA-256 (FMI keys use WebCrypto).
       expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
-      // (deserialize is in: both facades have deserializeCache, checked with entityShapes, not io-ts)
+      expect(ours(r).some((m) => /cache\/(src|dist)\/entityCodecs\.[jt]s$/.test(m))).toBe(false)
       expect(r.code).not.toMatch(/1116352408|0x428a2f98/)
     }, 60_000)
 
-    it('client credentials through the context and its method module holds no user-token fold (the facade has user sign-in methods, as MSAL Python has)', async () => {
+    it('client credentials through the context and its method module holds no user-token fold, no PKCE, no device polling, no jose, no XML', async () => {
       const r = await bundle('examples/size-apps/authfold-secret-context.ts', target)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode|authCode/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|S256|verification_uri/)
+      expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
       expect(ours(r).some((m) => /cache\/(src|dist)\/(claims|entityCodecs|idTokens|refreshTokens)\.[jt]s$/.test(m))).toBe(false)
       expect(ours(r).some((m) => /grants\/(src|dist)\/(userToken|usernamePassword)\//.test(m))).toBe(false)
       expect(r.code).not.toMatch(/userrealm|X-AnchorMailbox/)
@@ -61,6 +66,14 @@ describe('bundles keep out what an app does not import', () => {
       const r = await bundle('examples/size-apps/authfold-certificate.ts', target)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(true)
       expect(r.code).not.toMatch(/urn:oasis:names:tc:SAML|verification_uri|code_challenge_method/)
+    }, 60_000)
+
+    it('the auth code flow with a secret holds PKCE and the user-token fold, and no jose signing, no XML, no device polling', async () => {
+      const r = await bundle('examples/size-apps/authfold-auth-code.ts', target)
+      expect(r.code).toMatch(/code_challenge_method/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|deviceCode/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|verification_uri/)
     }, 60_000)
   })
 })

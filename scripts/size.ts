@@ -1,6 +1,7 @@
 /**
  * `pnpm size`: bundles (minified, gzipped) of one-file apps that acquire an app token with
- * client credentials, or sign a user in with the device code flow, written with authfold and with msal-node, side by side. Each app is
+ * client credentials (through the facade, or through the client context and one method), or
+ * sign a user in with the device code flow, written with authfold and with msal-node, side by side. Each app is
  * bundled by rollup and by esbuild, for the browser and for node, from the built packages
  * as a user installs them (the build runs first if the sources changed). msal-node runs
  * only on Node, so its browser cells are empty.
@@ -9,8 +10,9 @@ import { ensureBuilt } from './build.js'
 import { bundle, targets } from './bundle.js'
 
 const apps = [
-  ['client credentials + clientSecret', 'authfold-secret', 'msal-node-secret'],
-  ['client credentials + certificate', 'authfold-certificate', 'msal-node-certificate'],
+  ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret'],
+  ['client credentials + secret (context)', 'authfold-secret-context', 'msal-node-secret'],
+  ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate'],
   ['device code (public client)', 'authfold-device-code', 'msal-node-device-code'],
 ] as const
 

@@ -1,4 +1,5 @@
-// One-file app: client credentials with a client secret, through the facade.
+// One-file app: client credentials with a client secret, through the facade (which
+// assembles every method of a confidential client, user sign-ins included, as MSAL's does).
 import { createConfidentialClient } from '@authfold/client'
 import { clientSecret } from '@authfold/core'
 

@@ -9,8 +9,12 @@ import type { ClientAuth, ConfigError } from '@authfold/core'
 import { confidentialContext, type ClientConfig } from './context.js'
 import { orThrow } from './failure.js'
 import { acquireTokenForClient } from './methods/acquireTokenForClient.js'
+import { acquireTokenByAuthCodeFlow } from './methods/acquireTokenByAuthCodeFlow.js'
+import { acquireTokenByAuthorizationCode } from './methods/acquireTokenByAuthorizationCode.js'
 import { deserializeCache } from './methods/deserializeCache.js'
 import { acquireTokenByUsernamePassword } from './methods/acquireTokenByUsernamePassword.js'
+import { getAuthorizationRequestUrl } from './methods/getAuthorizationRequestUrl.js'
+import { initiateAuthCodeFlow } from './methods/initiateAuthCodeFlow.js'
 import { removeTokensForClient } from './methods/removeTokensForClient.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
@@ -41,6 +45,10 @@ export interface ConfidentialClientTE {
   readonly resolveAuthority: ReturnType<typeof resolveAuthority>
   readonly serializeCache: ReturnType<typeof serializeCache>
   readonly deserializeCache: ReturnType<typeof deserializeCache>
+  readonly initiateAuthCodeFlow: ReturnType<typeof initiateAuthCodeFlow>
+  readonly acquireTokenByAuthCodeFlow: ReturnType<typeof acquireTokenByAuthCodeFlow>
+  readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
+  readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
 }
 
 /**
@@ -70,6 +78,10 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         acquireTokenByUsernamePassword: acquireTokenByUsernamePassword(ctx),
         serializeCache: serializeCache(ctx),
         deserializeCache: deserializeCache(ctx),
+        initiateAuthCodeFlow: initiateAuthCodeFlow(ctx),
+        acquireTokenByAuthCodeFlow: acquireTokenByAuthCodeFlow(ctx),
+        getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
+        acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
       }),
     ),
   )

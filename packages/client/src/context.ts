@@ -15,6 +15,7 @@ import {
   checkRuntime,
   configError,
   parseAuthority,
+  validateExcludeScopes,
   type AuthError,
   type Authority,
   type ClientAuth,
@@ -45,6 +46,8 @@ export interface ClientConfig extends EffectsConfig, ResolveAuthorityOptions {
   readonly oidcAuthority?: string
   /** Client capabilities such as `cp1`, sent as `xms_cc` claims. */
   readonly clientCapabilities?: ReadonlyArray<string>
+  /** Reserved scopes user sign-ins leave out, e.g. `["offline_access"]` (MSAL's `exclude_scopes`; never `openid`). */
+  readonly excludeScopes?: ReadonlyArray<string>
   /** Where tokens are kept. Default: in memory. */
   readonly cacheStore?: CacheStore
   /** The overall deadline of every public call, in milliseconds (each call can pass its own `timeoutMs`). Default 60,000. */
@@ -60,6 +63,8 @@ export interface ClientConfig extends EffectsConfig, ResolveAuthorityOptions {
 export interface ClientContext {
   readonly clientId: string
   readonly clientCapabilities?: ReadonlyArray<string>
+  /** Reserved scopes user sign-ins leave out (checked: no `openid`). */
+  readonly excludeScopes?: ReadonlyArray<string>
   /** The authority as configured, parsed. */
   readonly authority: Authority
   /** Resolves the authority on first use and keeps the answer (a failure is not kept). */
@@ -107,6 +112,7 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
     checkRuntime(globalThis),
     E.chain(() => checkClientId(config)),
     E.chain(() => checkAzureRegion(config.azureRegion)),
+    E.chain(() => validateExcludeScopes(config.excludeScopes)),
     E.chain(() =>
       config.oidcAuthority !== undefined
         ? parseAuthority(config.oidcAuthority, { oidcAuthority: true })
@@ -118,6 +124,7 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
       return {
         clientId: config.clientId,
         ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
+        ...(config.excludeScopes === undefined ? {} : { excludeScopes: config.excludeScopes }),
         authority,
         // resolveAuthority applies azureRegion itself (regional endpoints beside the central ones)
         resolved: memoizedResolver(authority, config, env),

@@ -14,6 +14,10 @@ import { acquireTokenByUsernamePassword } from './methods/acquireTokenByUsername
 import { acquireTokenByDeviceFlow } from './methods/acquireTokenByDeviceFlow.js'
 import { deserializeCache } from './methods/deserializeCache.js'
 import { initiateDeviceFlow } from './methods/initiateDeviceFlow.js'
+import { acquireTokenByAuthCodeFlow } from './methods/acquireTokenByAuthCodeFlow.js'
+import { acquireTokenByAuthorizationCode } from './methods/acquireTokenByAuthorizationCode.js'
+import { getAuthorizationRequestUrl } from './methods/getAuthorizationRequestUrl.js'
+import { initiateAuthCodeFlow } from './methods/initiateAuthCodeFlow.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
@@ -40,6 +44,10 @@ export interface PublicClientTE {
   readonly deserializeCache: ReturnType<typeof deserializeCache>
   readonly initiateDeviceFlow: ReturnType<typeof initiateDeviceFlow>
   readonly acquireTokenByDeviceFlow: ReturnType<typeof acquireTokenByDeviceFlow>
+  readonly initiateAuthCodeFlow: ReturnType<typeof initiateAuthCodeFlow>
+  readonly acquireTokenByAuthCodeFlow: ReturnType<typeof acquireTokenByAuthCodeFlow>
+  readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
+  readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
 }
 
 /**
@@ -68,6 +76,10 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         deserializeCache: deserializeCache(ctx),
         initiateDeviceFlow: initiateDeviceFlow(ctx),
         acquireTokenByDeviceFlow: acquireTokenByDeviceFlow(ctx),
+        initiateAuthCodeFlow: initiateAuthCodeFlow(ctx),
+        acquireTokenByAuthCodeFlow: acquireTokenByAuthCodeFlow(ctx),
+        getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
+        acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
       }),
     ),
   )

@@ -88,6 +88,7 @@ export interface ValidationError {
   readonly _tag: 'ValidationError'
   readonly code:
     | 'state_mismatch'
+    | 'code_missing'
     | 'nonce_mismatch'
     | 'id_token_invalid'
     | 'id_token_expired'

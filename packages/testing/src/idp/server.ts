@@ -16,6 +16,8 @@ import { discoveryRoutes, resolveTenantSegment } from './discovery.js'
 import { errorContext, errors } from './errors.js'
 import { createFaultQueue, playFault, type RenderedAnswer } from './faults.js'
 import { publicHostAliases, servedAs } from './publicHost.js'
+import { authorizeRoute, createAuthorizeState } from './authorize.js'
+import { authorizationCodeGrant } from './grants/authorizationCode.js'
 import { clientCredentialsGrant } from './grants/clientCredentials.js'
 import { passwordGrant } from './grants/password.js'
 import { refreshTokenGrant } from './grants/refreshToken.js'
@@ -203,11 +205,13 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   const usedJtis = new Map<string, number>()
   const users = createUserDirectory(tenantId)
   const deviceCodes = createDeviceCodeEndpoints(users, now)
+  const authorizeState = createAuthorizeState()
   const grants = new Map<string, GrantHandler>([
     ['client_credentials', clientCredentialsGrant],
     ['password', passwordGrant(users)],
     ['refresh_token', refreshTokenGrant(users)],
     [DEVICE_CODE_GRANT, deviceCodes.grant],
+    ['authorization_code', authorizationCodeGrant(authorizeState, users)],
   ])
   const extraRoutes: Route[] = []
   const log: RecordedRequest[] = []
@@ -265,7 +269,8 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   }
 
   const realmRoute = userRealmRoute(users)
-  const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, realmRoute, deviceCodes.route, tokenRoute]
+  const signInRoute = authorizeRoute(authorizeState, users)
+  const routes = (): ReadonlyArray<Route> => [...extraRoutes, ...discoveryRoutes, realmRoute, deviceCodes.route, signInRoute, tokenRoute]
 
   const route = async (request: IncomingRequest, served: IdpContext): Promise<EndpointResult> => {
     for (const r of routes()) {

@@ -179,6 +179,8 @@ export const issueUserTokens = async (
   client: AuthenticatedClient,
   user: RegisteredUser,
   scopes: GrantedScopes,
+  /** Claims the id_token carries besides the usual ones (the auth code's `nonce` and `auth_time`). */
+  idTokenClaims: Readonly<Record<string, unknown>> = {},
 ): Promise<EndpointResult> => {
   const ctx = errorContext(idp, grant.request.correlationId)
   const tenantId = grant.tenant.tenantId
@@ -220,6 +222,7 @@ export const issueUserTokens = async (
         tid: tenantId,
         ver: '2.0',
         ...(nonce === undefined || nonce === '' ? {} : { nonce }),
+        ...idTokenClaims,
       })
     : undefined
   const familyId = familyOf(client)

@@ -1,0 +1,59 @@
+/**
+ * @module
+ */
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import type { AuthError } from '@authfold/core'
+import { getAuthorizationRequestUrl as buildUrl } from '@authfold/grants'
+import type { ClientContext } from '../context.js'
+import type { CallOptions } from '../callLimits.js'
+
+/**
+ * Options of `getAuthorizationRequestUrl`: MSAL Python's keyword arguments, camelCased.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GetAuthorizationRequestUrlOptions extends CallOptions {
+  readonly loginHint?: string
+  readonly state?: string
+  readonly redirectUri?: string
+  /** Default `code`. */
+  readonly responseType?: string
+  readonly prompt?: string
+  /** Sent as given; pass the same one to `acquireTokenByAuthorizationCode`. */
+  readonly nonce?: string
+  readonly domainHint?: string
+  readonly claimsChallenge?: string
+}
+
+/**
+ * Builds an authorization request URL (no PKCE; the state and nonce are yours to make
+ * and check). Prefer `initiateAuthCodeFlow`.
+ *
+ * @example
+ * const url = await app.getAuthorizationRequestUrl(['User.Read'], { state, redirectUri })
+ * @category methods
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication.get_authorization_request_url`
+ */
+export const getAuthorizationRequestUrl =
+  (ctx: ClientContext) =>
+  (scopes: ReadonlyArray<string>, options: GetAuthorizationRequestUrlOptions = {}): TE.TaskEither<AuthError, string> => {
+    const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
+    return ctx.call(options, () =>
+      pipe(
+        ctx.resolved,
+        TE.chainEitherK((authority) =>
+          buildUrl({
+            clientId: ctx.clientId,
+            authority,
+            scopes,
+            ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
+            ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+            ...params,
+          }),
+        ),
+      ),
+    )
+  }
