@@ -2,10 +2,12 @@
  * The demo: starts the local identity provider (a real HTTPS server on 127.0.0.1 that
  * behaves like Microsoft Entra), then acquires app tokens three ways — a client secret, a
  * certificate made at run time, and an assertion callback — and shows the second call of
- * each answered from the cache without a request.
+ * each answered from the cache without a request. Then a user signs in on a public client
+ * with the device code flow (the local identity provider approves the code as the user would
+ * on its device page) and the serialized cache shows the account.
  */
 import { certificate, clientAssertion, clientSecret, type ClientAuth } from '@authfold/core'
-import { createConfidentialClient } from '@authfold/client'
+import { createConfidentialClient, createPublicClient } from '@authfold/client'
 import { nodeHttpClient } from '@authfold/node'
 import { selfSignedCertificate, signedAssertion, startIdentityProvider } from '@authfold/testing'
 
@@ -43,6 +45,20 @@ try {
   const tokenCalls = idp.requests.filter((r) => r.path.endsWith('/token')).length
   console.log(`\n6 tokens asked for, ${tokenCalls} token requests sent: every second call came from the cache.`)
   if (tokenCalls !== 3) process.exitCode = 1
+
+  // A user signs in with the device code flow on a public client.
+  idp.registerClient({ clientId: 'demo-cli-app' }) // a public client: no credential
+  idp.registerUser({ username: 'ada@authfold.test', password: 'demo-password-not-printed', name: 'Ada' })
+  idp.deviceCodes.configure({ intervalSeconds: 1 })
+  const cli = createPublicClient({ clientId: 'demo-cli-app', authority: idp.authority(), http, validateAuthority: false })
+  const flow = await cli.initiateDeviceFlow(['User.Read'])
+  console.log(`\ndevice code flow: ${flow.message}`)
+  setTimeout(() => idp.deviceCodes.approve(flow.user_code, 'ada@authfold.test'), 1_500) // the user, on another device
+  const signedIn = await cli.acquireTokenByDeviceFlow(flow)
+  console.log(`signed in as ${signedIn.account?.username ?? '?'} (${signedIn.token_source}); scopes: ${signedIn.scope ?? ''}`)
+  const accounts = Object.keys((JSON.parse(await cli.serializeCache()) as { Account: Record<string, unknown> }).Account)
+  console.log(`the cache now holds ${accounts.length} account: ${accounts.join(', ')}`)
+  if (signedIn.account?.username !== 'ada@authfold.test') process.exitCode = 1
 } finally {
   await idp.stop()
 }
