@@ -17,7 +17,7 @@ import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import type { Clock, Logger } from '../env/env.js'
 import type { HttpError } from '../errors/errors.js'
-import type { HttpClient, HttpRequest, HttpResponse } from '../http/http.js'
+import { headerValue, type HttpClient, type HttpRequest, type HttpResponse } from '../http/http.js'
 import { DISCOVERY_TTL_MS, cacheGetResponses, evictEntries, isHttpResponse, readEntry, writeEntry } from './httpCache.js'
 import type { HttpCacheStore } from './httpCache.js'
 
@@ -188,11 +188,6 @@ export const throttled =
 export const sha256Hex = async (text: string): Promise<string> => {
   const bytes = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-}
-
-const headerValue = (headers: Readonly<Record<string, string>>, name: string): string | undefined => {
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v
-  return undefined
 }
 
 const formField = (body: string | undefined, name: string): string | undefined => {
