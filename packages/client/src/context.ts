@@ -7,7 +7,7 @@
  * @module
  */
 import * as E from 'fp-ts/Either'
-import type * as TE from 'fp-ts/TaskEither'
+import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { memoryStore, type CacheStore } from '@authfold/cache'
 import {
@@ -170,3 +170,23 @@ export const publicContext = (config: ClientConfig): E.Either<ConfigError, Clien
         ),
       )
     : clientContext(config)
+
+/**
+ * Runs one public call of a grant: the authority resolved (once per client), then the grant
+ * the call builds from it run against the store, under the call's signal and deadline. Every
+ * grant method module is this and its parameters.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const callGrant = <A>(
+  ctx: ClientContext,
+  options: CallOptions | undefined,
+  grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<A>,
+): TE.TaskEither<AuthError, A> =>
+  ctx.call(options, (env, signal) =>
+    pipe(
+      ctx.resolved,
+      TE.chain((authority) => ctx.run(grant(authority, signal), env, signal)),
+    ),
+  )

@@ -1,11 +1,10 @@
 /**
  * @module
  */
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ClientAuth } from '@authfold/core'
 import { acquireTokenByAuthCodeFlow as completeFlow, type AuthCodeFlow, type AuthResponse, type UserAuthResult } from '@authfold/grants'
-import type { ClientContext } from '../context.js'
+import { callGrant, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -38,25 +37,16 @@ export const acquireTokenByAuthCodeFlow =
   (ctx: ClientContext & { readonly credential?: ClientAuth }) =>
   (flow: AuthCodeFlow, authResponse: AuthResponse, options: AcquireTokenByAuthCodeFlowOptions = {}): TE.TaskEither<AuthError, UserAuthResult> => {
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    return ctx.call(options, (env, signal) =>
-      pipe(
-        ctx.resolved,
-        TE.chain((authority) =>
-          ctx.run(
-            completeFlow({
-              clientId: ctx.clientId,
-              authority,
-              credential: ctx.credential,
-              flow,
-              authResponse,
-              ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
-              ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-              ...params,
-            }),
-            env,
-            signal,
-          ),
-        ),
-      ),
+    return callGrant(ctx, options, (authority) =>
+      completeFlow({
+        clientId: ctx.clientId,
+        authority,
+        credential: ctx.credential,
+        flow,
+        authResponse,
+        ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
+        ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+        ...params,
+      }),
     )
   }

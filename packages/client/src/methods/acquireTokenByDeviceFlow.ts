@@ -1,11 +1,10 @@
 /**
  * @module
  */
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError } from '@authfold/core'
 import { deviceCode, type DeviceFlow, type UserAuthResult } from '@authfold/grants'
-import type { ClientContext } from '../context.js'
+import { callGrant, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -61,25 +60,16 @@ export const acquireTokenByDeviceFlow =
   (ctx: ClientContext) =>
   (flow: DeviceFlow, options: AcquireTokenByDeviceFlowOptions = {}): TE.TaskEither<AuthError, UserAuthResult> => {
     const { signal: _signal, timeoutMs, ...params } = options
-    return ctx.call({ ...options, timeoutMs: deviceFlowTimeoutMs(flow, ctx.env.now(), timeoutMs) }, (env, signal) =>
-      pipe(
-        ctx.resolved,
-        TE.chain((authority) =>
-          ctx.run(
-            deviceCode(
-              {
-                clientId: ctx.clientId,
-                authority,
-                signal,
-                ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-                ...params,
-              },
-              flow,
-            ),
-            env,
-            signal,
-          ),
-        ),
+    return callGrant(ctx, { ...options, timeoutMs: deviceFlowTimeoutMs(flow, ctx.env.now(), timeoutMs) }, (authority, signal) =>
+      deviceCode(
+        {
+          clientId: ctx.clientId,
+          authority,
+          signal,
+          ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+          ...params,
+        },
+        flow,
       ),
     )
   }

@@ -1,11 +1,10 @@
 /**
  * @module
  */
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ClientAuth } from '@authfold/core'
 import { usernamePassword, userRealmMemo, type UserAuthResult } from '@authfold/grants'
-import type { ClientContext } from '../context.js'
+import { callGrant, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -44,27 +43,18 @@ export const acquireTokenByUsernamePassword = (ctx: ClientContext & { readonly c
   const memo = userRealmMemo()
   return (username: string, password: string, scopes: ReadonlyArray<string>, options: AcquireTokenByUsernamePasswordOptions = {}): TE.TaskEither<AuthError, UserAuthResult> => {
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    return ctx.call(options, (env, signal) =>
-      pipe(
-        ctx.resolved,
-        TE.chain((authority) =>
-          ctx.run(
-            usernamePassword({
-              clientId: ctx.clientId,
-              authority,
-              credential: ctx.credential,
-              username,
-              password,
-              scopes,
-              userRealmMemo: memo,
-              ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-              ...params,
-            }),
-            env,
-            signal,
-          ),
-        ),
-      ),
+    return callGrant(ctx, options, (authority) =>
+      usernamePassword({
+        clientId: ctx.clientId,
+        authority,
+        credential: ctx.credential,
+        username,
+        password,
+        scopes,
+        userRealmMemo: memo,
+        ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+        ...params,
+      }),
     )
   }
 }

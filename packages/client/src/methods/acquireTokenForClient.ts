@@ -1,11 +1,10 @@
 /**
  * @module
  */
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError } from '@authfold/core'
 import { clientCredentials, type AuthResult } from '@authfold/grants'
-import type { ConfidentialContext } from '../context.js'
+import { callGrant, type ConfidentialContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -39,23 +38,14 @@ export const acquireTokenForClient =
   (ctx: ConfidentialContext) =>
   (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = {}): TE.TaskEither<AuthError, AuthResult> => {
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    return ctx.call(options, (env, signal) =>
-      pipe(
-        ctx.resolved,
-        TE.chain((authority) =>
-          ctx.run(
-            clientCredentials({
-              clientId: ctx.clientId,
-              authority,
-              credential: ctx.credential,
-              scopes,
-              ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-              ...params,
-            }),
-            env,
-            signal,
-          ),
-        ),
-      ),
+    return callGrant(ctx, options, (authority) =>
+      clientCredentials({
+        clientId: ctx.clientId,
+        authority,
+        credential: ctx.credential,
+        scopes,
+        ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+        ...params,
+      }),
     )
   }
