@@ -172,9 +172,28 @@ export const publicContext = (config: ClientConfig): E.Either<ConfigError, Clien
     : clientContext(config)
 
 /**
- * Runs one public call of a grant: the authority resolved (once per client), then the grant
- * the call builds from it run against the store, under the call's signal and deadline. Every
- * grant method module is this and its parameters.
+ * Runs one public call that needs the resolved authority (resolved once per client), under
+ * the call's signal and deadline: `work` gets the authority and the call's environment.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const callWithAuthority = <A>(
+  ctx: ClientContext,
+  options: CallOptions | undefined,
+  work: (authority: ResolvedAuthority, env: GrantEnv, signal: AbortSignal) => TE.TaskEither<AuthError, A>,
+): TE.TaskEither<AuthError, A> =>
+  ctx.call(options, (env, signal) =>
+    pipe(
+      ctx.resolved,
+      TE.chain((authority) => work(authority, env, signal)),
+    ),
+  )
+
+/**
+ * Runs one public call of a grant: the grant the call builds from the resolved authority,
+ * run against the store under the call's signal and deadline ({@link callWithAuthority}).
+ * Every grant method module is this and its parameters.
  *
  * @category combinators
  * @since 0.1.0
@@ -183,10 +202,19 @@ export const callGrant = <A>(
   ctx: ClientContext,
   options: CallOptions | undefined,
   grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<A>,
-): TE.TaskEither<AuthError, A> =>
-  ctx.call(options, (env, signal) =>
-    pipe(
-      ctx.resolved,
-      TE.chain((authority) => ctx.run(grant(authority, signal), env, signal)),
-    ),
-  )
+): TE.TaskEither<AuthError, A> => callWithAuthority(ctx, options, (authority, env, signal) => ctx.run(grant(authority, signal), env, signal))
+
+/**
+ * The parameters every grant takes from the client: its id, and its `excludeScopes` and
+ * `clientCapabilities` when configured.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const clientParams = (
+  ctx: ClientContext,
+): { readonly clientId: string; readonly excludeScopes?: ReadonlyArray<string>; readonly clientCapabilities?: ReadonlyArray<string> } => ({
+  clientId: ctx.clientId,
+  ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
+  ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+})

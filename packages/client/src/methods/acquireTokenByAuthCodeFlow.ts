@@ -4,7 +4,7 @@
 import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ClientAuth } from '@authfold/core'
 import { acquireTokenByAuthCodeFlow as completeFlow, type AuthCodeFlow, type AuthResponse, type UserAuthResult } from '@authfold/grants'
-import { callGrant, type ClientContext } from '../context.js'
+import { callGrant, clientParams, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -39,13 +39,11 @@ export const acquireTokenByAuthCodeFlow =
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
     return callGrant(ctx, options, (authority) =>
       completeFlow({
-        clientId: ctx.clientId,
+        ...clientParams(ctx),
         authority,
         credential: ctx.credential,
         flow,
         authResponse,
-        ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
-        ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
         ...params,
       }),
     )

@@ -2,10 +2,9 @@
  * @module
  */
 import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
 import type { AuthError } from '@authfold/core'
 import { getAuthorizationRequestUrl as buildUrl } from '@authfold/grants'
-import type { ClientContext } from '../context.js'
+import { callWithAuthority, clientParams, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -41,19 +40,5 @@ export const getAuthorizationRequestUrl =
   (ctx: ClientContext) =>
   (scopes: ReadonlyArray<string>, options: GetAuthorizationRequestUrlOptions = {}): TE.TaskEither<AuthError, string> => {
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    return ctx.call(options, () =>
-      pipe(
-        ctx.resolved,
-        TE.chainEitherK((authority) =>
-          buildUrl({
-            clientId: ctx.clientId,
-            authority,
-            scopes,
-            ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
-            ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-            ...params,
-          }),
-        ),
-      ),
-    )
+    return callWithAuthority(ctx, options, (authority) => TE.fromEither(buildUrl({ ...clientParams(ctx), authority, scopes, ...params })))
   }

@@ -1,11 +1,10 @@
 /**
  * @module
  */
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError } from '@authfold/core'
 import { initiateAuthCodeFlow as initiate, type AuthCodeFlow, type ResponseMode } from '@authfold/grants'
-import type { ClientContext } from '../context.js'
+import { callWithAuthority, clientParams, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -48,19 +47,5 @@ export const initiateAuthCodeFlow =
   (ctx: ClientContext) =>
   (scopes: ReadonlyArray<string>, options: InitiateAuthCodeFlowOptions = {}): TE.TaskEither<AuthError, AuthCodeFlow> => {
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    return ctx.call(options, (env) =>
-      pipe(
-        ctx.resolved,
-        TE.chain((authority) =>
-          initiate({
-            clientId: ctx.clientId,
-            authority,
-            scopes,
-            ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
-            ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-            ...params,
-          })(env),
-        ),
-      ),
-    )
+    return callWithAuthority(ctx, options, (authority, env) => initiate({ ...clientParams(ctx), authority, scopes, ...params })(env))
   }

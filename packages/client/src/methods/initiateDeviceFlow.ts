@@ -1,11 +1,10 @@
 /**
  * @module
  */
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError } from '@authfold/core'
 import { initiateDeviceFlow as initiate, type DeviceFlow } from '@authfold/grants'
-import type { ClientContext } from '../context.js'
+import { callWithAuthority, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -35,16 +34,11 @@ export interface InitiateDeviceFlowOptions extends CallOptions {
 export const initiateDeviceFlow =
   (ctx: ClientContext) =>
   (scopes: ReadonlyArray<string>, options: InitiateDeviceFlowOptions = {}): TE.TaskEither<AuthError, DeviceFlow> =>
-    ctx.call(options, (env) =>
-      pipe(
-        ctx.resolved,
-        TE.chain((authority) =>
-          initiate({
-            clientId: ctx.clientId,
-            authority,
-            scopes,
-            ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
-          })(env),
-        ),
-      ),
+    callWithAuthority(ctx, options, (authority, env) =>
+      initiate({
+        clientId: ctx.clientId,
+        authority,
+        scopes,
+        ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+      })(env),
     )
