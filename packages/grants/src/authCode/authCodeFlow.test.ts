@@ -154,7 +154,7 @@ describe('acquireTokenByAuthCodeFlow', () => {
     expect(await redeem(flow, { state: flow.state, code: 'c' }, http)).toMatchObject({ _tag: 'Left', left: { code: 'auth_time_too_old' } })
   })
 
-  it('property: any state other than the flow\'s is refused before any request', async () => {
+  it('property: every state other than the flow\'s is refused before any request', async () => {
     const flow = await newFlow()
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string(), fc.constant(undefined), fc.integer()), async (state) => {

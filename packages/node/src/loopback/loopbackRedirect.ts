@@ -17,7 +17,7 @@ import { abortedError, configError, httpError, type AuthError } from '@authfold/
  * @since 0.1.0
  */
 export interface LoopbackRedirectOptions {
-  /** The port to listen on (127.0.0.1). Default 0: any free port, as MSAL Python does. */
+  /** The port to listen on (127.0.0.1). Default 0: a free port the system picks, as MSAL Python does. */
   readonly port?: number
   /** How long to wait for the redirect, in milliseconds, from the moment the browser is opened. */
   readonly timeoutMs: number

@@ -51,7 +51,7 @@ const SPECIAL_STRINGS: ReadonlyArray<string> = [
 ]
 
 /**
- * Short strings that are often hostile: any code points, lone surrogates, control and
+ * Short strings that are often hostile: arbitrary code points, lone surrogates, control and
  * ANSI escape characters, URLs of the wrong kind, numbers as text.
  *
  * @category arbitraries
