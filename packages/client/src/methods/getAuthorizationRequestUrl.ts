@@ -3,7 +3,7 @@
  */
 import * as TE from 'fp-ts/TaskEither'
 import type { AuthError } from '@authfold/core'
-import { getAuthorizationRequestUrl as buildUrl } from '@authfold/grants'
+import { getAuthorizationRequestUrl as buildUrl, type AuthorizationRequestUrlParams } from '@authfold/grants'
 import { callWithAuthority, clientParams, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
@@ -13,18 +13,9 @@ import type { CallOptions } from '../callLimits.js'
  * @category model
  * @since 0.1.0
  */
-export interface GetAuthorizationRequestUrlOptions extends CallOptions {
-  readonly loginHint?: string
-  readonly state?: string
-  readonly redirectUri?: string
-  /** Default `code`. */
-  readonly responseType?: string
-  readonly prompt?: string
-  /** Sent as given; pass the same one to `acquireTokenByAuthorizationCode`. */
-  readonly nonce?: string
-  readonly domainHint?: string
-  readonly claimsChallenge?: string
-}
+export interface GetAuthorizationRequestUrlOptions
+  extends CallOptions,
+    Omit<AuthorizationRequestUrlParams, 'clientId' | 'authority' | 'scopes' | 'excludeScopes' | 'clientCapabilities'> {}
 
 /**
  * Builds an authorization request URL (no PKCE; the state and nonce are yours to make
