@@ -8,7 +8,7 @@
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TaskEither } from 'fp-ts/TaskEither'
-import { abortedError, configError, httpError, type AuthError } from '@authfold/core'
+import { abortedError, configError, httpError, isAuthError, type AuthError } from '@authfold/core'
 
 /**
  * Options of {@link loopbackRedirect}.
@@ -24,7 +24,7 @@ export interface LoopbackRedirectOptions {
   /** Ends the wait (the listener closes and the answer is `HttpError` `aborted`). */
   readonly signal?: AbortSignal
   /** Builds the authorization URL from the redirect URI (`http://localhost:<port>`). */
-  readonly authUri: (redirectUri: string) => string
+  readonly authUri: (redirectUri: string) => string | Promise<string>
   /** Opens the system browser at a URL (injectable: tests drive a headless browser). */
   readonly opener: (url: string) => Promise<void>
   /** The `state` sent: a redirect carrying another state is ignored, as MSAL Python ignores it. */
@@ -244,22 +244,24 @@ export const loopbackRedirect =
             }),
           options.timeoutMs,
         )
-        let target: string
-        try {
-          target = options.authUri(redirectUri)
-        } catch {
-          finish({ _tag: 'Left', left: configError('invalid_argument', 'authUri threw while building the authorization URL.', 'authUri') })
-          return
-        }
-        options.opener(target).catch((e: unknown) =>
-          finish({
-            _tag: 'Left',
-            left: configError(
-              'unsupported',
-              `The browser could not be opened (${e instanceof Error ? e.name : 'error'}). Pass an opener that works on this machine, or use the device code flow where there is no browser.`,
-              'opener',
-            ),
-          }),
-        )
+        // The URL may take I/O to build (the authority resolved, PKCE made): an AuthError it
+        // fails with is the call's answer; anything else thrown is a ConfigError.
+        Promise.resolve()
+          .then(() => options.authUri(redirectUri))
+          .then(
+            (target) =>
+              options.opener(target).catch((e: unknown) =>
+                finish({
+                  _tag: 'Left',
+                  left: configError(
+                    'unsupported',
+                    `The browser could not be opened (${e instanceof Error ? e.name : 'error'}). Pass an opener that works on this machine, or use the device code flow where there is no browser.`,
+                    'opener',
+                  ),
+                }),
+              ),
+            (e: unknown) =>
+              finish({ _tag: 'Left', left: isAuthError(e) ? e : configError('invalid_argument', 'authUri threw while building the authorization URL.', 'authUri') }),
+          )
       })
     })
