@@ -18,7 +18,7 @@ import { nodeHttpClient } from '@authfold/node'
 import { signedAssertion } from '@authfold/testing'
 import { createConfidentialClient, type ConfidentialClientConfig } from '../confidentialClient.js'
 import { createPublicClient } from '../publicClient.js'
-import { SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
+import { FAULT_PASSWORD, FAULT_USER, SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
 
 const config = (world: FaultWorld, kase: CaseContext, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
   clientId: 'app-secret',
@@ -127,6 +127,32 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
       })
       await app.deserializeCache(world.seedCache)
       return { call: async (options) => (await app.resolveAuthority(options), {}), serializeCache: app.serializeCache }
+    },
+  },
+  {
+    name: 'acquireTokenByUsernamePassword on a public client (user realm, then the password grant)',
+    on: 'token',
+    retried: false,
+    jwts: ['id_token'],
+    faultedPath: tokenPath,
+    setup: async (world, kase) => {
+      const app = createPublicClient({
+        clientId: 'public-app',
+        libraryInfo: { appName: kase.tag },
+        authority: world.idp.authority(),
+        validateAuthority: false,
+        http: nodeHttpClient(world.transport),
+        logger: kase.logger,
+        piiLoggingEnabled: true,
+      })
+      await app.deserializeCache(world.seedCache)
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenByUsernamePassword(FAULT_USER, FAULT_PASSWORD, ['User.Read'], options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
     },
   },
 ]

@@ -33,6 +33,19 @@ export const SECRET = 'fault-suite-secret-Vx7!q'
 export const SCOPE = 'api://faults/.default'
 
 /**
+ * The user the user-token grants sign in, and their password (never in any error or log).
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const FAULT_USER = 'faults-user@authfold.test'
+/**
+ * @category testing
+ * @since 0.1.0
+ */
+export const FAULT_PASSWORD = 'fault-suite-password-Qz9!'
+
+/**
  * What a fault file shares between its cases.
  *
  * @category testing
@@ -72,7 +85,9 @@ export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): ((
     idp.registerClient({ clientId: 'app-secret', secret: SECRET })
     idp.registerClient({ clientId: 'app-cert', certificate: { certificatePem: cert.certificatePem } })
     idp.registerClient({ clientId: 'app-assertion', certificate: { certificatePem: cert.certificatePem } })
-    const secrets = new Set<string>([SECRET, ...keyLines(cert.privateKeyPem)])
+    idp.registerClient({ clientId: 'public-app' })
+    idp.registerUser({ username: FAULT_USER, password: FAULT_PASSWORD, name: 'Fault User' })
+    const secrets = new Set<string>([SECRET, FAULT_PASSWORD, ...keyLines(cert.privateKeyPem)])
     const transport: NodeHttpClientOptions = { ca: idp.ca, timeoutMs: options.timeoutMs ?? 5_000 }
     const recorded = (credential: ClientAuth): ClientAuth =>
       makeClientAuth(credential.kind, (context) =>
