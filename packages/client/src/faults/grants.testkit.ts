@@ -155,4 +155,32 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
       }
     },
   },
+  {
+    name: 'acquireTokenByDeviceFlow on a public client (the user approved; the poll faulted)',
+    on: 'token',
+    retried: false,
+    jwts: ['id_token'],
+    faultedPath: tokenPath,
+    setup: async (world, kase) => {
+      const app = createPublicClient({
+        clientId: 'public-app',
+        libraryInfo: { appName: kase.tag },
+        authority: world.idp.authority(),
+        validateAuthority: false,
+        http: nodeHttpClient(world.transport),
+        logger: kase.logger,
+        piiLoggingEnabled: true,
+      })
+      await app.deserializeCache(world.seedCache)
+      const flow = await app.initiateDeviceFlow(['User.Read'])
+      if (!world.idp.deviceCodes.approve(flow.user_code, FAULT_USER)) throw new Error('the device code could not be approved')
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenByDeviceFlow(flow, options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
 ]
