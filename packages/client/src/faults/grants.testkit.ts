@@ -17,7 +17,7 @@ import { certificate, clientAssertion, clientSecret } from '@authfold/core'
 import { nodeHttpClient } from '@authfold/node'
 import { signedAssertion } from '@authfold/testing'
 import { createConfidentialClient, type ConfidentialClientConfig } from '../confidentialClient.js'
-import { createPublicClient } from '../publicClient.js'
+import { createPublicClient, type PublicClientConfig } from '../publicClient.js'
 import { FAULT_PASSWORD, FAULT_USER, SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
 
 const config = (world: FaultWorld, kase: CaseContext, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
@@ -42,6 +42,21 @@ const tokenGrant = async (world: FaultWorld, kase: CaseContext, over: Partial<Co
     },
     serializeCache: app.serializeCache,
   }
+}
+
+/** The public client every public-client entry uses, tagged and logged for its case, its cache seeded. */
+const publicApp = async (world: FaultWorld, kase: CaseContext, over: Partial<PublicClientConfig>) => {
+  const app = createPublicClient({
+    clientId: 'public-app',
+    libraryInfo: { appName: kase.tag },
+    authority: world.idp.authority(),
+    http: nodeHttpClient(world.transport),
+    logger: kase.logger,
+    piiLoggingEnabled: true,
+    ...over,
+  })
+  await app.deserializeCache(world.seedCache)
+  return app
 }
 
 const tokenPath = (idp: { readonly tenantId: string }): string => `/${idp.tenantId}/oauth2/v2.0/token`
@@ -116,16 +131,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     jwts: [],
     faultedPath: () => '/common/discovery/instance',
     setup: async (world, kase) => {
-      const app = createPublicClient({
-        clientId: 'public-app',
-        libraryInfo: { appName: kase.tag },
-        authority: world.idp.authority(),
-        instanceDiscovery: `${world.idp.url}/common/discovery/instance`,
-        http: nodeHttpClient(world.transport),
-        logger: kase.logger,
-        piiLoggingEnabled: true,
-      })
-      await app.deserializeCache(world.seedCache)
+      const app = await publicApp(world, kase, { instanceDiscovery: `${world.idp.url}/common/discovery/instance` })
       return { call: async (options) => (await app.resolveAuthority(options), {}), serializeCache: app.serializeCache }
     },
   },
@@ -136,16 +142,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     jwts: ['id_token'],
     faultedPath: tokenPath,
     setup: async (world, kase) => {
-      const app = createPublicClient({
-        clientId: 'public-app',
-        libraryInfo: { appName: kase.tag },
-        authority: world.idp.authority(),
-        validateAuthority: false,
-        http: nodeHttpClient(world.transport),
-        logger: kase.logger,
-        piiLoggingEnabled: true,
-      })
-      await app.deserializeCache(world.seedCache)
+      const app = await publicApp(world, kase, { validateAuthority: false })
       return {
         call: async (options) => {
           const result = await app.acquireTokenByUsernamePassword(FAULT_USER, FAULT_PASSWORD, ['User.Read'], options ?? {})
@@ -162,16 +159,7 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     jwts: ['id_token'],
     faultedPath: tokenPath,
     setup: async (world, kase) => {
-      const app = createPublicClient({
-        clientId: 'public-app',
-        libraryInfo: { appName: kase.tag },
-        authority: world.idp.authority(),
-        validateAuthority: false,
-        http: nodeHttpClient(world.transport),
-        logger: kase.logger,
-        piiLoggingEnabled: true,
-      })
-      await app.deserializeCache(world.seedCache)
+      const app = await publicApp(world, kase, { validateAuthority: false })
       const flow = await app.initiateDeviceFlow(['User.Read'])
       if (!world.idp.deviceCodes.approve(flow.user_code, FAULT_USER)) throw new Error('the device code could not be approved')
       return {
