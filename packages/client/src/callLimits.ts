@@ -52,34 +52,40 @@ export const withCallLimits =
     const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs
     const caller = options?.signal
     if (caller?.aborted === true) return E.left(cancelled())
+    // One controller per call: it stops the call's requests and waits on the caller's abort or
+    // at the deadline, and, aborted with FINISHED once the call is over, cancels the deadline's
+    // wait. (A reason given to abort() spares building a DOMException on every call.)
     const limit = new AbortController()
-    const done = new AbortController()
+    const signal = limit.signal
     let ended: AuthError | undefined
+    let settle: ((value: E.Either<AuthError, A>) => void) | undefined
     const stop = (error: AuthError): void => {
-      if (ended !== undefined) return
+      if (ended !== undefined || signal.aborted) return
       ended = error
-      limit.abort()
+      limit.abort(error)
+      settle?.(E.left(error))
     }
     const onCallerAbort = (): void => stop(cancelled())
     caller?.addEventListener('abort', onCallerAbort, { once: true })
-    void env.sleep(timeoutMs, done.signal)().then(() => {
-      if (!done.signal.aborted) stop(deadline(timeoutMs))
-    })
+    void env.sleep(timeoutMs, signal)().then(() => stop(deadline(timeoutMs)))
     const callEnv: GrantEnv = {
       ...env,
-      http: (request) => env.http({ ...request, signal: request.signal === undefined ? limit.signal : AbortSignal.any([request.signal, limit.signal]) }),
-      sleep: (ms, signal) => env.sleep(ms, signal === undefined ? limit.signal : AbortSignal.any([signal, limit.signal])),
+      http: (request) => env.http({ ...request, signal: request.signal === undefined ? signal : AbortSignal.any([request.signal, signal]) }),
+      sleep: (ms, wake) => env.sleep(ms, wake === undefined ? signal : AbortSignal.any([wake, signal])),
     }
     const stopped = new Promise<E.Either<AuthError, A>>((resolve) => {
-      limit.signal.addEventListener('abort', () => resolve(E.left(ended ?? cancelled())), { once: true })
+      settle = resolve
     })
     try {
-      return await Promise.race([work(callEnv, limit.signal)(), stopped])
+      return await Promise.race([work(callEnv, signal)(), stopped])
     } finally {
-      done.abort()
       caller?.removeEventListener('abort', onCallerAbort)
+      if (!signal.aborted) limit.abort(FINISHED)
     }
   }
+
+/** The reason a call's controller is aborted with once the call is over (its deadline's wait ends). */
+const FINISHED: unique symbol = Symbol('authfold.callFinished')
 
 const cancelled = (): AuthError => httpError('aborted', '', 'The call was cancelled by its AbortSignal; nothing was saved to the cache.')
 
