@@ -191,6 +191,43 @@ export const findAccessTokens =
   }
 
 /**
+ * What {@link findAccessTokens} is: a query, then a state, then the matching entries.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type AccessTokenFinder = (q: AccessTokenQuery) => (s: CacheState) => ReadonlyArray<AccessTokenEntity>
+
+/**
+ * A {@link findAccessTokens} that remembers its answers per state and query: states are
+ * immutable, so the same query on the same state has the same answer, and a hot path (a
+ * facade answering cache hits) asks it again and again until the next write. Answers are
+ * kept in a `WeakMap` keyed by the state (dropped with it) and at most `maxQueries` per
+ * state. Queries with `nowSeconds` are not remembered (their answer depends on it).
+ *
+ * @example
+ * const find = memoizedAccessTokenFinder()
+ * const tokens = find(query)(state) // the second call with an equal query on `state` is a map lookup
+ * @category queries
+ * @since 0.1.0
+ */
+export const memoizedAccessTokenFinder = (maxQueries = 256): AccessTokenFinder => {
+  const answers = new WeakMap<CacheState, Map<string, ReadonlyArray<AccessTokenEntity>>>()
+  return (q) => (s) => {
+    if (q.nowSeconds !== undefined) return findAccessTokens(q)(s)
+    const key = JSON.stringify([q.clientId, q.environments, q.realm, q.homeAccountId, q.scopes, q.keyId, q.extCacheKey, q.userAssertionHash, q.tokenType])
+    let known = answers.get(s)
+    const found = known?.get(key)
+    if (found !== undefined) return found
+    const answer = findAccessTokens(q)(s)
+    if (known === undefined) answers.set(s, (known = new Map()))
+    if (known.size >= maxQueries) known.clear()
+    known.set(key, answer)
+    return answer
+  }
+}
+
+/**
  * The same answer as {@link findAccessTokens} by a plain scan of every access token:
  * O(n), for tests and for users who doubt the index.
  *

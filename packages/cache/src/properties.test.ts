@@ -16,7 +16,7 @@ import {
   scopeArb,
   tokenEventArb,
 } from '../../testing/src/arbitraries/index.js'
-import { findAccessTokens, scanAccessTokens, targetsIntersect, type AccessTokenQuery } from './accessTokens.js'
+import { findAccessTokens, memoizedAccessTokenFinder, scanAccessTokens, targetsIntersect, type AccessTokenQuery } from './accessTokens.js'
 import { getAccounts, scanAccounts, type AccountQuery } from './accounts.js'
 import { homeAccountIdOf, decodeIdTokenClaims } from './claims.js'
 import { deserialize } from './deserialize.js'
@@ -28,7 +28,7 @@ import { findRefreshTokens, scanRefreshTokens } from './refreshTokens.js'
 import { removeAccount, removeAppTokens } from './remove.js'
 import { serialize } from './serialize.js'
 import { scopesOf } from './schema.js'
-import type { CacheState } from './state.js'
+import { emptyCache, type CacheState } from './state.js'
 
 const RUNS = { numRuns: 150 }
 
@@ -188,6 +188,41 @@ describe('indexed queries equal a linear scan', () => {
       }),
       { numRuns: 300 },
     )
+  })
+
+  it('a memoized finder answers as findAccessTokens, across a sequence of states and queries', () => {
+    let found = 0
+    fc.assert(
+      fc.property(fc.array(cacheStateArb(), { minLength: 1, maxLength: 4 }), fc.array(atQueryArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), (states, queries, max) => {
+        // the same queries on every state, each asked twice, states revisited: an answer kept for
+        // one state (or one query) and given for another would show
+        // queries that find tokens: one per stored access token, asked of every state too
+        const hitting = states.flatMap((s) =>
+          Array.from(hamtValues(s.accessTokens.entries))
+            .slice(0, 3)
+            .map((e): AccessTokenQuery => ({
+              clientId: e.client_id ?? '',
+              environments: [e.environment ?? ''],
+              realm: e.realm ?? '',
+              homeAccountId: e.home_account_id ?? '',
+              scopes: scopesOf(e.target).slice(0, 1),
+              ...(e.token_type === undefined || e.token_type === null ? {} : { tokenType: e.token_type }),
+              ...(typeof e.key_id === 'string' ? { keyId: e.key_id } : {}),
+              ...(typeof e.ext_cache_key === 'string' ? { extCacheKey: e.ext_cache_key } : {}),
+              ...(typeof e.user_assertion_hash === 'string' ? { userAssertionHash: e.user_assertion_hash } : {}),
+            })),
+        )
+        const find = memoizedAccessTokenFinder(max)
+        for (const s of [emptyCache, ...states, ...states])
+          for (const q of [...hitting, ...queries, ...hitting]) {
+            const answer = find(q)(s)
+            found += answer.length
+            expect(canon(answer)).toEqual(canon(findAccessTokens(q)(s)))
+          }
+      }),
+      { numRuns: 200 },
+    )
+    expect(found, 'the queries found tokens (the property is not vacuous)').toBeGreaterThan(100)
   })
 
   it('refresh tokens, id tokens, accounts', () => {

@@ -15,7 +15,15 @@ export const memoizedResolver = (
   authority: Authority,
   options: ResolveAuthorityOptions,
   env: GrantEnv,
-): TE.TaskEither<AuthError, ResolvedAuthority> => memoize(resolveAuthority(authority, options)(env))
+): Memoized<AuthError, ResolvedAuthority> => memoize(resolveAuthority(authority, options)(env))
+
+/**
+ * A memoized TaskEither, and its kept answer (`current()`, `undefined` until one succeeded).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Memoized<E, A> = TE.TaskEither<E, A> & { readonly current: () => A | undefined }
 
 /**
  * Keeps the first successful answer of a TaskEither; concurrent callers share one run, and
@@ -24,10 +32,10 @@ export const memoizedResolver = (
  * @category utils
  * @since 0.1.0
  */
-export const memoize = <E, A>(task: TE.TaskEither<E, A>): TE.TaskEither<E, A> => {
+export const memoize = <E, A>(task: TE.TaskEither<E, A>): Memoized<E, A> => {
   let ok: A | undefined
   let pending: ReturnType<TE.TaskEither<E, A>> | undefined
-  return async () => {
+  const run: TE.TaskEither<E, A> = async () => {
     if (ok !== undefined) return { _tag: 'Right', right: ok }
     pending ??= task()
     const result = await pending
@@ -35,4 +43,5 @@ export const memoize = <E, A>(task: TE.TaskEither<E, A>): TE.TaskEither<E, A> =>
     if (result._tag === 'Right') ok = result.right
     return result
   }
+  return Object.assign(run, { current: () => ok })
 }

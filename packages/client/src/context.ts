@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import { memoryStore, type CacheStore } from '@authfold/cache'
+import { memoizedAccessTokenFinder, memoryStore, type AccessTokenFinder, type CacheStore } from '@authfold/cache'
 import {
   checkAzureRegion,
   checkRuntime,
@@ -24,7 +24,7 @@ import {
   type ResolveAuthorityOptions,
   type ResolvedAuthority,
 } from '@authfold/core'
-import type { Grant } from '@authfold/grants'
+import { peekCacheFirst, type AuthResult, type CacheFirstPolicy, type Grant } from '@authfold/grants'
 import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { runGrant } from './runGrant.js'
@@ -69,6 +69,10 @@ export interface ClientContext {
   readonly authority: Authority
   /** Resolves the authority on first use and keeps the answer (a failure is not kept). */
   readonly resolved: TE.TaskEither<AuthError, ResolvedAuthority>
+  /** The client's access-token lookup, memoized per cache state (see `memoizedAccessTokenFinder`). */
+  readonly findAccessTokens: AccessTokenFinder
+  /** The resolved authority once a resolution succeeded, synchronously; `undefined` before. */
+  readonly resolvedNow: () => ResolvedAuthority | undefined
   /** The effects every grant of this client runs with (telemetry recorder included). */
   readonly env: GrantEnv
   readonly store: CacheStore
@@ -121,13 +125,16 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
     E.map((authority): ClientContext => {
       const env = buildEnv(config, 5)
       const store = config.cacheStore ?? memoryStore()
+      // resolveAuthority applies azureRegion itself (regional endpoints beside the central ones)
+      const resolved = memoizedResolver(authority, config, env)
       return {
         clientId: config.clientId,
         ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
         ...(config.excludeScopes === undefined ? {} : { excludeScopes: config.excludeScopes }),
         authority,
-        // resolveAuthority applies azureRegion itself (regional endpoints beside the central ones)
-        resolved: memoizedResolver(authority, config, env),
+        resolved,
+        resolvedNow: resolved.current,
+        findAccessTokens: memoizedAccessTokenFinder(),
         env,
         store,
         run: runGrant(store),
@@ -203,6 +210,41 @@ export const callGrant = <A>(
   options: CallOptions | undefined,
   grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<A>,
 ): TE.TaskEither<AuthError, A> => callWithAuthority(ctx, options, (authority, env, signal) => ctx.run(grant(authority, signal), env, signal))
+
+/**
+ * {@link callGrant} for a cache-first grant, with a synchronous answer for cache hits: when
+ * the authority is resolved, the store holds its state in memory (`peek`), and `policy`
+ * (the grant's cache-first policy for that authority, `undefined` when it cannot be told
+ * up front) finds a fresh token, the call answers it at once, as `cacheFirst` would (the
+ * hit logged and counted), with no deadline timer, no task chain and no commit. Anything
+ * else runs the grant.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const callCacheFirst = (
+  ctx: ClientContext,
+  options: CallOptions | undefined,
+  policy: (authority: ResolvedAuthority) => CacheFirstPolicy | undefined,
+  grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<AuthResult>,
+): TE.TaskEither<AuthError, AuthResult> => {
+  const slow = callGrant(ctx, options, grant)
+  const find = ctx.findAccessTokens
+  return () => {
+    const authority = ctx.resolvedNow()
+    const state = ctx.store.peek?.()
+    if (authority !== undefined && state !== undefined && options?.signal?.aborted !== true) {
+      const known = policy(authority)
+      const hit = known === undefined ? undefined : peekCacheFirst(known, ctx.env.now() / 1000, find)(state)
+      if (hit !== undefined) {
+        ctx.env.log('info', 'Answered from the token cache', false)
+        ctx.env.telemetry?.hit()
+        return Promise.resolve(E.right(hit))
+      }
+    }
+    return slow()
+  }
+}
 
 /**
  * The parameters every grant takes from the client: its id, and its `excludeScopes` and

@@ -60,6 +60,12 @@ export type StoreError = CacheError | DecodeError
 export interface CacheStore<E extends AuthError = AuthError> {
   readonly load: () => TE.TaskEither<E, CacheState>
   readonly update: (f: (current: CacheState) => CacheState) => TE.TaskEither<E, CacheState>
+  /**
+   * The current state, synchronously, for a store that holds it in memory (`memoryStore`).
+   * A facade answers a cache hit from it without a task; stores that must read (a file,
+   * Redis) leave it out and every call goes through `load`.
+   */
+  readonly peek?: () => CacheState
 }
 
 /**
@@ -232,6 +238,7 @@ export const memoryStore = (initial: CacheState = emptyCache): CacheStore<StoreE
   let state = initial
   return {
     load: () => TE.right(state),
+    peek: () => state,
     update: (f) =>
       TE.fromIO(() => {
         state = f(state)

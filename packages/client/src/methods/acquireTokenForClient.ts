@@ -2,9 +2,9 @@
  * @module
  */
 import type * as TE from 'fp-ts/TaskEither'
-import type { AuthError } from '@authfold/core'
-import { clientCredentials, type AuthResult } from '@authfold/grants'
-import { callGrant, type ConfidentialContext } from '../context.js'
+import type { AuthError, ResolvedAuthority } from '@authfold/core'
+import { clientCredentials, clientCredentialsPolicy, type AuthResult, type ClientCredentialsParams } from '@authfold/grants'
+import { callCacheFirst, type ConfidentialContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -38,14 +38,18 @@ export const acquireTokenForClient =
   (ctx: ConfidentialContext) =>
   (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = {}): TE.TaskEither<AuthError, AuthResult> => {
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    return callGrant(ctx, options, (authority) =>
-      clientCredentials({
-        clientId: ctx.clientId,
-        authority,
-        credential: ctx.credential,
-        scopes,
-        ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-        ...params,
-      }),
+    const grantParams = (authority: ResolvedAuthority): ClientCredentialsParams => ({
+      clientId: ctx.clientId,
+      authority,
+      credential: ctx.credential,
+      scopes,
+      ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+      ...params,
+    })
+    return callCacheFirst(
+      ctx,
+      options,
+      (authority) => clientCredentialsPolicy(grantParams(authority)),
+      (authority) => clientCredentials(grantParams(authority)),
     )
   }

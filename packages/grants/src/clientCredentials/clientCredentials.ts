@@ -17,7 +17,7 @@ import {
 } from '@authfold/core'
 import { computeExtCacheKeyAsync } from '@authfold/cache'
 import type { AuthResult, Grant } from '../grant.js'
-import { cacheFirst, skipCacheFor } from '../steps/cacheFirst.js'
+import { cacheFirst, skipCacheFor, type CacheFirstPolicy } from '../steps/cacheFirst.js'
 import { requestToken } from '../steps/requestToken.js'
 import { shapeResult } from '../steps/shapeResult.js'
 import { clientCredentialsRequest } from './request.js'
@@ -67,6 +67,20 @@ export const checkClientCredentials = (p: ClientCredentialsParams): E.Either<Aut
       : p.fmiPath !== undefined && typeof p.fmiPath !== 'string'
         ? E.left(configError('invalid_argument', 'fmiPath must be a string.', 'fmiPath'))
         : mergeClaimsChallengeAndCapabilities(p.clientCapabilities, p.claimsChallenge)
+
+/**
+ * The cache-first policy of a client-credentials call when it can be told without a task:
+ * the parameters check out and no FMI path needs hashing. `undefined` otherwise (the
+ * grant itself then decides). A facade peeks with it (`peekCacheFirst`) to answer cache
+ * hits synchronously.
+ *
+ * @category steps
+ * @since 0.1.0
+ */
+export const clientCredentialsPolicy = (p: ClientCredentialsParams): CacheFirstPolicy | undefined =>
+  p.fmiPath !== undefined || p.claimsChallenge !== undefined || E.isLeft(checkClientCredentials(p))
+    ? undefined
+    : { query: appTokenQuery({ clientId: p.clientId, authority: p.authority, scopes: p.scopes }) }
 
 /**
  * Acquires a token for the application itself. A valid cached app token for the same client,

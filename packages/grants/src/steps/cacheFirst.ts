@@ -8,7 +8,7 @@ import * as O from 'fp-ts/Option'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { RefreshReason, type AuthError } from '@authfold/core'
-import type { AccessTokenQuery, CacheState } from '@authfold/cache'
+import type { AccessTokenFinder, AccessTokenQuery, CacheState } from '@authfold/cache'
 import type { AuthResult, Grant } from '../grant.js'
 import { cachedAccessToken, refreshReasonFor } from './cachedAccessToken.js'
 
@@ -66,6 +66,27 @@ export const cacheFirst =
           }),
         )
       : request
+  }
+
+/**
+ * The answer {@link cacheFirst} gives without a request, if any: the cached access token
+ * of `policy`, with more than five minutes left and not past its `refresh_on`, shaped as a
+ * `token_source: "cache"` result; `undefined` when `cacheFirst` would go to the identity
+ * provider (no such token, one about to expire or aging, or `skipCache`). Pure and
+ * synchronous: a facade answers cache hits with it and skips the grant's machinery. `find`
+ * is the lookup (default `findAccessTokens`; a facade passes a memoized one).
+ *
+ * @example
+ * const hit = peekCacheFirst(policy, Date.now() / 1000)(cache)
+ * @category steps
+ * @since 0.1.0
+ */
+export const peekCacheFirst =
+  (policy: CacheFirstPolicy, nowSeconds: number, find?: AccessTokenFinder) =>
+  (cache: CacheState): AuthResult | undefined => {
+    if (policy.skipCache !== undefined) return undefined
+    const cached = cachedAccessToken(policy.query, nowSeconds, find)(cache)
+    return O.isSome(cached) && !cached.value.aging ? cached.value.result : undefined
   }
 
 /**

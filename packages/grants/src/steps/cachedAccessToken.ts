@@ -2,7 +2,7 @@
  * @module
  */
 import * as O from 'fp-ts/Option'
-import { findAccessTokens, optionalSecondsOf, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+import { findAccessTokens, optionalSecondsOf, type AccessTokenFinder, type AccessTokenQuery, type CacheState } from '@authfold/cache'
 import { RefreshReason } from '@authfold/core'
 import type { AuthResult } from '../grant.js'
 
@@ -29,16 +29,17 @@ export const EXPIRY_MARGIN_SECONDS = 300
 /**
  * Finds a usable cached access token, shaped as a `token_source: "cache"` result.
  * `nowSeconds` may have a fraction (MSAL compares with `time.time()`): a token with 299.5 s
- * left is expired, and one whose `refresh_on` passed half a second ago is aging.
+ * left is expired, and one whose `refresh_on` passed half a second ago is aging. `find` is
+ * the lookup (default `findAccessTokens`; a facade passes a memoized one).
  *
  * @category steps
  * @since 0.1.0
  * @see MSAL Python `_acquire_token_silent_from_cache_and_possibly_refresh_it`
  */
 export const cachedAccessToken =
-  (query: AccessTokenQuery, nowSeconds: number) =>
+  (query: AccessTokenQuery, nowSeconds: number, find: AccessTokenFinder = findAccessTokens) =>
   (cache: CacheState): O.Option<CachedToken> => {
-    for (const entry of findAccessTokens(query)(cache)) {
+    for (const entry of find(query)(cache)) {
       const expiresIn = Number(entry.expires_on) - nowSeconds
       if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) continue
       const refreshOn = optionalSecondsOf(entry.refresh_on) // null (MSAL Java), '' or garbage: none

@@ -1,0 +1,113 @@
+/**
+ * The facade's synchronous cache-hit path (`callCacheFirst`): what it answers must be what
+ * the grant would answer, and everything it skips must not matter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as TE from 'fp-ts/TaskEither'
+import { clientSecret, type LogLevel } from '@authfold/core'
+import { memoryStore, type CacheStore } from '@authfold/cache'
+import { nodeHttpClient } from '@authfold/node'
+import { startIdentityProvider, type IdentityProvider } from '@authfold/testing'
+import { createConfidentialClient, type ConfidentialClientConfig } from './confidentialClient.js'
+import type { AuthFailure } from './failure.js'
+
+const SECRET = 'cache-hit-secret-W4!'
+const SCOPE = 'api://hits/.default'
+let idp: IdentityProvider
+
+beforeAll(async () => {
+  idp = await startIdentityProvider()
+  idp.registerClient({ clientId: 'app-hits', secret: SECRET })
+})
+afterAll(async () => idp.stop())
+
+const config = (over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
+  clientId: 'app-hits',
+  authority: idp.authority(),
+  credential: clientSecret(SECRET),
+  http: nodeHttpClient({ ca: idp.ca, timeoutMs: 2000 }),
+  validateAuthority: false,
+  ...over,
+})
+const tokenPosts = (): number => idp.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token')).length
+
+/** A store without `peek`: every call goes through `load`, as with a file or Redis store. */
+const loadOnly = (): CacheStore => {
+  const inner = memoryStore()
+  return { load: inner.load, update: inner.update }
+}
+
+describe('cache hits answered by the facade', () => {
+  it('answer as the grant does: same token, token_source cache, the hit logged and reported in the next request', async () => {
+    const lines: Array<string> = []
+    const logger = (level: LogLevel, message: string): void => void lines.push(`${level} ${message}`)
+    const fast = createConfidentialClient(config({ logger, libraryInfo: { appName: 'fast' } }))
+    const slow = createConfidentialClient(config({ cacheStore: loadOnly(), libraryInfo: { appName: 'slow' } }))
+    const shapes: Array<unknown> = []
+    for (const app of [fast, slow]) {
+      const first = await app.acquireTokenForClient([SCOPE])
+      const hits = [await app.acquireTokenForClient([SCOPE]), await app.acquireTokenForClient([SCOPE])]
+      for (const hit of hits) {
+        expect(hit).toMatchObject({ access_token: first.access_token, token_type: first.token_type, token_source: 'cache' })
+        shapes.push({ ...hit, access_token: '(token)', expires_in: Math.round(hit.expires_in / 100) })
+      }
+    }
+    // the shortcut's hits and the grant's hits (a store with no peek) are the same results
+    expect(shapes[0]).toEqual(shapes[2])
+    expect(shapes[1]).toEqual(shapes[3])
+    expect(lines.filter((l) => l === 'info Answered from the token cache')).toHaveLength(2)
+    // the two hits are counted in the telemetry the next request carries, on both paths
+    for (const [name, app] of [['fast', fast], ['slow', slow]] as const) {
+      await app.acquireTokenForClient(['api://other/.default'])
+      const last = idp.requests.filter((r) => r.headers['x-app-name'] === name).at(-1)
+      expect(last?.headers['x-client-last-telemetry']).toMatch(/^4\|2\|/)
+    }
+  })
+
+  it('a cancelled call fails even when the token is in the cache', async () => {
+    const app = createConfidentialClient(config())
+    await app.acquireTokenForClient([SCOPE])
+    const failure = await app.acquireTokenForClient([SCOPE], { signal: AbortSignal.abort() }).catch((e: AuthFailure) => e)
+    expect((failure as AuthFailure).authError).toMatchObject({ _tag: 'HttpError', code: 'aborted' })
+  })
+
+  it('a TaskEither built once looks at the cache each time it runs', async () => {
+    const app = createConfidentialClient(config())
+    const call = app.te.acquireTokenForClient([SCOPE])
+    const before = tokenPosts()
+    const first = await call()
+    expect(first).toMatchObject({ _tag: 'Right', right: { token_source: 'identity_provider' } })
+    expect(await call()).toMatchObject({ _tag: 'Right', right: { token_source: 'cache' } })
+    await app.removeTokensForClient()
+    expect(await call()).toMatchObject({ _tag: 'Right', right: { token_source: 'identity_provider' } })
+    expect(tokenPosts() - before).toBe(2)
+  })
+
+  it('a claims challenge, a forceRefresh or an FMI path is never answered by the shortcut', async () => {
+    const app = createConfidentialClient(config())
+    await app.acquireTokenForClient([SCOPE])
+    const before = tokenPosts()
+    expect(await app.acquireTokenForClient([SCOPE], { claimsChallenge: '{"access_token":{"nbf":{"essential":true,"value":"1"}}}' })).toMatchObject({
+      token_source: 'identity_provider',
+    })
+    expect(tokenPosts() - before).toBe(1)
+    await expect(app.acquireTokenForClient([SCOPE], { forceRefresh: true })).rejects.toMatchObject({ authError: { _tag: 'ConfigError' } })
+    expect(await app.acquireTokenForClient([SCOPE], { fmiPath: 'a/b' })).toMatchObject({ token_source: 'identity_provider' })
+    expect(await app.acquireTokenForClient([SCOPE], { fmiPath: 'a/b' })).toMatchObject({ token_source: 'cache' })
+  })
+
+  it('a token within five minutes of expiry is not served by the shortcut', async () => {
+    let now = Date.now()
+    const app = createConfidentialClient(config({ now: () => now }))
+    const first = await app.acquireTokenForClient([SCOPE])
+    now += (first.expires_in - 299) * 1000
+    expect(await app.acquireTokenForClient([SCOPE])).toMatchObject({ token_source: 'identity_provider' })
+  })
+
+  it('the TaskEither twin answers hits too (and never runs a task for them)', async () => {
+    const app = createConfidentialClient(config())
+    await app.acquireTokenForClient([SCOPE])
+    const result = await TE.map((r: { readonly token_source: string }) => r.token_source)(app.te.acquireTokenForClient([SCOPE]))()
+    expect(result).toEqual({ _tag: 'Right', right: 'cache' })
+  })
+})
