@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emptyCache, type CacheState } from '@authfold/cache'
-import { clientSecret, parseAuthority, resolveAuthority, silentLogger, systemClock, timerSleep, webCryptoRandom, type GrantEnv, type ResolvedAuthority } from '@authfold/core'
+import { clientSecret, parseAuthority, resolveAuthority, silentLogger, timerSleep, webCryptoRandom, type GrantEnv, type ResolvedAuthority } from '@authfold/core'
 import { callGrant, confidentialContext, createConfidentialClient } from '@authfold/client'
 import { nodeHttpClient } from '@authfold/node'
 import { startIdentityProvider, type IdentityProvider } from '@authfold/testing'
