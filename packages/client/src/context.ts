@@ -28,6 +28,7 @@ import { peekCacheFirst, type AuthResult, type CacheFirstPolicy, type Grant } fr
 import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { runGrant } from './runGrant.js'
+import type { RedirectListener } from './redirectListener.js'
 import { DEFAULT_CALL_TIMEOUT_MS, withCallLimits, type CallOptions } from './callLimits.js'
 
 /**
@@ -52,6 +53,8 @@ export interface ClientConfig extends EffectsConfig, ResolveAuthorityOptions {
   readonly cacheStore?: CacheStore
   /** The overall deadline of every public call, in milliseconds (each call can pass its own `timeoutMs`). Default 60,000. */
   readonly callTimeoutMs?: number
+  /** Receives the authorization redirect for `acquireTokenInteractive` (`loopbackListener` from `@authfold/node`). */
+  readonly redirectListener?: RedirectListener
 }
 
 /**
@@ -65,6 +68,8 @@ export interface ClientContext {
   readonly clientCapabilities?: ReadonlyArray<string>
   /** Reserved scopes user sign-ins leave out (checked: no `openid`). */
   readonly excludeScopes?: ReadonlyArray<string>
+  /** Receives the authorization redirect for interactive sign-in, when configured. */
+  readonly redirectListener?: RedirectListener
   /** The authority as configured, parsed. */
   readonly authority: Authority
   /** Resolves the authority on first use and keeps the answer (a failure is not kept). */
@@ -131,6 +136,7 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         clientId: config.clientId,
         ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
         ...(config.excludeScopes === undefined ? {} : { excludeScopes: config.excludeScopes }),
+        ...(config.redirectListener === undefined ? {} : { redirectListener: config.redirectListener }),
         authority,
         resolved,
         resolvedNow: resolved.current,

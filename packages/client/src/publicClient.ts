@@ -18,6 +18,7 @@ import { acquireTokenByAuthCodeFlow } from './methods/acquireTokenByAuthCodeFlow
 import { acquireTokenByAuthorizationCode } from './methods/acquireTokenByAuthorizationCode.js'
 import { getAuthorizationRequestUrl } from './methods/getAuthorizationRequestUrl.js'
 import { initiateAuthCodeFlow } from './methods/initiateAuthCodeFlow.js'
+import { acquireTokenInteractive } from './methods/acquireTokenInteractive.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
@@ -48,6 +49,7 @@ export interface PublicClientTE {
   readonly acquireTokenByAuthCodeFlow: ReturnType<typeof acquireTokenByAuthCodeFlow>
   readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
   readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
+  readonly acquireTokenInteractive: ReturnType<typeof acquireTokenInteractive>
 }
 
 /**
@@ -80,6 +82,7 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         acquireTokenByAuthCodeFlow: acquireTokenByAuthCodeFlow(ctx),
         getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
         acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
+        acquireTokenInteractive: acquireTokenInteractive(ctx),
       }),
     ),
   )

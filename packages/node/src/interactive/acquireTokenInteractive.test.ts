@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { serialize } from '@authfold/cache'
-import { orThrow, publicContext, type ClientContext } from '@authfold/client'
+import { createPublicClient, orThrow, publicContext, type AuthFailure, type ClientContext } from '@authfold/client'
 import { startIdentityProvider, type IdentityProvider } from '@authfold/testing'
 import { nodeHttpClient } from '../http/nodeHttpClient.js'
-import { acquireTokenInteractive } from './acquireTokenInteractive.js'
+import { acquireTokenInteractive, loopbackListener } from './acquireTokenInteractive.js'
 
 const PASSWORD = 'dora-pa55word-local'
 let idp: IdentityProvider
@@ -46,6 +46,27 @@ const userIn = (page: Page, action: 'sign in' | 'decline') => async (url: string
 }
 
 describe('acquireTokenInteractive in headless Chromium', () => {
+  it('on the public facade (createPublicClient with redirectListener: loopbackListener): signs in, and the cache holds the user', async () => {
+    const app = createPublicClient({
+      clientId: 'desktop-app',
+      authority: idp.authority(),
+      http: nodeHttpClient({ ca: idp.ca, timeoutMs: 5_000 }),
+      validateAuthority: false,
+      redirectListener: loopbackListener,
+    })
+    const page = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage()
+    const result = await app.acquireTokenInteractive(['User.Read'], { opener: userIn(page, 'sign in'), timeoutMs: 30_000 })
+    expect(result).toMatchObject({ token_source: 'identity_provider', account: { username: 'dora@authfold.test' } })
+    expect(await app.serializeCache()).toContain('dora@authfold.test')
+  }, 60_000)
+
+  it('a public client without a redirect listener answers a ConfigError that names loopbackListener, and opens nothing', async () => {
+    const app = createPublicClient({ clientId: 'desktop-app', authority: idp.authority(), http: nodeHttpClient({ ca: idp.ca }), validateAuthority: false })
+    const failure = await app.acquireTokenInteractive(['User.Read']).catch((e: AuthFailure) => e)
+    expect((failure as AuthFailure).authError).toMatchObject({ _tag: 'ConfigError', field: 'redirectListener' })
+    expect((failure as AuthFailure).message).toContain('loopbackListener')
+  })
+
   it('signs the user in through the IdP page on a loopback redirect, redeems the code with PKCE, and caches the account', async () => {
     const ctx = context()
     const page = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage()
