@@ -29,15 +29,18 @@ export interface FaultQueue {
 
 /**
  * What kind of endpoint a request path is, for fault targets: the token endpoint, a
- * discovery document (instance discovery, OpenID configuration, JWKS), or another one.
+ * discovery document (instance discovery, OpenID configuration, JWKS), the device
+ * authorization endpoint, user realm discovery, or another one.
  *
  * @category idp
  * @since 0.1.0
  */
-export const faultEndpointOf = (path: string): 'token' | 'discovery' | 'other' => {
+export const faultEndpointOf = (path: string): Exclude<FaultTarget, 'any'> | 'other' => {
   if (tokenPathTenant(path) !== undefined) return 'token'
   const s = pathSegments(path)
   const tail = (n: number): string => s.slice(-n).join('/')
+  if (s.length === 4 && tail(3) === 'oauth2/v2.0/devicecode') return 'devicecode'
+  if (s.length === 3 && s[0]?.toLowerCase() === 'common' && s[1]?.toLowerCase() === 'userrealm') return 'userrealm'
   return tail(2) === 'discovery/instance' ||
     tail(2) === '.well-known/openid-configuration' ||
     tail(3) === 'discovery/v2.0/keys' ||
