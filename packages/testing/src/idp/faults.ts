@@ -1,8 +1,9 @@
 /**
  * Fault injection: a per-server queue of {@link Fault}s, each played for a number of
- * requests at its {@link FaultTarget} (the token endpoint, discovery, or any), and the
- * player that answers a request with its fault: whole wrong answers, slow headers, a slow
- * drip, resets, truncated bodies, rewritten JWTs, oversized and endless bodies.
+ * requests at its {@link FaultTarget} (the token endpoint, discovery, the device code or user
+ * realm endpoint, or any), and the player that answers a request with its fault: whole wrong
+ * answers, slow headers, a slow drip, resets, truncated bodies, rewritten JWTs, oversized and
+ * endless bodies.
  *
  * @module
  */
