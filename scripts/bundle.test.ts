@@ -75,5 +75,15 @@ describe('bundles keep out what an app does not import', () => {
       expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|deviceCode/i.test(m))).toBe(false)
       expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|verification_uri/)
     }, 60_000)
+
+    it('the username/password app holds user realm discovery and the password grant, and no PKCE, no device polling, no XML, no jose', async () => {
+      const r = await bundle('examples/size-apps/authfold-username-password.ts', target)
+      expect(ours(r).some((m) => /grants\/dist\/usernamePassword\/userRealm\.js$/.test(m))).toBe(true)
+      expect(r.code).toMatch(/userrealm/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode|authCode|clientCredentials/i.test(m))).toBe(false)
+      // (the device-code grant type itself is in the throttle policy every app has: its polls' 400s are not throttled)
+      expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|code_verifier|verification_uri|slow_down|authorization_pending/)
+    }, 60_000)
   })
 })

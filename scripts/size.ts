@@ -1,7 +1,7 @@
 /**
  * `pnpm size`: bundles (minified, gzipped) of one-file apps that acquire an app token with
  * client credentials (through the facade, or through the client context and one method), or
- * sign a user in with the device code flow, written with authfold and with msal-node, side by side. Each app is
+ * sign a user in (device code, auth code with PKCE, username and password), written with authfold and with msal-node, side by side. Each app is
  * bundled by rollup and by esbuild, for the browser and for node, from the built packages
  * as a user installs them (the build runs first if the sources changed). msal-node runs
  * only on Node, so its browser cells are empty.
@@ -15,6 +15,7 @@ const apps = [
   ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate'],
   ['device code (public client)', 'authfold-device-code', 'msal-node-device-code'],
   ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code'],
+  ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password'],
 ] as const
 
 await ensureBuilt()

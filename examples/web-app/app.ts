@@ -1,16 +1,21 @@
 /**
  * A small web app (Koa) that signs users in with the authorization code flow through the
  * confidential facade: a server-side session (a signed cookie naming it), `/login` starting
- * the flow (kept in the session), `/callback` completing it (`query` by default: with
- * `form_post` the IdP's page POSTs across sites, and a browser sends a `SameSite=Lax`
- * session cookie with that POST only when the app serves HTTPS with `SameSite=None; Secure`),
- * `/profile` calling the protected `/api/me` with the access token, and `/api/me` checking
- * that bearer token (signature against the IdP's keys, issuer, audience, scope).
+ * the flow (kept in the session), `/callback` completing it, `/profile` calling the
+ * protected `/api/me` with the access token, and `/api/me` checking that bearer token
+ * (signature against the IdP's keys, issuer, audience, scope).
+ *
+ * The redirect comes back as `query` (a top-level GET: a `SameSite=Lax` session cookie goes
+ * with it) or as `form_post` (the IdP's page POSTs the code across sites: a browser sends the
+ * session cookie with that POST only if it is `SameSite=None; Secure`, and `Secure` cookies
+ * need HTTPS). So with `tls` the app serves HTTPS and its cookie is `SameSite=None; Secure`;
+ * without, HTTP and `SameSite=Lax`, fit for `query` only (see README.md).
  *
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import type { Server } from 'node:http'
+import * as http from 'node:http'
+import * as https from 'node:https'
 import Koa from 'koa'
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
 import { createConfidentialClient, type ConfidentialClientConfig } from '@authfold/client'
@@ -30,6 +35,12 @@ export interface WebAppConfig {
   /** The IdP's public keys, the issuer and the API's audience: what `/api/me` checks. */
   readonly api: { readonly jwks: JSONWebKeySet; readonly issuer: string; readonly audience: string; readonly scope: string }
   readonly responseMode?: 'query' | 'form_post'
+  /**
+   * Serve HTTPS at `https://localhost:<port>` with this key and certificate (PEM), the session
+   * cookie `SameSite=None; Secure` (what `form_post` needs). `ca` is the CA the app trusts when
+   * it calls its own API. Without it: HTTP at `http://127.0.0.1:<port>`, the cookie `SameSite=Lax`.
+   */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly ca?: string }
 }
 
 /** A running web app. */
@@ -55,6 +66,20 @@ const readForm = async (ctx: Koa.Context): Promise<Record<string, string>> => {
 const firstValues = (q: Koa.Context['query']): Record<string, string> =>
   Object.fromEntries(Object.entries(q).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : Array.isArray(v) && typeof v[0] === 'string' ? [[k, v[0]]] : [])))
 
+/** GET `url` with a bearer token (over HTTPS trusting `ca` when given): the status and body. */
+const getWithToken = (url: string, token: string, ca: string | undefined): Promise<{ readonly status: number; readonly body: string }> =>
+  new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? https.get : http.get
+    const req = get(url, { headers: { authorization: `Bearer ${token}` }, timeout: 5_000, ...(ca === undefined ? {} : { ca }) }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error('the API did not answer within 5 s')))
+    req.on('error', reject)
+  })
+
 /** Starts the web app on 127.0.0.1 (a free port). */
 export const startWebApp = async (config: WebAppConfig): Promise<WebApp> => {
   const msal = createConfidentialClient(config.client)
@@ -70,7 +95,8 @@ export const startWebApp = async (config: WebAppConfig): Promise<WebApp> => {
     const fresh: Session = {}
     const newId = randomBytes(24).toString('base64url')
     sessions.set(newId, fresh)
-    ctx.cookies.set('sid', newId, { signed: true, httpOnly: true, sameSite: 'lax' })
+    // form_post needs the cookie on a cross-site POST: SameSite=None, which browsers take only with Secure (HTTPS).
+    ctx.cookies.set('sid', newId, config.tls === undefined ? { signed: true, httpOnly: true, sameSite: 'lax' } : { signed: true, httpOnly: true, sameSite: 'none', secure: true })
     return fresh
   }
 
@@ -134,21 +160,22 @@ export const startWebApp = async (config: WebAppConfig): Promise<WebApp> => {
     }
     if (ctx.path === '/profile' && ctx.method === 'GET') {
       if (session.accessToken === undefined) return ctx.redirect('/login')
-      const answer = await fetch(`${origin}/api/me`, { headers: { authorization: `Bearer ${session.accessToken}` } })
+      const answer = await getWithToken(`${origin}/api/me`, session.accessToken, config.tls?.ca)
       ctx.status = answer.status
-      ctx.body = page(`<pre id="me">${escapeHtml(await answer.text())}</pre>`)
+      ctx.body = page(`<pre id="me">${escapeHtml(answer.body)}</pre>`)
       return
     }
     ctx.status = 404
     ctx.body = page('<p>Not found</p>')
   })
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
+  const server: http.Server | https.Server =
+    config.tls === undefined ? http.createServer(app.callback()) : https.createServer({ key: config.tls.key, cert: config.tls.cert }, app.callback())
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
-  origin = `http://127.0.0.1:${address.port}`
+  // Over HTTPS the app is https://localhost (its certificate's name), another site than the IdP's https://127.0.0.1.
+  origin = config.tls === undefined ? `http://127.0.0.1:${address.port}` : `https://localhost:${address.port}`
   return {
     url: origin,
     stop: () =>

@@ -3,7 +3,7 @@ declare module 'koa' {
   import type { IncomingMessage, Server } from 'node:http'
   interface Cookies {
     get(name: string, options?: { signed?: boolean }): string | undefined
-    set(name: string, value: string | null, options?: { signed?: boolean; httpOnly?: boolean; sameSite?: 'lax' | 'strict' | 'none'; overwrite?: boolean }): Cookies
+    set(name: string, value: string | null, options?: { signed?: boolean; httpOnly?: boolean; sameSite?: 'lax' | 'strict' | 'none'; secure?: boolean; overwrite?: boolean }): Cookies
   }
   namespace Koa {
     interface Context {

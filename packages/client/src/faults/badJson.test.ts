@@ -44,7 +44,7 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
 
   it('an object without the required fields: DecodeError invalid_shape naming the field', async () => {
     const c = await runFaultCase(world(), grant, 'missing_access_token', 1)
-    const path = grant.on === 'token' ? 'access_token' : grant.faultedPath(world().idp).endsWith('/instance') ? 'tenant_discovery_endpoint' : 'issuer'
+    const path = { token: 'access_token', devicecode: 'user_code', userrealm: 'account_type', discovery: grant.faultedPath(world().idp).endsWith('/instance') ? 'tenant_discovery_endpoint' : 'issuer' }[grant.on]
     expectTypedFailure(world(), c, { _tag: 'DecodeError', code: 'invalid_shape', path, actual: 'nothing (missing)' })
   })
 

@@ -4,18 +4,21 @@
  * cache) and call it once, where its faults go, and whether MSAL's rules resend its
  * faulted request.
  *
- * To come, as the grants land (each an entry, nothing else to change):
- * - authorization code, refresh token, username/password, on-behalf-of, device code: their
- *   answers carry an `id_token`, so `jwts: ['access_token', 'id_token']`, and `jwt.test.ts`
- *   then expects a typed error for a malformed id_token (and a wrongly signed one where
- *   signatures are checked) instead of the acceptance it expects of a lone access token;
- * - user realm, MEX and WS-Trust (GETs and a SOAP POST), managed identity (IMDS GETs).
+ * The user sign-in grants have an entry per answer they read: the token POST (password,
+ * device code poll, auth code redemption: `jwts: ['id_token']`, so `jwt.test.ts` expects a
+ * typed error for an id_token it cannot read), the device code POST (`on: 'devicecode'`)
+ * and the user realm GET (`on: 'userrealm'`). The authorize redirect is not an HTTP answer
+ * the client reads: its decoder is fuzzed (`authResponse.fuzz.test.ts`) and the loopback
+ * listener tested with hostile requests (`loopbackRedirect.hostile.test.ts`).
+ *
+ * To come, as the grants land (each an entry, nothing else to change): refresh token,
+ * on-behalf-of, MEX and WS-Trust (GETs and a SOAP POST), managed identity (IMDS GETs).
  *
  * @module
  */
 import { certificate, clientAssertion, clientSecret } from '@authfold/core'
 import { nodeHttpClient } from '@authfold/node'
-import { signedAssertion } from '@authfold/testing'
+import { signedAssertion, signInWithoutBrowser } from '@authfold/testing'
 import { createConfidentialClient, type ConfidentialClientConfig } from '../confidentialClient.js'
 import { createPublicClient, type PublicClientConfig } from '../publicClient.js'
 import { FAULT_PASSWORD, FAULT_USER, SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
@@ -165,6 +168,64 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
       return {
         call: async (options) => {
           const result = await app.acquireTokenByDeviceFlow(flow, options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
+  {
+    name: 'acquireTokenByAuthCodeFlow on a public client (the user signed in; the code redemption faulted)',
+    on: 'token',
+    retried: false,
+    jwts: ['id_token'],
+    faultedPath: tokenPath,
+    setup: async (world, kase) => {
+      const app = await publicApp(world, kase, { validateAuthority: false })
+      const flow = await app.initiateAuthCodeFlow(['User.Read'], { redirectUri: 'http://localhost:8400' })
+      const authResponse = await signInWithoutBrowser({ authUri: flow.auth_uri, username: FAULT_USER, password: FAULT_PASSWORD, ca: world.idp.ca })
+      const code = authResponse['code']
+      if (code !== undefined) world.secrets.add(code)
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenByAuthCodeFlow(flow, authResponse, options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
+  {
+    name: 'initiateDeviceFlow on a public client, then the sign-in (the device code answer faulted)',
+    on: 'devicecode',
+    retried: false,
+    jwts: [],
+    faultedPath: (idp) => `/${idp.tenantId}/oauth2/v2.0/devicecode`,
+    setup: async (world, kase) => {
+      const app = await publicApp(world, kase, { validateAuthority: false })
+      return {
+        call: async (options) => {
+          const flow = await app.initiateDeviceFlow(['User.Read'], options ?? {})
+          world.secrets.add(flow.device_code)
+          if (!world.idp.deviceCodes.approve(flow.user_code, FAULT_USER)) throw new Error('the device code could not be approved')
+          const result = await app.acquireTokenByDeviceFlow(flow, options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
+  {
+    name: 'acquireTokenByUsernamePassword on a public client (the user realm answer faulted)',
+    on: 'userrealm',
+    retried: true,
+    jwts: [],
+    faultedPath: () => `/common/userrealm/${FAULT_USER}`,
+    setup: async (world, kase) => {
+      const app = await publicApp(world, kase, { validateAuthority: false })
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenByUsernamePassword(FAULT_USER, FAULT_PASSWORD, ['User.Read'], options ?? {})
           return { accessToken: result.access_token, source: result.token_source }
         },
         serializeCache: app.serializeCache,

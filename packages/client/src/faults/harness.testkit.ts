@@ -173,8 +173,11 @@ export interface CaseContext {
  */
 export interface FaultGrant {
   readonly name: string
-  /** The endpoint whose answer the faults replace: the grant's token POST, or its first discovery GET. */
-  readonly on: 'token' | 'discovery'
+  /**
+   * The endpoint whose answer the faults replace: the grant's token POST, its first
+   * discovery GET, its device authorization POST, or its user realm GET.
+   */
+  readonly on: 'token' | 'discovery' | 'devicecode' | 'userrealm'
   /** A failed attempt of the faulted request is sent once more (a GET; a POST with `retryPosts`). */
   readonly retried: boolean
   /** The JWTs the faulted answer carries. */

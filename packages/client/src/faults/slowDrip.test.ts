@@ -1,14 +1,15 @@
 /**
  * Fault class: slow drip. The status line and headers come at once, then the body 16 bytes
- * every 50 ms: the whole answer would take seconds, past the transport's 500 ms deadline,
- * which covers reading the body. A timed-out GET is sent once more; a token POST is not.
+ * every 150 ms: the whole answer would take seconds (even the shortest, a user realm answer
+ * of some 170 bytes, takes 1.6 s), past the transport's 500 ms deadline, which covers
+ * reading the body. A timed-out GET is sent once more; a token POST is not.
  */
 import { describe, expect, it } from 'vitest'
 import { faultGrants } from './grants.testkit.js'
 import { expectSuccess, expectTypedFailure, runFaultCase, useFaultWorld } from './harness.testkit.js'
 
 const world = useFaultWorld({ timeoutMs: 500 })
-const DRIP = { dripMs: 50, bytes: 16 }
+const DRIP = { dripMs: 150, bytes: 16 }
 
 describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('a drip once: a GET is sent again and succeeds; a token POST is a timeout, sent once', async () => {

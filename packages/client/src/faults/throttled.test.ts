@@ -1,7 +1,8 @@
 /**
  * Fault class: 429 with `Retry-After` (and a 503 with one). A token POST answered 429 is a
  * typed error, and MSAL's throttling answers the identical request from memory until
- * `Retry-After` instead of sending it (MSAL Python's ThrottledHttpClient). A GET answered
+ * `Retry-After` instead of sending it (MSAL Python's ThrottledHttpClient); so is the
+ * device code POST (every POST is throttled). A GET answered
  * 429 is not resent (the retry covers 5xx and connection errors only) and not remembered:
  * the next call asks again. A 503 with `Retry-After` is waited for before the one retry.
  * A 4xx answer to tenant discovery is a ConfigError, as MSAL Python raises ValueError for
@@ -30,7 +31,7 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
     else expectTypedFailure(world(), c, { _tag: 'ProtocolError', status: 429, error: 'temporarily_unavailable', errorCodes: [90055] })
     expect(c.attempts).toBe(1)
     const again = await callAgain(c)
-    if (grant.on === 'token') {
+    if (grant.on === 'token' || grant.on === 'devicecode') {
       expect(again).toEqual(c.failure?.authError)
       expect(c.countAttempts()).toBe(1)
     } else {

@@ -53,6 +53,8 @@ export interface LoopbackResponse {
 }
 
 const DEFAULT_MAX_BODY = 64 * 1024
+/** The largest request line plus headers read (Node's default, 16 KiB; an Entra redirect is a few KiB). */
+const MAX_HEADER_BYTES = 16 * 1024
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
@@ -101,20 +103,46 @@ const send = (res: http.ServerResponse, status: number, body: string, type = 'te
   res.end(body)
 }
 
+/**
+ * Reads a form_post body of at most `max` bytes: `undefined` (and nothing more read) when it
+ * declares more, or sends more; the request is then paused, so memory stays bounded
+ * whatever the client sends.
+ */
 const readBody = (req: http.IncomingMessage, max: number): Promise<string | undefined> =>
   new Promise((resolve) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > max) {
+      req.pause()
+      resolve(undefined)
+      return
+    }
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       size += c.length
       if (size > max) {
+        req.off('data', onData)
+        req.pause()
+        chunks.length = 0
         resolve(undefined)
-        req.destroy()
       } else chunks.push(c)
-    })
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', () => resolve(undefined))
   })
+
+/** How long a refused request's connection stays open after its 413 was written (for the client to read it). */
+const REFUSED_LINGER_MS = 100
+
+/** Answers 413 to a body past the limit, then closes the connection (the rest of the body is never read). */
+const refuseBody = (req: http.IncomingMessage, res: http.ServerResponse, max: number): void => {
+  res.on('finish', () => {
+    const t = setTimeout(() => req.socket.destroy(), REFUSED_LINGER_MS)
+    t.unref()
+  })
+  send(res, 413, `The form is larger than ${max} bytes: this is not a sign-in response.`, 'text/plain; charset=utf-8')
+}
 
 /**
  * Listens on 127.0.0.1 (the given port, or any free one), opens the browser at
@@ -153,7 +181,8 @@ export const loopbackRedirect =
       let redirectUri = placeholder
       let done = false
       let timer: ReturnType<typeof setTimeout> | undefined
-      const server = http.createServer()
+      // Node's own limit on the request line and headers, set here so a process option cannot raise it: past it, 431.
+      const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES })
       const finish = (result: { readonly _tag: 'Left'; readonly left: AuthError } | { readonly _tag: 'Right'; readonly right: LoopbackResponse }): void => {
         if (done) return
         done = true
@@ -204,7 +233,7 @@ export const loopbackRedirect =
         }
         if (req.method === 'POST' && (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
           void readBody(req, maxBody).then((body) => {
-            if (body === undefined) send(res, 413, 'The form is too large.', 'text/plain; charset=utf-8')
+            if (body === undefined) refuseBody(req, res, maxBody)
             else answer(firstValues(new URLSearchParams(body)), 'form_post', res)
           })
           return

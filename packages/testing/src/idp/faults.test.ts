@@ -72,14 +72,17 @@ const postToken = (stopAfter?: number): Promise<RawAnswer> =>
 const json = (a: RawAnswer): Record<string, unknown> => JSON.parse(a.body.toString('utf8')) as Record<string, unknown>
 
 describe('the fault queue', () => {
-  it('sorts paths into token, discovery and other endpoints', () => {
+  it('sorts paths into token, discovery, device code, user realm and other endpoints', () => {
     expect(faultEndpointOf('/tenant/oauth2/v2.0/token')).toBe('token')
     expect(faultEndpointOf('/common/discovery/instance')).toBe('discovery')
     expect(faultEndpointOf('/tenant/v2.0/.well-known/openid-configuration')).toBe('discovery')
     expect(faultEndpointOf('/adfs/.well-known/openid-configuration')).toBe('discovery')
     expect(faultEndpointOf('/tenant/discovery/v2.0/keys')).toBe('discovery')
     expect(faultEndpointOf('/tenant/discovery/keys')).toBe('discovery')
-    expect(faultEndpointOf('/common/userrealm/a@b.c')).toBe('other')
+    expect(faultEndpointOf('/common/userrealm/a@b.c')).toBe('userrealm')
+    expect(faultEndpointOf('/tenant/oauth2/v2.0/devicecode')).toBe('devicecode')
+    expect(faultEndpointOf('/tenant/userrealm/a@b.c')).toBe('other')
+    expect(faultEndpointOf('/common/oauth2/deviceauth')).toBe('other')
     expect(faultEndpointOf('/tenant/oauth2/v2.0/authorize')).toBe('other')
   })
 

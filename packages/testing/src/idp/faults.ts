@@ -1,8 +1,9 @@
 /**
  * Fault injection: a per-server queue of {@link Fault}s, each played for a number of
- * requests at its {@link FaultTarget} (the token endpoint, discovery, or any), and the
- * player that answers a request with its fault: whole wrong answers, slow headers, a slow
- * drip, resets, truncated bodies, rewritten JWTs, oversized and endless bodies.
+ * requests at its {@link FaultTarget} (the token endpoint, discovery, the device code or user
+ * realm endpoint, or any), and the player that answers a request with its fault: whole wrong
+ * answers, slow headers, a slow drip, resets, truncated bodies, rewritten JWTs, oversized and
+ * endless bodies.
  *
  * @module
  */
@@ -29,15 +30,18 @@ export interface FaultQueue {
 
 /**
  * What kind of endpoint a request path is, for fault targets: the token endpoint, a
- * discovery document (instance discovery, OpenID configuration, JWKS), or another one.
+ * discovery document (instance discovery, OpenID configuration, JWKS), the device
+ * authorization endpoint, user realm discovery, or another one.
  *
  * @category idp
  * @since 0.1.0
  */
-export const faultEndpointOf = (path: string): 'token' | 'discovery' | 'other' => {
+export const faultEndpointOf = (path: string): Exclude<FaultTarget, 'any'> | 'other' => {
   if (tokenPathTenant(path) !== undefined) return 'token'
   const s = pathSegments(path)
   const tail = (n: number): string => s.slice(-n).join('/')
+  if (s.length === 4 && tail(3) === 'oauth2/v2.0/devicecode') return 'devicecode'
+  if (s.length === 3 && s[0]?.toLowerCase() === 'common' && s[1]?.toLowerCase() === 'userrealm') return 'userrealm'
   return tail(2) === 'discovery/instance' ||
     tail(2) === '.well-known/openid-configuration' ||
     tail(3) === 'discovery/v2.0/keys' ||
