@@ -67,6 +67,7 @@ export const RefreshTokenEntityCodec = /*#__PURE__*/ t.intersection([
     target: NullableString,
     family_id: NullableString,
     last_modification_time: NullableString,
+    user_assertion_hash: NullableString,
   }),
 ])
 

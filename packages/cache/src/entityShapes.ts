@@ -54,7 +54,7 @@ export const accessTokenShape = {
  */
 export const refreshTokenShape = {
   required: ['credential_type', 'secret'],
-  optional: [...CREDENTIAL, 'target', 'family_id', 'last_modification_time'],
+  optional: [...CREDENTIAL, 'target', 'family_id', 'last_modification_time', 'user_assertion_hash'],
 } as const satisfies EntityShape
 
 /**

@@ -21,15 +21,23 @@ describe('sha256', () => {
 
 describe('computeExtCacheKey (MSAL Python TestComputeExtCacheKey / cross-SDK vectors)', () => {
   it('matches the MSAL Go / .NET / Python hashes', () => {
-    expect(computeExtCacheKey({ key1: 'value1', key2: 'value2' })).toBe('bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi')
-    expect(computeExtCacheKey({ key3: 'value3', key4: 'value4' })).toBe('3-rg6_wyjx5bcy0c3cqq7gajtzgsqy3oxqpwj4y8k4u')
+    expect(computeExtCacheKey({ key1: 'value1', key2: 'value2' })).toBe('latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike')
+    expect(computeExtCacheKey({ key3: 'value3', key4: 'value4' })).toBe('jjoe9jgfmdtnj0rzuetsqy7kzs2m1xfnjjxwsfxsrxq')
     expect(computeExtCacheKey({ key3: 'value3', key4: 'value4', key5: 'value5', key6: 'value6', key7: 'value7' })).toBe(
-      'rn_gkpxxkkqjxcqnvnmr2duvxg66xanvkz6qfqpwp2e',
+      'prrdp31y37ufw3lo7hly0oimjjvg_34m9ji30ocu4tw',
     )
   })
+  it('length-prefixes every part, so boundaries cannot be forged (MSAL Python #946 vectors, computed with its netstring rule)', () => {
+    expect(computeExtCacheKey({ fmi_path: 'value' })).toBe('n_lucewkadzv_nybtg-2wtorgf2nrns6ihlfa7vbuzg')
+    expect(computeExtCacheKey({ fmi_pat: 'hvalue' })).toBe('tjtm16m-suk2_bkniblr25lyuki40qyceco7knuyu0k')
+    expect(computeExtCacheKey({ a: 'b', cd: 'e' })).toBe('cybgactkrvlzlen1aiwzwl3ay5krkyixommrobc-ri4')
+    expect(computeExtCacheKey({ ab: 'c', d: 'e' })).toBe('xkikspvukoccjtrgeelj3xokgbldolathcckxz94pgi')
+    // UTF-8 byte lengths, not UTF-16 code units: 'p/é' is 4 bytes.
+    expect(computeExtCacheKey({ x: 'y', fmi_path: 'p/é' })).toBe('oibxiy1hu-dipcjwm-zfkfkggayzhy10ydiomenemzq')
+  })
   it('computeExtCacheKeyAsync (WebCrypto) gives the same keys', async () => {
-    expect(await computeExtCacheKeyAsync({ key1: 'value1', key2: 'value2' })).toBe('bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi')
-    expect(await computeExtCacheKeyAsync({ key3: 'value3', key4: 'value4' })).toBe('3-rg6_wyjx5bcy0c3cqq7gajtzgsqy3oxqpwj4y8k4u')
+    expect(await computeExtCacheKeyAsync({ key1: 'value1', key2: 'value2' })).toBe('latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike')
+    expect(await computeExtCacheKeyAsync({ key3: 'value3', key4: 'value4' })).toBe('jjoe9jgfmdtnj0rzuetsqy7kzs2m1xfnjjxwsfxsrxq')
     for (const d of [undefined, {}, { fmi_path: '' }, { claims: 'x' }, { fmi_path: 'SomePath/Credential' }, { x: 'y', fmi_path: 'p/é' }]) {
       expect(await computeExtCacheKeyAsync(d)).toBe(computeExtCacheKey(d))
     }
@@ -59,7 +67,7 @@ describe('computeExtCacheKey (MSAL Python TestComputeExtCacheKey / cross-SDK vec
         target: 'r1/scope1 r1/scope2',
         ext_cache_key: computeExtCacheKey({ key1: 'value1', key2: 'value2' }),
       }),
-    ).toBe('-login.windows.net-atext-d3adb33f-c0de-ed0c-c0de-deadb33fc0d3-common-r1/scope1 r1/scope2-bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi')
+    ).toBe('-login.windows.net-atext-d3adb33f-c0de-ed0c-c0de-deadb33fc0d3-common-r1/scope1 r1/scope2-latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike')
     expect(accessTokenKey({ home_account_id: 'hid', environment: 'env', client_id: 'cid', realm: 'realm', target: 'scope' })).toBe(
       'hid-env-accesstoken-cid-realm-scope',
     )

@@ -3,12 +3,17 @@
  * (today `fmi_path`) that isolates tokens obtained with them from every other token of
  * the same client, tenant and scopes.
  *
- * The algorithm is the one MSAL Python, Go and .NET share: drop the standard OAuth
- * fields and empty values, sort the rest by key (code-unit order), concatenate
- * `key1value1key2value2…`, SHA-256 over the UTF-8 bytes, base64url without padding,
- * lower-cased. (msal-node 5+ length-prefixes each part instead and so hashes
- * differently; its entries carry `additionalCacheKeyComponents` rather than
- * `ext_cache_key`.)
+ * The algorithm is the one current MSAL Python, Go, .NET and Java share (MSAL Python PR
+ * #946, Go #629, .NET #6137): drop the standard OAuth fields and empty values, sort the
+ * rest by key (code-unit order), write each as a netstring pair
+ * `<utf8 byte length of key>:<key><utf8 byte length of value>:<value>`, concatenate, SHA-256
+ * over the UTF-8 bytes, base64url without padding, lower-cased. The length prefixes make
+ * the encoding injective: `{fmi_path: "value"}` and `{fmi_pat: "hvalue"}` (both
+ * `fmi_pathvalue` under the older, unprefixed concatenation) get different keys.
+ *
+ * msal-node 7.2 does not write `ext_cache_key`: its access token carries the raw
+ * components (`"additionalCacheKeyComponents": {"fmi_path": "…"}`) and its cache key ends
+ * with a hash of them; see the README (FMI paths and msal-node).
  *
  * SHA-256 is computed here synchronously in plain JavaScript so the fold stays a pure
  * function with no WebCrypto promise in the way; it is only a cache-slot name, not a
@@ -126,7 +131,7 @@ export const extCacheKeyExcludedFields: ReadonlyArray<string> = [
  *
  * @example
  * computeExtCacheKey({ fmi_path: 'SomePath/Credential' }) // non-empty, stable
- * computeExtCacheKey({ key1: 'value1', key2: 'value2' }) === 'bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi'
+ * computeExtCacheKey({ key1: 'value1', key2: 'value2' }) === 'latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike'
  *
  * @category fold
  * @since 0.1.0
@@ -142,7 +147,7 @@ export const computeExtCacheKey = (data: Readonly<Record<string, string | null |
  * the same keys, without bundling the JavaScript SHA-256. The grants use this one.
  *
  * @example
- * await computeExtCacheKeyAsync({ key1: 'value1', key2: 'value2' }) === 'bns2ytmx5hxkh4fnfixridmezpbbayhnmuh6t4bbghi'
+ * await computeExtCacheKeyAsync({ key1: 'value1', key2: 'value2' }) === 'latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike'
  *
  * @category fold
  * @since 0.1.0
@@ -153,7 +158,9 @@ export const computeExtCacheKeyAsync = async (data: Readonly<Record<string, stri
   return input === '' ? '' : base64urlOf(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(input)))).toLowerCase()
 }
 
-/** The hashed text: the non-excluded, non-empty fields sorted by key, `key1value1key2value2…`. */
+const utf8Length = (s: string): number => new TextEncoder().encode(s).length
+
+/** The hashed text: the non-excluded, non-empty fields sorted by key, each `<len>:<key><len>:<value>`. */
 const extCacheKeyInput = (data: Readonly<Record<string, string | null | undefined>> | undefined): string => {
   if (data === undefined) return ''
   const excluded = new Set(extCacheKeyExcludedFields)
@@ -164,6 +171,6 @@ const extCacheKeyInput = (data: Readonly<Record<string, string | null | undefine
       return typeof v === 'string' && v !== '' ? [[k, v] as const] : []
     })
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => k + v)
+    .map(([k, v]) => `${utf8Length(k)}:${k}${utf8Length(v)}:${v}`)
     .join('')
 }

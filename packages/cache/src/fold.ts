@@ -24,7 +24,9 @@
  *   (no id_token) are kept.
  * - **IdToken** when the answer has an id_token whose payload decodes.
  * - **RefreshToken** when the answer has a `refresh_token`; `family_id` from `foci`;
- *   `last_modification_time` = now. It replaces the account's refresh token for the same
+ *   `last_modification_time` = now; `user_assertion_hash` for an on-behalf-of answer (as
+ *   MSAL .NET writes it, so the middle tier refreshes with the refresh token of that
+ *   assertion only). It replaces the account's refresh token for the same
  *   app (or, for a family token, the same family) in the same environment, whatever key
  *   it was stored under.
  * - **AppMetadata** always, with `family_id` when the answer had `foci`.
@@ -309,6 +311,7 @@ export const addTokenResponse =
         target: targetOf(e),
         last_modification_time: String(now),
         ...(r.foci !== undefined ? { family_id: r.foci } : {}),
+        ...(e.userAssertionHash !== undefined && e.userAssertionHash !== '' ? { user_assertion_hash: e.userAssertionHash } : {}),
       })
     }
 

@@ -16,6 +16,7 @@
  * | AccessToken | `slot` | client, home account, environment, realm, token type, credential type, key id, ext cache key, user assertion hash | `findAccessTokens`, the fold's overlap replacement |
  * | AccessToken | `clientHome` | client, home account | `removeAppTokens` |
  * | AccessToken | `homeEnv` | home account, environment | `removeAccount` |
+ * | AccessToken | `assertion` | user assertion hash (exact) | `homeAccountsOfAssertion` (on-behalf-of) |
  * | RefreshToken | `homeEnv` | home account, environment | `findRefreshTokens`, `removeAccount` |
  * | IdToken | `homeEnv` | home account, environment | `findIdToken`, `removeAccount` |
  * | Account | `homeEnv`, `home`, `env`, `username` | as named | `getAccounts`, `removeAccount` |
@@ -154,7 +155,7 @@ export const accessTokenEntitySlot = (e: AccessTokenEntity): string =>
  * @category model
  * @since 0.1.0
  */
-export type AccessTokenIndex = 'slot' | 'clientHome' | 'homeEnv'
+export type AccessTokenIndex = 'slot' | 'clientHome' | 'homeEnv' | 'assertion'
 
 /**
  * Index names of the account table.
@@ -181,6 +182,7 @@ export const specs: {
     slot: accessTokenEntitySlot,
     clientHome: (e) => bucketKey(e.client_id, e.home_account_id),
     homeEnv: (e) => bucketKey(e.home_account_id, e.environment),
+    assertion: (e) => exact(userAssertionHashOf(e)),
   },
   refreshTokens: { homeEnv: (e) => bucketKey(e.home_account_id, e.environment) },
   idTokens: { homeEnv: (e) => bucketKey(e.home_account_id, e.environment) },

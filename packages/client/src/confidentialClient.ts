@@ -19,6 +19,7 @@ import { removeTokensForClient } from './methods/removeTokensForClient.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
+import { acquireTokenOnBehalfOf } from './methods/acquireTokenOnBehalfOf.js'
 
 /**
  * Configuration of {@link createConfidentialClient}; keys are the camelCase of MSAL Python's
@@ -49,6 +50,7 @@ export interface ConfidentialClientTE {
   readonly acquireTokenByAuthCodeFlow: ReturnType<typeof acquireTokenByAuthCodeFlow>
   readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
   readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
+  readonly acquireTokenOnBehalfOf: ReturnType<typeof acquireTokenOnBehalfOf>
 }
 
 /**
@@ -82,6 +84,7 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         acquireTokenByAuthCodeFlow: acquireTokenByAuthCodeFlow(ctx),
         getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
         acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
+        acquireTokenOnBehalfOf: acquireTokenOnBehalfOf(ctx),
       }),
     ),
   )

@@ -32,6 +32,8 @@ export interface UserTokenSlot {
   readonly maxAge?: number | undefined
   /** The username sent (password grant): the account's username when the id_token names none. */
   readonly username?: string | undefined
+  /** On-behalf-of: the hash of the user assertion, written on the access and refresh tokens. */
+  readonly userAssertionHash?: string | undefined
 }
 
 /**
@@ -57,6 +59,7 @@ const eventOf = (slot: UserTokenSlot, response: TokenResponse, nowSeconds: numbe
   ...tokenEvent(slot, response, nowSeconds, slot.grantType),
   ...(slot.authority.authority.kind === 'adfs' ? { authorityType: 'ADFS' as const } : {}),
   ...(slot.username === undefined ? {} : { username: slot.username }),
+  ...(slot.userAssertionHash === undefined ? {} : { userAssertionHash: slot.userAssertionHash }),
 })
 
 /**

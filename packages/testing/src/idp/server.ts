@@ -21,6 +21,7 @@ import { authorizationCodeGrant } from './grants/authorizationCode.js'
 import { clientCredentialsGrant } from './grants/clientCredentials.js'
 import { passwordGrant } from './grants/password.js'
 import { refreshTokenGrant } from './grants/refreshToken.js'
+import { JWT_BEARER_GRANT, onBehalfOfGrant, userFicGrant } from './grants/assertionGrants.js'
 import { userRealmRoute } from './grants/userRealm.js'
 import { createUserDirectory, type RegisteredUser, type UserRegistration } from './grants/users.js'
 import { recordRequest } from './requestLog.js'
@@ -212,6 +213,8 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     ['refresh_token', refreshTokenGrant(users)],
     [DEVICE_CODE_GRANT, deviceCodes.grant],
     ['authorization_code', authorizationCodeGrant(authorizeState, users)],
+    [JWT_BEARER_GRANT, onBehalfOfGrant(users)],
+    ['user_fic', userFicGrant(users)],
   ])
   const extraRoutes: Route[] = []
   const log: RecordedRequest[] = []
