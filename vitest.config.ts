@@ -6,6 +6,7 @@ const pkg = (name: string): string => fileURLToPath(new URL(`./packages/${name}/
 export default defineConfig({
   resolve: {
     alias: {
+      '@authfold/core/pfx': fileURLToPath(new URL('./packages/core/src/credentials/pfx.ts', import.meta.url)),
       '@authfold/core': pkg('core'),
       '@authfold/cache': pkg('cache'),
       '@authfold/grants': pkg('grants'),

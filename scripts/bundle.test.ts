@@ -32,6 +32,7 @@ describe('bundles keep out what an app does not import', () => {
       expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
       expect(ours(r).some((m) => /cache\/(src|dist)\/entityCodecs\.[jt]s$/.test(m))).toBe(false)
       expect(r.code).not.toMatch(/1116352408|0x428a2f98/)
+      expect(r.modules.some((m) => m.startsWith('node-forge/'))).toBe(false)
     }, 60_000)
 
     it('client credentials through the context and its method module holds no user-token fold, no PKCE, no device polling, no jose, no XML', async () => {
@@ -43,6 +44,7 @@ describe('bundles keep out what an app does not import', () => {
       expect(ours(r).some((m) => /grants\/(src|dist)\/(userToken|usernamePassword)\//.test(m))).toBe(false)
       expect(r.code).not.toMatch(/userrealm|X-AnchorMailbox/)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(r.modules.some((m) => m.startsWith('node-forge/'))).toBe(false)
     }, 60_000)
 
     it('takes the ESM files of fp-ts and io-ts, never their CommonJS lib/ (tree-shaken whatever the platform)', async () => {
@@ -66,6 +68,13 @@ describe('bundles keep out what an app does not import', () => {
       const r = await bundle('examples/size-apps/authfold-certificate.ts', target)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(true)
       expect(r.code).not.toMatch(/urn:oasis:names:tc:SAML|verification_uri|code_challenge_method/)
+      expect(r.modules.some((m) => m.startsWith('node-forge/'))).toBe(false)
+    }, 60_000)
+
+    it('client credentials with a .pfx takes the PKCS#12 reader (node-forge) from @authfold/core/pfx', async () => {
+      const r = await bundle('examples/size-apps/authfold-pfx.ts', target)
+      expect(r.modules.some((m) => m.startsWith('node-forge/lib/pkcs12'))).toBe(true)
+      expect(ours(r).some((m) => /core\/dist\/credentials\/pfx\.js$/.test(m))).toBe(true)
     }, 60_000)
 
     it('the auth code flow with a secret holds PKCE and the user-token fold, and no jose signing, no XML, no device polling', async () => {

@@ -25,9 +25,11 @@ const PORTABLE = ['core', 'cache', 'grants', 'client'] as const
 /**
  * Third-party modules core may import beyond its table row. `cross-fetch` backs the
  * optional `crossFetchHttpClient` adapter (issue 8, item 5: "cross-fetch is part of the
- * stack ... an optional peer dependency"); the notes' row predates it.
+ * stack ... an optional peer dependency"); the notes' row predates it. `node-forge` backs the
+ * `@authfold/core/pfx` entry point (issue 11: PKCS#12 with the legacy 3DES/RC2 encryptions,
+ * which WebCrypto lacks).
  */
-const CORE_EXTRA = ['cross-fetch']
+const CORE_EXTRA = ['cross-fetch', 'node-forge']
 
 // ---------------------------------------------------------------------------------------
 // DESIGN.md: the layer table

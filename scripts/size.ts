@@ -13,6 +13,7 @@ const apps = [
   ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret'],
   ['client credentials + secret (context)', 'authfold-secret-context', 'msal-node-secret'],
   ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate'],
+  ['client credentials + .pfx (ctx)', 'authfold-pfx', 'msal-node-certificate'],
   ['device code (public client)', 'authfold-device-code', 'msal-node-device-code'],
   ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code'],
   ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password'],

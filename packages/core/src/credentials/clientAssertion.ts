@@ -6,20 +6,52 @@ import { configError } from '../errors/errors.js'
 import { JWT_BEARER_ASSERTION_TYPE, makeClientAuth, type ClientAuth } from './clientAuth.js'
 
 /**
- * A callback that produces a fresh client assertion (for example a federated token from
- * a workload identity). It may be sync or async.
+ * What an assertion callback is told about the request it authenticates: the context
+ * MSAL Python 1.37 passes to a one-argument `client_assertion` callable (`client_id`,
+ * `token_endpoint`, and `fmi_path` only when the request has one).
  *
  * @category model
  * @since 0.1.0
  */
-export type AssertionProvider = (context: { readonly clientId: string; readonly tokenEndpoint: string }) => string | Promise<string>
+export interface AssertionContext {
+  readonly clientId: string
+  /** The token endpoint the assertion is sent to (its `aud`). */
+  readonly tokenEndpoint: string
+  /** The request's Federated Managed Identity path; absent when the request has none. */
+  readonly fmiPath?: string
+}
+
+/**
+ * A callback that produces a fresh client assertion (for example a federated token from
+ * a workload identity, or one per FMI path). It may be sync or async.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type AssertionProvider = (context: AssertionContext) => string | Promise<string>
+
+/**
+ * The context handed to an assertion callback, from the request's.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const assertionContext = (context: AssertionContext): AssertionContext => ({
+  clientId: context.clientId,
+  tokenEndpoint: context.tokenEndpoint,
+  ...(context.fmiPath === undefined ? {} : { fmiPath: context.fmiPath }),
+})
 
 /**
  * Authenticates with a ready-made client assertion (RFC 7523), given as a string or as a
- * callback called for every request.
+ * callback called for every request. The callback receives the client id, the token
+ * endpoint and the request's `fmiPath` (when it has one), so one callback can serve
+ * several FMI paths.
  *
  * @example
  * const credential = clientAssertion(async () => readFile(tokenFile, 'utf8'))
+ * @example
+ * const perPath = clientAssertion(({ fmiPath }) => assertionFor(fmiPath ?? 'default'))
  * @category credentials
  * @since 0.1.0
  * @see MSAL Python `client_credential={"client_assertion": ...}`
@@ -30,7 +62,7 @@ export const clientAssertion = (assertion: string | AssertionProvider): ClientAu
     (context) =>
       TE.tryCatch(
         async () => {
-          const value = typeof assertion === 'string' ? assertion : await assertion({ clientId: context.clientId, tokenEndpoint: context.tokenEndpoint })
+          const value = typeof assertion === 'string' ? assertion : await assertion(assertionContext(context))
           if (typeof value !== 'string' || value.length === 0) throw new Error('empty')
           return { fields: { client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: value }, headers: {} }
         },

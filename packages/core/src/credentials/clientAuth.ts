@@ -19,6 +19,8 @@ export interface ClientAuthContext {
   readonly clientId: string
   /** The token endpoint URL: the audience of a client assertion. */
   readonly tokenEndpoint: string
+  /** The request's `fmi_path` (Federated Managed Identity path), when it has one. */
+  readonly fmiPath?: string
   readonly now: Clock
   readonly random: RandomBytes
 }

@@ -47,7 +47,13 @@ export const authenticate =
     pipe(
       credential === undefined
         ? TE.right({ fields: {}, headers: {} })
-        : credential({ clientId: request.clientId, tokenEndpoint: request.tokenEndpoint, now: env.now, random: env.random }),
+        : credential({
+            clientId: request.clientId,
+            tokenEndpoint: request.tokenEndpoint,
+            ...(request.fields['fmi_path'] === undefined ? {} : { fmiPath: request.fields['fmi_path'] }),
+            now: env.now,
+            random: env.random,
+          }),
       TE.map((auth) =>
         formPost(request.tokenEndpoint, { client_id: request.clientId, ...request.fields, ...auth.fields }, { ...request.headers, ...auth.headers }),
       ),

@@ -13,6 +13,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { compactVerify, decodeProtectedHeader, errors as joseErrors, importSPKI, importX509, type CryptoKey as JoseKey } from 'jose'
 import { errorContext, errors, type ErrorContext } from './errors.js'
+import { keyFromX5c } from './subjectNameIssuer.js'
 import type {
   AuthenticatedClient,
   ClientAuthenticationRule,
@@ -131,6 +132,10 @@ export const verifyClientAssertion = async (
       (x5tS256 === undefined && x5t !== undefined && thumbprint === client.certificate.sha1Thumbprint)
     if (!matches) return errors.unknownCertificate(ctx, client.clientId, thumbprint)
     key = await importX509(client.certificate.certificatePem, alg)
+  } else if (client.subjectNameIssuer !== undefined) {
+    const found = await keyFromX5c(header['x5c'], client.subjectNameIssuer, alg, ctx.now)
+    if ('reason' in found) return errors.malformedAssertion(ctx, found.reason)
+    key = found.key
   } else if (client.publicKeyPem !== undefined) {
     key = await importSPKI(client.publicKeyPem, alg)
   } else {

@@ -139,6 +139,7 @@ const toRegisteredClient = (tenantId: string, r: ClientRegistration): Registered
     ...(r.secret === undefined ? {} : { secret: r.secret }),
     ...(certificate === undefined ? {} : { certificate }),
     ...(r.publicKeyPem === undefined ? {} : { publicKeyPem: r.publicKeyPem }),
+    ...(r.subjectNameIssuer === undefined ? {} : { subjectNameIssuer: r.subjectNameIssuer }),
     accessTokenLifetimeSeconds: r.accessTokenLifetimeSeconds ?? 3599,
     roles: r.roles ?? [],
     objectId: r.objectId ?? objectIdFor(tenantId, r.clientId),

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { SubjectNameIssuer } from './subjectNameIssuer.js'
 import type { JSONWebKeySet } from 'jose'
 import type { CertificateAuthority } from '../x509/selfSigned.js'
 
@@ -56,6 +57,8 @@ export interface ClientRegistration {
   readonly certificate?: { readonly certificatePem: string }
   /** A bare public key (SPKI PEM): assertions are checked by signature only. */
   readonly publicKeyPem?: string
+  /** Subject name / issuer authentication: assertions carry an `x5c` chain to this issuer for this subject. */
+  readonly subjectNameIssuer?: SubjectNameIssuer
   /** Lifetime of issued access tokens. Default 3599 (what Entra usually answers). */
   readonly accessTokenLifetimeSeconds?: number
   /** Application roles put in the `roles` claim of app-only tokens. */
@@ -83,6 +86,7 @@ export interface RegisteredClient {
     readonly sha256Thumbprint: string
   }
   readonly publicKeyPem?: string
+  readonly subjectNameIssuer?: SubjectNameIssuer
   readonly accessTokenLifetimeSeconds: number
   readonly roles: ReadonlyArray<string>
   readonly objectId: string
