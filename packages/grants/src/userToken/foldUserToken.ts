@@ -32,6 +32,8 @@ export interface UserTokenSlot {
   readonly maxAge?: number | undefined
   /** The username sent (password grant): the account's username when the id_token names none. */
   readonly username?: string | undefined
+  /** Write no Account entry (the silent flow's refresh, MSAL Python's `skip_account_creation`). */
+  readonly skipAccountCreation?: boolean | undefined
 }
 
 /**
@@ -57,6 +59,7 @@ const eventOf = (slot: UserTokenSlot, response: TokenResponse, nowSeconds: numbe
   ...tokenEvent(slot, response, nowSeconds, slot.grantType),
   ...(slot.authority.authority.kind === 'adfs' ? { authorityType: 'ADFS' as const } : {}),
   ...(slot.username === undefined ? {} : { username: slot.username }),
+  ...(slot.skipAccountCreation === true ? { skipAccountCreation: true } : {}),
 })
 
 /**
