@@ -19,6 +19,11 @@ import { removeTokensForClient } from './methods/removeTokensForClient.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
+import { getAccounts } from './methods/getAccounts.js'
+import { removeAccount } from './methods/removeAccount.js'
+import { acquireTokenSilent } from './methods/acquireTokenSilent.js'
+import { acquireTokenSilentWithError } from './methods/acquireTokenSilentWithError.js'
+import { acquireTokenByRefreshToken } from './methods/acquireTokenByRefreshToken.js'
 
 /**
  * Configuration of {@link createConfidentialClient}; keys are the camelCase of MSAL Python's
@@ -49,6 +54,11 @@ export interface ConfidentialClientTE {
   readonly acquireTokenByAuthCodeFlow: ReturnType<typeof acquireTokenByAuthCodeFlow>
   readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
   readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
+  readonly getAccounts: ReturnType<typeof getAccounts>
+  readonly removeAccount: ReturnType<typeof removeAccount>
+  readonly acquireTokenSilent: ReturnType<typeof acquireTokenSilent>
+  readonly acquireTokenSilentWithError: ReturnType<typeof acquireTokenSilentWithError>
+  readonly acquireTokenByRefreshToken: ReturnType<typeof acquireTokenByRefreshToken>
 }
 
 /**
@@ -82,6 +92,11 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         acquireTokenByAuthCodeFlow: acquireTokenByAuthCodeFlow(ctx),
         getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
         acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
+        getAccounts: getAccounts(ctx),
+        removeAccount: removeAccount(ctx),
+        acquireTokenSilent: acquireTokenSilent(ctx),
+        acquireTokenSilentWithError: acquireTokenSilentWithError(ctx),
+        acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
       }),
     ),
   )

@@ -21,6 +21,11 @@ import { initiateAuthCodeFlow } from './methods/initiateAuthCodeFlow.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
+import { getAccounts } from './methods/getAccounts.js'
+import { removeAccount } from './methods/removeAccount.js'
+import { acquireTokenSilent } from './methods/acquireTokenSilent.js'
+import { acquireTokenSilentWithError } from './methods/acquireTokenSilentWithError.js'
+import { acquireTokenByRefreshToken } from './methods/acquireTokenByRefreshToken.js'
 
 /**
  * Configuration of {@link createPublicClient}: the confidential client's keys without a
@@ -48,6 +53,11 @@ export interface PublicClientTE {
   readonly acquireTokenByAuthCodeFlow: ReturnType<typeof acquireTokenByAuthCodeFlow>
   readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
   readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
+  readonly getAccounts: ReturnType<typeof getAccounts>
+  readonly removeAccount: ReturnType<typeof removeAccount>
+  readonly acquireTokenSilent: ReturnType<typeof acquireTokenSilent>
+  readonly acquireTokenSilentWithError: ReturnType<typeof acquireTokenSilentWithError>
+  readonly acquireTokenByRefreshToken: ReturnType<typeof acquireTokenByRefreshToken>
 }
 
 /**
@@ -80,6 +90,11 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         acquireTokenByAuthCodeFlow: acquireTokenByAuthCodeFlow(ctx),
         getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
         acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
+        getAccounts: getAccounts(ctx),
+        removeAccount: removeAccount(ctx),
+        acquireTokenSilent: acquireTokenSilent(ctx),
+        acquireTokenSilentWithError: acquireTokenSilentWithError(ctx),
+        acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
       }),
     ),
   )
