@@ -15,6 +15,7 @@ const apps = [
   ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate'],
   ['device code (public client)', 'authfold-device-code', 'msal-node-device-code'],
   ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code'],
+  ['silent flow (getAccounts + silent)', 'authfold-silent', 'msal-node-silent'],
 ] as const
 
 await ensureBuilt()
