@@ -94,5 +94,14 @@ describe('bundles keep out what an app does not import', () => {
       // (the device-code grant type itself is in the throttle policy every app has: its polls' 400s are not throttled)
       expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|code_verifier|verification_uri|slow_down|authorization_pending/)
     }, 60_000)
+
+    it('the silent flow app holds the silent decision and the refresh grant, and no PKCE, no device polling, no user realm, no XML, no jose signing', async () => {
+      const r = await bundle('examples/size-apps/authfold-silent.ts', target)
+      expect(ours(r).some((m) => /grants\/dist\/silent\/decide\.js$/.test(m))).toBe(true)
+      expect(r.code).toMatch(/refresh_token/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode|usernamePassword|clientCredentials/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|verification_uri|userrealm/)
+    }, 60_000)
   })
 })

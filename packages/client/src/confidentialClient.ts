@@ -20,6 +20,11 @@ import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
 import { acquireTokenOnBehalfOf } from './methods/acquireTokenOnBehalfOf.js'
+import { getAccounts } from './methods/getAccounts.js'
+import { removeAccount } from './methods/removeAccount.js'
+import { acquireTokenSilent } from './methods/acquireTokenSilent.js'
+import { acquireTokenSilentWithError } from './methods/acquireTokenSilentWithError.js'
+import { acquireTokenByRefreshToken } from './methods/acquireTokenByRefreshToken.js'
 
 /**
  * Configuration of {@link createConfidentialClient}; keys are the camelCase of MSAL Python's
@@ -51,6 +56,11 @@ export interface ConfidentialClientTE {
   readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
   readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
   readonly acquireTokenOnBehalfOf: ReturnType<typeof acquireTokenOnBehalfOf>
+  readonly getAccounts: ReturnType<typeof getAccounts>
+  readonly removeAccount: ReturnType<typeof removeAccount>
+  readonly acquireTokenSilent: ReturnType<typeof acquireTokenSilent>
+  readonly acquireTokenSilentWithError: ReturnType<typeof acquireTokenSilentWithError>
+  readonly acquireTokenByRefreshToken: ReturnType<typeof acquireTokenByRefreshToken>
 }
 
 /**
@@ -85,6 +95,11 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
         acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
         acquireTokenOnBehalfOf: acquireTokenOnBehalfOf(ctx),
+        getAccounts: getAccounts(ctx),
+        removeAccount: removeAccount(ctx),
+        acquireTokenSilent: acquireTokenSilent(ctx),
+        acquireTokenSilentWithError: acquireTokenSilentWithError(ctx),
+        acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
       }),
     ),
   )

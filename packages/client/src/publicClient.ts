@@ -22,6 +22,11 @@ import { acquireTokenInteractive } from './methods/acquireTokenInteractive.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
+import { getAccounts } from './methods/getAccounts.js'
+import { removeAccount } from './methods/removeAccount.js'
+import { acquireTokenSilent } from './methods/acquireTokenSilent.js'
+import { acquireTokenSilentWithError } from './methods/acquireTokenSilentWithError.js'
+import { acquireTokenByRefreshToken } from './methods/acquireTokenByRefreshToken.js'
 
 /**
  * Configuration of {@link createPublicClient}: the confidential client's keys without a
@@ -50,6 +55,11 @@ export interface PublicClientTE {
   readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
   readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
   readonly acquireTokenInteractive: ReturnType<typeof acquireTokenInteractive>
+  readonly getAccounts: ReturnType<typeof getAccounts>
+  readonly removeAccount: ReturnType<typeof removeAccount>
+  readonly acquireTokenSilent: ReturnType<typeof acquireTokenSilent>
+  readonly acquireTokenSilentWithError: ReturnType<typeof acquireTokenSilentWithError>
+  readonly acquireTokenByRefreshToken: ReturnType<typeof acquireTokenByRefreshToken>
 }
 
 /**
@@ -83,6 +93,11 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
         acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
         acquireTokenInteractive: acquireTokenInteractive(ctx),
+        getAccounts: getAccounts(ctx),
+        removeAccount: removeAccount(ctx),
+        acquireTokenSilent: acquireTokenSilent(ctx),
+        acquireTokenSilentWithError: acquireTokenSilentWithError(ctx),
+        acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
       }),
     ),
   )

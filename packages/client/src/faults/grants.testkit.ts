@@ -11,7 +11,7 @@
  * the client reads: its decoder is fuzzed (`authResponse.fuzz.test.ts`) and the loopback
  * listener tested with hostile requests (`loopbackRedirect.hostile.test.ts`).
  *
- * To come, as the grants land (each an entry, nothing else to change): refresh token,
+ * The silent flow's refresh and acquireTokenByRefreshToken have an entry each. To come, as the grants land (each an entry, nothing else to change):
  * on-behalf-of, MEX and WS-Trust (GETs and a SOAP POST), managed identity (IMDS GETs).
  *
  * @module
@@ -226,6 +226,54 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
       return {
         call: async (options) => {
           const result = await app.acquireTokenByUsernamePassword(FAULT_USER, FAULT_PASSWORD, ['User.Read'], options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
+  {
+    name: 'acquireTokenSilentWithError on a public client (the access token about to expire; the refresh token redemption faulted)',
+    on: 'token',
+    retried: false,
+    jwts: ['id_token'],
+    faultedPath: tokenPath,
+    setup: async (world, kase) => {
+      // The silent client's clock runs 3,400 s ahead of the sign-in's: the access token
+      // (3,599 s) has 199 s left, under MSAL's five minutes; the id_tokens (3,600 s) are valid.
+      // The sign-in goes out under another tag, so that only the refresh counts as an attempt.
+      const signIn = await publicApp(world, { ...kase, tag: `${kase.tag}-setup` }, { validateAuthority: false })
+      const signedIn = await signIn.acquireTokenByUsernamePassword(FAULT_USER, FAULT_PASSWORD, ['User.Read'])
+      if (signedIn.refresh_token !== undefined) world.secrets.add(signedIn.refresh_token)
+      const app = await publicApp(world, kase, { validateAuthority: false, now: () => Date.now() + 3_400_000 })
+      await app.deserializeCache(await signIn.serializeCache())
+      const [account] = await app.getAccounts(FAULT_USER)
+      if (account === undefined) throw new Error('no account after the sign-in')
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenSilentWithError(['User.Read'], account, options ?? {})
+          if (result === undefined) throw new Error('the silent flow found no refresh token')
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
+  {
+    name: 'acquireTokenByRefreshToken on a public client (a refresh token from elsewhere migrated)',
+    on: 'token',
+    retried: false,
+    jwts: ['id_token'],
+    faultedPath: tokenPath,
+    setup: async (world, kase) => {
+      const elsewhere = await publicApp(world, { ...kase, tag: `${kase.tag}-setup` }, { validateAuthority: false })
+      const old = (await elsewhere.acquireTokenByUsernamePassword(FAULT_USER, FAULT_PASSWORD, ['User.Read'])).refresh_token
+      if (old === undefined) throw new Error('no refresh token to migrate')
+      world.secrets.add(old)
+      const app = await publicApp(world, kase, { validateAuthority: false })
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenByRefreshToken(old, ['User.Read'], options ?? {})
           return { accessToken: result.access_token, source: result.token_source }
         },
         serializeCache: app.serializeCache,

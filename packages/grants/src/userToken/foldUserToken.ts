@@ -34,6 +34,8 @@ export interface UserTokenSlot {
   readonly username?: string | undefined
   /** On-behalf-of: the hash of the user assertion, written on the access and refresh tokens. */
   readonly userAssertionHash?: string | undefined
+  /** Write no Account entry (the silent flow's refresh, MSAL Python's `skip_account_creation`). */
+  readonly skipAccountCreation?: boolean | undefined
 }
 
 /**
@@ -60,6 +62,7 @@ const eventOf = (slot: UserTokenSlot, response: TokenResponse, nowSeconds: numbe
   ...(slot.authority.authority.kind === 'adfs' ? { authorityType: 'ADFS' as const } : {}),
   ...(slot.username === undefined ? {} : { username: slot.username }),
   ...(slot.userAssertionHash === undefined ? {} : { userAssertionHash: slot.userAssertionHash }),
+  ...(slot.skipAccountCreation === true ? { skipAccountCreation: true } : {}),
 })
 
 /**

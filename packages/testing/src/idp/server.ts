@@ -12,7 +12,7 @@ import type { Socket } from 'node:net'
 import type { JSONWebKeySet } from 'jose'
 import { createCertificateAuthority, issueCertificate, pemToDer, type CertificateAuthority } from '../x509/selfSigned.js'
 import { createDeviceCodeEndpoints, DEVICE_CODE_GRANT, type DeviceCodeApi } from './deviceCode.js'
-import { discoveryRoutes, resolveTenantSegment } from './discovery.js'
+import { discoveryRoutes } from './discovery.js'
 import { errorContext, errors } from './errors.js'
 import { createFaultQueue, playFault, type RenderedAnswer } from './faults.js'
 import { publicHostAliases, servedAs } from './publicHost.js'
@@ -27,6 +27,7 @@ import { createUserDirectory, type RegisteredUser, type UserRegistration } from 
 import { recordRequest } from './requestLog.js'
 import { createSigningKey } from './signing.js'
 import { parseForm, tokenRoute } from './tokenEndpoint.js'
+import { createTenantDirectory, type Tenant } from './tenants.js'
 import type {
   ClientRegistration,
   EndpointResult,
@@ -114,6 +115,10 @@ export interface IdentityProvider {
   readonly addRoute: (route: Route) => void
   /** The device code flow's codes: approve or decline one as the user would on the device page. */
   readonly deviceCodes: DeviceCodeApi
+  /** Adds a second (third, ...) tenant: its discovery and token endpoints answer, users can live there. */
+  readonly addTenant: (tenant: Tenant) => Tenant
+  /** Invites a user into another tenant as a guest: tokens there carry that tenant's `tid`/`iss`, `client_info` stays the home one. */
+  readonly inviteGuest: (username: string, tenantId: string) => RegisteredUser | undefined
   /** Closes the server and every open socket; idempotent. */
   readonly stop: () => Promise<void>
 }
@@ -206,6 +211,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   const clients = new Map<string, RegisteredClient>()
   const usedJtis = new Map<string, number>()
   const users = createUserDirectory(tenantId)
+  const tenants = createTenantDirectory({ tenantId, tenantDomain })
   const deviceCodes = createDeviceCodeEndpoints(users, now)
   const authorizeState = createAuthorizeState()
   const grants = new Map<string, GrantHandler>([
@@ -263,7 +269,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
       usedJtis.set(key, expiresAt)
       return true
     },
-    resolveTenant: resolveTenantSegment(tenantId, tenantDomain),
+    resolveTenant: tenants.resolve,
     issuer,
     tokenEndpoint: tokenEndpointOf,
     signJwt: signing.sign,
@@ -408,6 +414,8 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
       extraRoutes.push(r)
     },
     deviceCodes: deviceCodes.api,
+    addTenant: tenants.add,
+    inviteGuest: users.inviteGuest,
     stop,
   }
 }

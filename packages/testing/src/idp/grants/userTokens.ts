@@ -163,6 +163,21 @@ export const multipleResources = (ctx: ErrorContext, scope: string): EndpointRes
     `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`,
   )
 
+/**
+ * AADSTS50020: the user is neither a member of the tenant nor invited into it.
+ *
+ * @category idp
+ * @since 0.1.0
+ */
+export const notInTenant = (ctx: ErrorContext, tenantId: string): EndpointResult =>
+  entraError(
+    ctx,
+    400,
+    'invalid_grant',
+    50020,
+    `User account '{EUII Hidden}' from identity provider does not exist in tenant '${tenantId}' and cannot access the application in that tenant. The account needs to be added as an external user in the tenant first.`,
+  )
+
 /** The default refresh-token inactivity window: 90 days. */
 const DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS = 90 * 24 * 3600
 
@@ -183,12 +198,16 @@ export const issueUserTokens = async (
   idTokenClaims: Readonly<Record<string, unknown>> = {},
 ): Promise<EndpointResult> => {
   const ctx = errorContext(idp, grant.request.correlationId)
-  const tenantId = grant.tenant.tenantId
+  // common/organizations issue for the user's home tenant; a tenant's own authority for that
+  // tenant, where the user must be a member or an invited guest (AADSTS50020 otherwise).
+  const tenantId = grant.tenant.multiTenant ? user.tenantId : grant.tenant.tenantId
+  const objectId = users.objectIdIn(user, tenantId)
+  if (objectId === undefined) return notInTenant(ctx, tenantId)
   const clientId = client.client.clientId
   const now = Math.floor(ctx.now / 1000)
   const lifetime = client.client.accessTokenLifetimeSeconds
   const issuer = idp.issuer(tenantId)
-  const sub = pairwiseSubject(user.objectId, clientId)
+  const sub = pairwiseSubject(objectId, clientId)
   const accessToken = await idp.signJwt({
     aud: scopes.resource,
     iss: issuer,
@@ -199,7 +218,7 @@ export const issueUserTokens = async (
     azpacr: ACR[client.credential],
     idtyp: 'user',
     name: user.name,
-    oid: user.objectId,
+    oid: objectId,
     preferred_username: user.username,
     scp: scopes.scp.join(' '),
     sub,
@@ -216,7 +235,7 @@ export const issueUserTokens = async (
         nbf: now,
         exp: now + 3600,
         name: user.name,
-        oid: user.objectId,
+        oid: objectId,
         preferred_username: user.username,
         sub,
         tid: tenantId,
@@ -231,7 +250,7 @@ export const issueUserTokens = async (
         clientId,
         ...(familyId === undefined ? {} : { familyId }),
         objectId: user.objectId,
-        tenantId,
+        tenantId: user.tenantId,
         scopes: scopes.requested,
         issuedAt: ctx.now,
         expiresAt: ctx.now + (client.client.refreshTokenLifetimeSeconds ?? DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS) * 1000,
@@ -244,11 +263,13 @@ export const issueUserTokens = async (
       scope: scopes.answer.join(' '),
       expires_in: lifetime,
       ext_expires_in: lifetime,
+      // Entra adds refresh_in (half the lifetime) to tokens living over two hours.
+      ...(lifetime > 7200 ? { refresh_in: Math.floor(lifetime / 2) } : {}),
       access_token: accessToken,
       ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
       ...(familyId === undefined || refreshToken === undefined ? {} : { foci: familyId }),
       ...(idToken === undefined ? {} : { id_token: idToken }),
-      ...(grant.form['client_info'] === '1' ? { client_info: clientInfoOf(user.objectId, tenantId) } : {}),
+      ...(grant.form['client_info'] === '1' ? { client_info: clientInfoOf(user.objectId, user.tenantId) } : {}),
     },
   }
 }

@@ -24,6 +24,8 @@ export interface UserRegistration {
   readonly objectId?: string
   /** The display name (`name`). Default: the part of the username before `@`. */
   readonly name?: string
+  /** The user's home tenant (GUID). Default: the IdP's tenant. */
+  readonly tenantId?: string
 }
 
 /**
@@ -37,6 +39,8 @@ export interface RegisteredUser {
   readonly password: string
   readonly objectId: string
   readonly name: string
+  /** The home tenant (GUID): the `utid` of `client_info` wherever the user signs in. */
+  readonly tenantId: string
 }
 
 /**
@@ -78,6 +82,13 @@ export interface UserDirectory {
   readonly refreshToken: (token: string) => RefreshTokenRecord | undefined
   /** Revokes every refresh token of a user (a password reset, a sign-out everywhere). */
   readonly revokeRefreshTokens: (objectId: string) => void
+  /** Invites a user into another tenant as a guest (B2B); undefined when no such user. */
+  readonly inviteGuest: (username: string, tenantId: string) => RegisteredUser | undefined
+  /**
+   * The user's object id in a tenant: their own in the home tenant, the guest object's
+   * (derived) where they were invited, `undefined` where they are neither.
+   */
+  readonly objectIdIn: (user: RegisteredUser, tenantId: string) => string | undefined
 }
 
 /**
@@ -100,13 +111,16 @@ export const derivedObjectId = (seed: string): string => {
 export const createUserDirectory = (tenantId: string): UserDirectory => {
   const users = new Map<string, RegisteredUser>()
   const tokens = new Map<string, RefreshTokenRecord>()
+  const guests = new Set<string>()
+  const guestKey = (objectId: string, tenant: string): string => `${objectId}\u0000${tenant.toLowerCase()}`
   return {
     register: (r) => {
       const user: RegisteredUser = {
         username: r.username,
         password: r.password,
-        objectId: r.objectId ?? derivedObjectId(`${tenantId}:user:${r.username.toLowerCase()}`),
+        objectId: r.objectId ?? derivedObjectId(`${r.tenantId ?? tenantId}:user:${r.username.toLowerCase()}`),
         name: r.name ?? r.username.split('@')[0] ?? r.username,
+        tenantId: r.tenantId ?? tenantId,
       }
       users.set(r.username.toLowerCase(), user)
       return user
@@ -126,5 +140,16 @@ export const createUserDirectory = (tenantId: string): UserDirectory => {
     revokeRefreshTokens: (objectId) => {
       for (const [k, r] of tokens) if (r.objectId === objectId) tokens.delete(k)
     },
+    inviteGuest: (username, tenant) => {
+      const user = users.get(username.toLowerCase())
+      if (user !== undefined) guests.add(guestKey(user.objectId, tenant))
+      return user
+    },
+    objectIdIn: (user, tenant) =>
+      tenant.toLowerCase() === user.tenantId.toLowerCase()
+        ? user.objectId
+        : guests.has(guestKey(user.objectId, tenant))
+          ? derivedObjectId(`${tenant.toLowerCase()}:guest:${user.objectId}`)
+          : undefined,
   }
 }

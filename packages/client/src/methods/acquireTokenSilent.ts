@@ -1,0 +1,32 @@
+/**
+ * @module
+ */
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import type { AuthError, ClientAuth } from '@authfold/core'
+import type { SilentAccount, UserAuthResult } from '@authfold/grants'
+import type { ClientContext } from '../context.js'
+import { acquireTokenSilentWithError, type AcquireTokenSilentOptions } from './acquireTokenSilentWithError.js'
+
+/**
+ * Acquires a token without user interaction, as MSAL Python's `acquire_token_silent`: the
+ * result, or `undefined` both when the cache has nothing for this account and scopes and
+ * when the refresh was refused (MSAL folds the error dict into `None`); use
+ * `acquireTokenSilentWithError` to see why. Failures that are not an answer of the identity
+ * provider (the network, a bad argument) still reject, as MSAL Python raises them.
+ *
+ * @example
+ * const [account] = await app.getAccounts()
+ * const result = (account && (await app.acquireTokenSilent(['User.Read'], account))) ?? (await signInInteractively())
+ * @category methods
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication.acquire_token_silent`
+ */
+export const acquireTokenSilent = (ctx: ClientContext & { readonly credential?: ClientAuth }) => {
+  const withError = acquireTokenSilentWithError(ctx)
+  return (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> =>
+    pipe(
+      withError(scopes, account, options),
+      TE.orElse((e) => (e._tag === 'ProtocolError' ? TE.right<AuthError, UserAuthResult | undefined>(undefined) : TE.left(e))),
+    )
+}

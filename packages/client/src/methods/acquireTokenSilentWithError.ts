@@ -1,0 +1,67 @@
+/**
+ * @module
+ */
+import type * as TE from 'fp-ts/TaskEither'
+import type { AuthError, ClientAuth } from '@authfold/core'
+import { silent, type SilentAccount, type UserAuthResult } from '@authfold/grants'
+import { callGrant, type ClientContext } from '../context.js'
+import type { CallOptions } from '../callLimits.js'
+
+/**
+ * Options of `acquireTokenSilent` and `acquireTokenSilentWithError`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface AcquireTokenSilentOptions extends CallOptions {
+  /** Skip the cached access token and redeem the refresh token. */
+  readonly forceRefresh?: boolean
+  /** A claims challenge from a resource: skips the cached access token, sent as `claims`. */
+  readonly claimsChallenge?: string
+  /** Sent as `client-request-id` on the refresh requests. Default: a fresh UUID per call. */
+  readonly correlationId?: string
+}
+
+/**
+ * Acquires a token without user interaction, telling a refresh failure from an empty
+ * cache, as MSAL Python's `acquire_token_silent_with_error`:
+ *
+ * - resolves the result (`token_source` `cache` or `identity_provider`) when the cache or a
+ *   refresh answered;
+ * - resolves `undefined` when there is simply nothing to answer with: no access token and no
+ *   refresh token for this account (MSAL's `None`), including an account object another
+ *   client or cache listed. Sign the user in interactively (or with the device code flow);
+ * - rejects with the IdP's `ProtocolError` when every refresh token was refused (its
+ *   `classification` as MSAL computes it; `interaction_required` / `invalid_grant` mean the
+ *   user must sign in again). The refresh token stays in the cache;
+ * - rejects with an `HttpError` when the network failed and no cached token could stand in.
+ *
+ * `account: null` on a confidential client reads the app's own tokens, as MSAL Python's does.
+ *
+ * @example
+ * const [account] = await app.getAccounts()
+ * const result = await app.acquireTokenSilentWithError(['User.Read'], account ?? null)
+ * if (result === undefined) {
+ *   // nothing cached: sign in interactively
+ * }
+ * @category methods
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication.acquire_token_silent_with_error`
+ */
+export const acquireTokenSilentWithError =
+  (ctx: ClientContext & { readonly credential?: ClientAuth }) =>
+  (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> => {
+    const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
+    return callGrant(ctx, options, (authority) =>
+      silent({
+        clientId: ctx.clientId,
+        authority,
+        credential: ctx.credential,
+        scopes,
+        account,
+        ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+        ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
+        ...params,
+      }),
+    )
+  }
