@@ -9,6 +9,7 @@ import { memoryStore, type CacheStore } from '@authfold/cache'
 import { nodeHttpClient } from '@authfold/node'
 import { startIdentityProvider, type IdentityProvider } from '@authfold/testing'
 import { createConfidentialClient, type ConfidentialClientConfig } from './confidentialClient.js'
+import { createPublicClient } from './publicClient.js'
 import type { AuthFailure } from './failure.js'
 
 const SECRET = 'cache-hit-secret-W4!'
@@ -18,6 +19,8 @@ let idp: IdentityProvider
 beforeAll(async () => {
   idp = await startIdentityProvider()
   idp.registerClient({ clientId: 'app-hits', secret: SECRET })
+  idp.registerClient({ clientId: 'public-hits' })
+  idp.registerUser({ username: 'hana@authfold.test', password: 'hana-pa55-local' })
 })
 afterAll(async () => idp.stop())
 
@@ -109,5 +112,30 @@ describe('cache hits answered by the facade', () => {
     await app.acquireTokenForClient([SCOPE])
     const result = await TE.map((r: { readonly token_source: string }) => r.token_source)(app.te.acquireTokenForClient([SCOPE]))()
     expect(result).toEqual({ _tag: 'Right', right: 'cache' })
+  })
+
+  it('acquireTokenSilent: the shortcut answers what the silent grant answers, and checks the account first', async () => {
+    const results: Array<unknown> = []
+    for (const cacheStore of [undefined, loadOnly()]) {
+      const app = createPublicClient({
+        clientId: 'public-hits',
+        authority: idp.authority(),
+        http: nodeHttpClient({ ca: idp.ca, timeoutMs: 2000 }),
+        validateAuthority: false,
+        ...(cacheStore === undefined ? {} : { cacheStore }),
+      })
+      await app.acquireTokenByUsernamePassword('hana@authfold.test', 'hana-pa55-local', ['User.Read'])
+      const [account] = await app.getAccounts()
+      if (account === undefined) throw new Error('no account')
+      const before = tokenPosts()
+      const hit = await app.acquireTokenSilent(['User.Read'], account)
+      expect(hit?.token_source).toBe('cache')
+      expect(tokenPosts()).toBe(before)
+      results.push({ ...hit, access_token: '(token)', expires_in: Math.round((hit?.expires_in ?? 0) / 100) })
+      // the shortcut never answers for something that is not an account, nor for forceRefresh
+      await expect(app.acquireTokenSilent(['User.Read'], { username: 'hana@authfold.test' } as never)).rejects.toMatchObject({ authError: { _tag: 'ConfigError', field: 'account' } })
+      expect((await app.acquireTokenSilent(['User.Read'], account, { forceRefresh: true }))?.token_source).toBe('identity_provider')
+    }
+    expect(results[0]).toEqual(results[1])
   })
 })

@@ -228,13 +228,13 @@ export const callGrant = <A>(
  * @category combinators
  * @since 0.1.0
  */
-export const callCacheFirst = (
+export const callCacheFirst = <A>(
   ctx: ClientContext,
   options: CallOptions | undefined,
   policy: (authority: ResolvedAuthority) => CacheFirstPolicy | undefined,
-  grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<AuthResult>,
-): TE.TaskEither<AuthError, AuthResult> => {
-  const slow = callGrant(ctx, options, grant)
+  grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<A>,
+): TE.TaskEither<AuthError, A | AuthResult> => {
+  const slow = callGrant<A | AuthResult>(ctx, options, grant)
   const find = ctx.findAccessTokens
   return () => {
     const authority = ctx.resolvedNow()

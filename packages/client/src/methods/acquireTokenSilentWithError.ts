@@ -2,9 +2,9 @@
  * @module
  */
 import type * as TE from 'fp-ts/TaskEither'
-import type { AuthError, ClientAuth } from '@authfold/core'
-import { silent, type SilentAccount, type UserAuthResult } from '@authfold/grants'
-import { callGrant, type ClientContext } from '../context.js'
+import type { AuthError, ClientAuth, ResolvedAuthority } from '@authfold/core'
+import { silent, silentPolicy, type SilentAccount, type SilentParams, type UserAuthResult } from '@authfold/grants'
+import { callCacheFirst, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -52,16 +52,20 @@ export const acquireTokenSilentWithError =
   (ctx: ClientContext & { readonly credential?: ClientAuth }) =>
   (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> => {
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    return callGrant(ctx, options, (authority) =>
-      silent({
-        clientId: ctx.clientId,
-        authority,
-        credential: ctx.credential,
-        scopes,
-        account,
-        ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-        ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
-        ...params,
-      }),
+    const silentParams = (authority: ResolvedAuthority): SilentParams => ({
+      clientId: ctx.clientId,
+      authority,
+      credential: ctx.credential,
+      scopes,
+      account,
+      ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
+      ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
+      ...params,
+    })
+    return callCacheFirst(
+      ctx,
+      options,
+      (authority) => silentPolicy(silentParams(authority)),
+      (authority) => silent(silentParams(authority)),
     )
   }

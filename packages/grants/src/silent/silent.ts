@@ -23,6 +23,7 @@ import {
   type ResolvedAuthority,
 } from '@authfold/core'
 import type { Grant } from '../grant.js'
+import type { CacheFirstPolicy } from '../steps/cacheFirst.js'
 import { accountAnchorHeaders } from '../refreshToken/request.js'
 import { redeemRefreshToken } from '../refreshToken/refreshToken.js'
 import type { AccountInfo, UserAuthResult } from '../userToken/foldUserToken.js'
@@ -155,6 +156,23 @@ const checkAccount = (account: unknown): E.Either<ConfigError, string | undefine
 }
 
 type Outcome = [UserAuthResult | undefined, CacheState]
+
+/**
+ * The cache-first policy of a silent call when it can be told without a task: a valid
+ * account (or `null` for app tokens), scopes that decorate, no `forceRefresh` and no claims
+ * challenge. `undefined` otherwise (the grant itself then decides). A facade peeks with it
+ * (`peekCacheFirst`) to answer cache hits synchronously; a hit is what {@link silent}
+ * answers for it.
+ *
+ * @category steps
+ * @since 0.1.0
+ */
+export const silentPolicy = (p: SilentParams): CacheFirstPolicy | undefined => {
+  if (p.forceRefresh === true || p.claimsChallenge !== undefined) return undefined
+  const home = checkAccount(p.account)
+  if (E.isLeft(home) || E.isLeft(decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes }))) return undefined
+  return { query: { clientId: p.clientId, environments: p.authority.aliases, realm: p.authority.realm, homeAccountId: home.right ?? '', scopes: p.scopes } }
+}
 
 /**
  * Acquires a token without the user: MSAL Python 1.21's silent flow.
