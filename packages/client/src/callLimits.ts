@@ -5,7 +5,8 @@
  */
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
-import { httpError, type AuthError, type GrantEnv } from '@authfold/core'
+import { httpError, type AuthError, type GrantEnv, type TokenResponse } from '@authfold/core'
+import type { SingleFlight } from './singleFlight.js'
 
 /**
  * What every public method takes last: an `AbortSignal` and an overall deadline.
@@ -40,13 +41,16 @@ export const DEFAULT_CALL_TIMEOUT_MS = 60_000
  * signal that fires on the caller's abort or at the deadline, and whose sleeps wake on
  * it; the call answers as soon as either happens (even if a user callback never returns),
  * with an `HttpError` `aborted` or `timeout` that says what to do. The deadline is waited
- * through the environment's `sleep`, so a test's virtual clock drives it.
+ * through the environment's `sleep`, so a test's virtual clock drives it. With `flights`
+ * (the client's in-flight table), the call's token requests join identical ones in flight
+ * (single flight): a shared request runs under its own signal, so this call leaving does
+ * not end it for the others.
  *
  * @category combinators
  * @since 0.1.0
  */
 export const withCallLimits =
-  (env: GrantEnv, defaultTimeoutMs: number) =>
+  (env: GrantEnv, defaultTimeoutMs: number, flights?: SingleFlight<TokenResponse>) =>
   <A>(options: CallOptions | undefined, work: (env: GrantEnv, signal: AbortSignal) => TE.TaskEither<AuthError, A>): TE.TaskEither<AuthError, A> =>
   async () => {
     const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs
@@ -66,9 +70,10 @@ export const withCallLimits =
       if (!done.signal.aborted) stop(deadline(timeoutMs))
     })
     const callEnv: GrantEnv = {
-      ...env,
-      http: (request) => env.http({ ...request, signal: request.signal === undefined ? limit.signal : AbortSignal.any([request.signal, limit.signal]) }),
-      sleep: (ms, signal) => env.sleep(ms, signal === undefined ? limit.signal : AbortSignal.any([signal, limit.signal])),
+      ...underSignal(env, limit.signal),
+      ...(flights === undefined
+        ? {}
+        : { share: (key, owner, request) => flights.join(key, owner, limit.signal, (shared) => request(underSignal(env, shared))) }),
     }
     const stopped = new Promise<E.Either<AuthError, A>>((resolve) => {
       limit.signal.addEventListener('abort', () => resolve(E.left(ended ?? cancelled())), { once: true })
@@ -80,6 +85,13 @@ export const withCallLimits =
       caller?.removeEventListener('abort', onCallerAbort)
     }
   }
+
+// The environment's requests carry `signal` and its sleeps wake on it.
+const underSignal = (env: GrantEnv, signal: AbortSignal): GrantEnv => ({
+  ...env,
+  http: (request) => env.http({ ...request, signal: request.signal === undefined ? signal : AbortSignal.any([request.signal, signal]) }),
+  sleep: (ms, wake) => env.sleep(ms, wake === undefined ? signal : AbortSignal.any([wake, signal])),
+})
 
 const cancelled = (): AuthError => httpError('aborted', '', 'The call was cancelled by its AbortSignal; nothing was saved to the cache.')
 

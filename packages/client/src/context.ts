@@ -23,12 +23,14 @@ import {
   type GrantEnv,
   type ResolveAuthorityOptions,
   type ResolvedAuthority,
+  type TokenResponse,
 } from '@authfold/core'
 import type { Grant } from '@authfold/grants'
 import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { runGrant } from './runGrant.js'
 import { DEFAULT_CALL_TIMEOUT_MS, withCallLimits, type CallOptions } from './callLimits.js'
+import { singleFlight, type SingleFlight } from './singleFlight.js'
 
 /**
  * What both facades are configured with; keys are the camelCase of MSAL Python's
@@ -82,6 +84,8 @@ export interface ClientContext {
    * gets the call's environment and signal.
    */
   readonly call: <A>(options: CallOptions | undefined, work: (env: GrantEnv, signal: AbortSignal) => TE.TaskEither<AuthError, A>) => TE.TaskEither<AuthError, A>
+  /** The token requests in flight, shared by identical concurrent calls (single flight). */
+  readonly flights: SingleFlight<TokenResponse>
 }
 
 /**
@@ -121,6 +125,7 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
     E.map((authority): ClientContext => {
       const env = buildEnv(config, 5)
       const store = config.cacheStore ?? memoryStore()
+      const flights = singleFlight<TokenResponse>()
       return {
         clientId: config.clientId,
         ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
@@ -131,7 +136,8 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         env,
         store,
         run: runGrant(store),
-        call: withCallLimits(env, config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
+        call: withCallLimits(env, config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, flights),
+        flights,
       }
     }),
   )
