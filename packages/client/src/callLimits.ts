@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
-import { httpError, type AuthError, type GrantEnv, type TokenResponse } from '@authfold/core'
+import { httpError, type AuthError, type GrantEnv, type ShareRequest, type TokenResponse } from '@authfold/core'
 import type { SingleFlight } from './singleFlight.js'
 
 /**
@@ -69,12 +69,9 @@ export const withCallLimits =
     void env.sleep(timeoutMs, done.signal)().then(() => {
       if (!done.signal.aborted) stop(deadline(timeoutMs))
     })
-    const callEnv: GrantEnv = {
-      ...underSignal(env, limit.signal),
-      ...(flights === undefined
-        ? {}
-        : { share: (key, owner, request) => flights.join(key, owner, limit.signal, (shared) => request(underSignal(env, shared))) }),
-    }
+    const share: ShareRequest | undefined =
+      flights === undefined ? undefined : (key, owner, request) => flights.join(key, owner, limit.signal, (shared) => request(underSignal(env, shared)))
+    const callEnv = underSignal(env, limit.signal, share)
     const stopped = new Promise<E.Either<AuthError, A>>((resolve) => {
       limit.signal.addEventListener('abort', () => resolve(E.left(ended ?? cancelled())), { once: true })
     })
@@ -86,12 +83,12 @@ export const withCallLimits =
     }
   }
 
-// The environment's requests carry `signal` and its sleeps wake on it.
-const underSignal = (env: GrantEnv, signal: AbortSignal): GrantEnv => ({
-  ...env,
-  http: (request) => env.http({ ...request, signal: request.signal === undefined ? signal : AbortSignal.any([request.signal, signal]) }),
-  sleep: (ms, wake) => env.sleep(ms, wake === undefined ? signal : AbortSignal.any([wake, signal])),
-})
+// The environment's requests carry `signal` and its sleeps wake on it (one object per call).
+const underSignal = (env: GrantEnv, signal: AbortSignal, share?: ShareRequest): GrantEnv => {
+  const http: GrantEnv['http'] = (request) => env.http({ ...request, signal: request.signal === undefined ? signal : AbortSignal.any([request.signal, signal]) })
+  const sleep: GrantEnv['sleep'] = (ms, wake) => env.sleep(ms, wake === undefined ? signal : AbortSignal.any([wake, signal]))
+  return share === undefined ? { ...env, http, sleep } : { ...env, http, sleep, share }
+}
 
 const cancelled = (): AuthError => httpError('aborted', '', 'The call was cancelled by its AbortSignal; nothing was saved to the cache.')
 
