@@ -69,9 +69,7 @@ export const withCallLimits =
     void env.sleep(timeoutMs, done.signal)().then(() => {
       if (!done.signal.aborted) stop(deadline(timeoutMs))
     })
-    const share: ShareRequest | undefined =
-      flights === undefined ? undefined : (key, owner, request) => flights.join(key, owner, limit.signal, (shared) => request(underSignal(env, shared)))
-    const callEnv = underSignal(env, limit.signal, share)
+    const callEnv = underSignal(env, limit.signal, flights === undefined ? undefined : shareUnder(env, flights, limit.signal))
     const stopped = new Promise<E.Either<AuthError, A>>((resolve) => {
       limit.signal.addEventListener('abort', () => resolve(E.left(ended ?? cancelled())), { once: true })
     })
@@ -83,12 +81,28 @@ export const withCallLimits =
     }
   }
 
-// The environment's requests carry `signal` and its sleeps wake on it (one object per call).
+// The environment's requests carry `signal` and its sleeps wake on it (one object per call;
+// the client's environment already has a `share`, so replacing it keeps the object's shape
+// and a cache hit costs what it did before single flight).
 const underSignal = (env: GrantEnv, signal: AbortSignal, share?: ShareRequest): GrantEnv => {
   const http: GrantEnv['http'] = (request) => env.http({ ...request, signal: request.signal === undefined ? signal : AbortSignal.any([request.signal, signal]) })
   const sleep: GrantEnv['sleep'] = (ms, wake) => env.sleep(ms, wake === undefined ? signal : AbortSignal.any([wake, signal]))
   return share === undefined ? { ...env, http, sleep } : { ...env, http, sleep, share }
 }
+
+/**
+ * Single flight for the requests of one caller: a {@link ShareRequest} joining `flights`
+ * while `signal` (the caller's) has not fired, the shared request running on `env`'s
+ * effects under the flight's own signal. The client context puts one (under a signal that
+ * never fires) in its environment, and {@link withCallLimits} one per call.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const shareUnder =
+  (env: GrantEnv, flights: SingleFlight<TokenResponse>, signal: AbortSignal): ShareRequest =>
+  (key, owner, request) =>
+    flights.join(key, owner, signal, (shared) => request(underSignal(env, shared)))
 
 const cancelled = (): AuthError => httpError('aborted', '', 'The call was cancelled by its AbortSignal; nothing was saved to the cache.')
 

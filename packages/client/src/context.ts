@@ -29,7 +29,7 @@ import type { Grant } from '@authfold/grants'
 import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { runGrant } from './runGrant.js'
-import { DEFAULT_CALL_TIMEOUT_MS, withCallLimits, type CallOptions } from './callLimits.js'
+import { DEFAULT_CALL_TIMEOUT_MS, shareUnder, withCallLimits, type CallOptions } from './callLimits.js'
 import { singleFlight, type SingleFlight } from './singleFlight.js'
 
 /**
@@ -123,9 +123,10 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         : parseAuthority(config.authority ?? 'https://login.microsoftonline.com/common/'),
     ),
     E.map((authority): ClientContext => {
-      const env = buildEnv(config, 5)
-      const store = config.cacheStore ?? memoryStore()
       const flights = singleFlight<TokenResponse>()
+      const effects = buildEnv(config, 5)
+      const env: GrantEnv = { ...effects, share: shareUnder(effects, flights, new AbortController().signal) }
+      const store = config.cacheStore ?? memoryStore()
       return {
         clientId: config.clientId,
         ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
