@@ -134,6 +134,19 @@ describe('single flight: identical concurrent calls share one request', () => {
   })
 })
 
+describe('single flight outside the call limits', () => {
+  it('a grant run on the context\'s own environment (no call signal) shares too', async () => {
+    const ctx = await ready()
+    const resolved = await ctx.resolved()
+    if (E.isLeft(resolved)) throw new Error(resolved.left.message)
+    const grant = clientCredentials({ clientId: 'daemon', authority: resolved.right, credential: ctx.credential, scopes: [B] })
+    const results = (await Promise.all([1, 2, 3].map(() => ctx.run(grant, ctx.env)()))).map(right)
+    expect(tokenPosts()).toHaveLength(1)
+    expect(new Set(results.map((r) => r.access_token)).size).toBe(1)
+    expect(ctx.flights.size()).toBe(0)
+  })
+})
+
 describe('single flight: cancellation, deadlines and failures of a shared request', () => {
   it('one sharer of two aborting gets aborted at once; the other still gets the token of the one request, which was not cut', async () => {
     const ctx = await ready()
