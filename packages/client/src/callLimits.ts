@@ -5,7 +5,8 @@
  */
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
-import { httpError, type AuthError, type GrantEnv } from '@authfold/core'
+import { httpError, type AuthError, type GrantEnv, type ShareRequest, type TokenResponse } from '@authfold/core'
+import type { SingleFlight } from './singleFlight.js'
 
 /**
  * What every public method takes last: an `AbortSignal` and an overall deadline.
@@ -40,13 +41,16 @@ export const DEFAULT_CALL_TIMEOUT_MS = 60_000
  * signal that fires on the caller's abort or at the deadline, and whose sleeps wake on
  * it; the call answers as soon as either happens (even if a user callback never returns),
  * with an `HttpError` `aborted` or `timeout` that says what to do. The deadline is waited
- * through the environment's `sleep`, so a test's virtual clock drives it.
+ * through the environment's `sleep`, so a test's virtual clock drives it. With `flights`
+ * (the client's in-flight table), the call's token requests join identical ones in flight
+ * (single flight): a shared request runs under its own signal, so this call leaving does
+ * not end it for the others.
  *
  * @category combinators
  * @since 0.1.0
  */
 export const withCallLimits =
-  (env: GrantEnv, defaultTimeoutMs: number) =>
+  (env: GrantEnv, defaultTimeoutMs: number, flights?: SingleFlight<TokenResponse>) =>
   <A>(options: CallOptions | undefined, work: (env: GrantEnv, signal: AbortSignal) => TE.TaskEither<AuthError, A>): TE.TaskEither<AuthError, A> =>
   async () => {
     const timeoutMs = options?.timeoutMs ?? defaultTimeoutMs
@@ -68,11 +72,7 @@ export const withCallLimits =
     const onCallerAbort = (): void => stop(cancelled())
     caller?.addEventListener('abort', onCallerAbort, { once: true })
     void env.sleep(timeoutMs, signal)().then(() => stop(deadline(timeoutMs)))
-    const callEnv: GrantEnv = {
-      ...env,
-      http: (request) => env.http({ ...request, signal: request.signal === undefined ? signal : AbortSignal.any([request.signal, signal]) }),
-      sleep: (ms, wake) => env.sleep(ms, wake === undefined ? signal : AbortSignal.any([wake, signal])),
-    }
+    const callEnv = underSignal(env, signal, flights === undefined ? undefined : shareUnder(env, flights, signal))
     const stopped = new Promise<E.Either<AuthError, A>>((resolve) => {
       settle = resolve
     })
@@ -86,6 +86,29 @@ export const withCallLimits =
 
 /** The reason a call's controller is aborted with once the call is over (its deadline's wait ends). */
 const FINISHED: unique symbol = Symbol('authfold.callFinished')
+
+// The environment's requests carry `signal` and its sleeps wake on it (one object per call;
+// the client's environment already has a `share`, so replacing it keeps the object's shape
+// and a cache hit costs what it did before single flight).
+const underSignal = (env: GrantEnv, signal: AbortSignal, share?: ShareRequest): GrantEnv => {
+  const http: GrantEnv['http'] = (request) => env.http({ ...request, signal: request.signal === undefined ? signal : AbortSignal.any([request.signal, signal]) })
+  const sleep: GrantEnv['sleep'] = (ms, wake) => env.sleep(ms, wake === undefined ? signal : AbortSignal.any([wake, signal]))
+  return share === undefined ? { ...env, http, sleep } : { ...env, http, sleep, share }
+}
+
+/**
+ * Single flight for the requests of one caller: a {@link ShareRequest} joining `flights`
+ * while `signal` (the caller's) has not fired, the shared request running on `env`'s
+ * effects under the flight's own signal. The client context puts one (under a signal that
+ * never fires) in its environment, and {@link withCallLimits} one per call.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const shareUnder =
+  (env: GrantEnv, flights: SingleFlight<TokenResponse>, signal: AbortSignal): ShareRequest =>
+  (key, owner, request) =>
+    flights.join(key, owner, signal, (shared) => request(underSignal(env, shared)))
 
 const cancelled = (): AuthError => httpError('aborted', '', 'The call was cancelled by its AbortSignal; nothing was saved to the cache.')
 

@@ -23,13 +23,15 @@ import {
   type GrantEnv,
   type ResolveAuthorityOptions,
   type ResolvedAuthority,
+  type TokenResponse,
 } from '@authfold/core'
 import { peekCacheFirst, type AuthResult, type CacheFirstPolicy, type Grant } from '@authfold/grants'
 import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { runGrant } from './runGrant.js'
 import type { RedirectListener } from './redirectListener.js'
-import { DEFAULT_CALL_TIMEOUT_MS, withCallLimits, type CallOptions } from './callLimits.js'
+import { DEFAULT_CALL_TIMEOUT_MS, shareUnder, withCallLimits, type CallOptions } from './callLimits.js'
+import { singleFlight, type SingleFlight } from './singleFlight.js'
 
 /**
  * What both facades are configured with; keys are the camelCase of MSAL Python's
@@ -91,6 +93,8 @@ export interface ClientContext {
    * gets the call's environment and signal.
    */
   readonly call: <A>(options: CallOptions | undefined, work: (env: GrantEnv, signal: AbortSignal) => TE.TaskEither<AuthError, A>) => TE.TaskEither<AuthError, A>
+  /** The token requests in flight, shared by identical concurrent calls (single flight). */
+  readonly flights: SingleFlight<TokenResponse>
 }
 
 /**
@@ -128,7 +132,9 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         : parseAuthority(config.authority ?? 'https://login.microsoftonline.com/common/'),
     ),
     E.map((authority): ClientContext => {
-      const env = buildEnv(config, 5)
+      const flights = singleFlight<TokenResponse>()
+      const effects = buildEnv(config, 5)
+      const env: GrantEnv = { ...effects, share: shareUnder(effects, flights, new AbortController().signal) }
       const store = config.cacheStore ?? memoryStore()
       // resolveAuthority applies azureRegion itself (regional endpoints beside the central ones)
       const resolved = memoizedResolver(authority, config, env)
@@ -144,7 +150,8 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         env,
         store,
         run: runGrant(store),
-        call: withCallLimits(env, config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
+        call: withCallLimits(env, config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, flights),
+        flights,
       }
     }),
   )

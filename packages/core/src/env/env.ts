@@ -7,6 +7,9 @@
 import type { Task } from 'fp-ts/Task'
 import type { HttpClient } from '../http/http.js'
 import type { TelemetryRecorder } from '../telemetry/telemetry.js'
+import type { TaskEither } from 'fp-ts/TaskEither'
+import type { AuthError } from '../errors/errors.js'
+import type { TokenResponse } from '../codecs/tokenResponse.js'
 
 /**
  * Milliseconds since the epoch.
@@ -68,7 +71,28 @@ export interface GrantEnv {
    * one per client. Without it a grant still sends its current-call telemetry.
    */
   readonly telemetry?: TelemetryRecorder
+  /**
+   * Single flight: lets identical concurrent token requests of one client share one
+   * request. A facade gives one per call; without it every request is sent.
+   */
+  readonly share?: ShareRequest
 }
+
+/**
+ * Runs `work` (one token request) for this call, or joins the identical request another
+ * call of the same client already has in flight. `key` is the complete request before
+ * client authentication, `owner` the credential it will be authenticated with (compared
+ * by identity). The work gets an environment whose HTTP effect is no longer tied to one
+ * caller's signal: it is aborted only when every sharer has gone.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type ShareRequest = (
+  key: string,
+  owner: object | undefined,
+  work: (env: GrantEnv) => TaskEither<AuthError, TokenResponse>,
+) => TaskEither<AuthError, TokenResponse>
 
 /**
  * A logger that drops everything.

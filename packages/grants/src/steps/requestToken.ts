@@ -22,6 +22,7 @@ import {
 } from '@authfold/core'
 import { authenticate, type TokenEndpointRequest } from './authenticate.js'
 import { send } from './send.js'
+import { shareKey } from './shareKey.js'
 
 /**
  * Which public call a request belongs to, for telemetry and correlation.
@@ -54,7 +55,10 @@ export const callHeaders = (env: GrantEnv, context: TelemetryContext): Readonly<
 /**
  * Sends one token request and returns the checked answer, telling the environment's
  * telemetry recorder how it went (an OAuth error is remembered for the next request's
- * `x-client-last-telemetry`; any other answer empties the buffer).
+ * `x-client-last-telemetry`; any other answer empties the buffer). When the environment
+ * can share requests (`env.share`, single flight), an identical request of the same client
+ * already in flight ({@link shareKey}, same credential) is joined instead of sent again:
+ * only the first caller authenticates and sends, and every sharer gets the one answer.
  *
  * @example
  * const answer = await requestToken({ tokenEndpoint, clientId, fields }, clientSecret(s), { apiId: ApiId.acquireTokenForClient, refreshReason: RefreshReason.atAbsent })(env)()
@@ -62,6 +66,11 @@ export const callHeaders = (env: GrantEnv, context: TelemetryContext): Readonly<
  * @since 0.1.0
  */
 export const requestToken =
+  (request: TokenEndpointRequest, credential: ClientAuth | undefined, call: TokenCall): ReaderTaskEither<GrantEnv, AuthError, TokenResponse> =>
+  (env) =>
+    env.share === undefined ? sendOnce(request, credential, call)(env) : env.share(shareKey(request, call.apiId), credential, sendOnce(request, credential, call))
+
+const sendOnce =
   (request: TokenEndpointRequest, credential: ClientAuth | undefined, call: TokenCall): ReaderTaskEither<GrantEnv, AuthError, TokenResponse> =>
   (env) => {
     const context = telemetryContext(call.apiId, env.random, {
