@@ -198,6 +198,17 @@ export const findAccessTokens =
  */
 export type AccessTokenFinder = (q: AccessTokenQuery) => (s: CacheState) => ReadonlyArray<AccessTokenEntity>
 
+// Every field of a query, each string length-prefixed (so no value, whatever it holds, can
+// be mistaken for two): equal keys are equal queries. An absent field is '-'.
+const part = (v: string | undefined): string => (v === undefined ? '-' : `${v.length}:${v}`)
+const list = (vs: ReadonlyArray<string>): string => {
+  let out = `${vs.length}[`
+  for (const v of vs) out += part(v)
+  return out
+}
+const queryKey = (q: AccessTokenQuery): string =>
+  part(q.clientId) + list(q.environments) + part(q.realm) + part(q.homeAccountId) + list(q.scopes) + part(q.keyId) + part(q.extCacheKey) + part(q.userAssertionHash) + part(q.tokenType)
+
 /**
  * A {@link findAccessTokens} that remembers its answers per state and query: states are
  * immutable, so the same query on the same state has the same answer, and a hot path (a
@@ -215,7 +226,7 @@ export const memoizedAccessTokenFinder = (maxQueries = 256): AccessTokenFinder =
   const answers = new WeakMap<CacheState, Map<string, ReadonlyArray<AccessTokenEntity>>>()
   return (q) => (s) => {
     if (q.nowSeconds !== undefined) return findAccessTokens(q)(s)
-    const key = JSON.stringify([q.clientId, q.environments, q.realm, q.homeAccountId, q.scopes, q.keyId, q.extCacheKey, q.userAssertionHash, q.tokenType])
+    const key = queryKey(q)
     let known = answers.get(s)
     const found = known?.get(key)
     if (found !== undefined) return found
