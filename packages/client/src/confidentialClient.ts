@@ -20,6 +20,7 @@ import { resolveAuthority } from './methods/resolveAuthority.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
 import { acquireTokenOnBehalfOf } from './methods/acquireTokenOnBehalfOf.js'
+import { acquireTokenByUserFederatedIdentityCredential } from './methods/acquireTokenByUserFederatedIdentityCredential.js'
 
 /**
  * Configuration of {@link createConfidentialClient}; keys are the camelCase of MSAL Python's
@@ -51,6 +52,7 @@ export interface ConfidentialClientTE {
   readonly getAuthorizationRequestUrl: ReturnType<typeof getAuthorizationRequestUrl>
   readonly acquireTokenByAuthorizationCode: ReturnType<typeof acquireTokenByAuthorizationCode>
   readonly acquireTokenOnBehalfOf: ReturnType<typeof acquireTokenOnBehalfOf>
+  readonly acquireTokenByUserFederatedIdentityCredential: ReturnType<typeof acquireTokenByUserFederatedIdentityCredential>
 }
 
 /**
@@ -85,6 +87,7 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         getAuthorizationRequestUrl: getAuthorizationRequestUrl(ctx),
         acquireTokenByAuthorizationCode: acquireTokenByAuthorizationCode(ctx),
         acquireTokenOnBehalfOf: acquireTokenOnBehalfOf(ctx),
+        acquireTokenByUserFederatedIdentityCredential: acquireTokenByUserFederatedIdentityCredential(ctx),
       }),
     ),
   )
