@@ -16,6 +16,7 @@ const apps = [
   ['device code (public client)', 'authfold-device-code', 'msal-node-device-code'],
   ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code'],
   ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password'],
+  ['on-behalf-of + secret (middle tier)', 'authfold-on-behalf-of', 'msal-node-on-behalf-of'],
 ] as const
 
 await ensureBuilt()
