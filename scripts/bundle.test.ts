@@ -103,5 +103,14 @@ describe('bundles keep out what an app does not import', () => {
       expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode|usernamePassword|clientCredentials/i.test(m))).toBe(false)
       expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|verification_uri|userrealm/)
     }, 60_000)
+
+    it('the on-behalf-of app holds the jwt-bearer grant and the user-token fold, and no PKCE, no device polling, no user realm, no XML, no jose', async () => {
+      const r = await bundle('examples/size-apps/authfold-on-behalf-of.ts', target)
+      expect(ours(r).some((m) => /grants\/dist\/onBehalfOf\/onBehalfOf\.js$/.test(m))).toBe(true)
+      expect(r.code).toMatch(/on_behalf_of/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode|authCode|usernamePassword|userFic/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|code_verifier|verification_uri|slow_down|authorization_pending|userrealm/)
+    }, 60_000)
   })
 })

@@ -18,6 +18,7 @@ const apps = [
   ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code'],
   ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password'],
   ['silent flow (getAccounts + silent)', 'authfold-silent', 'msal-node-silent'],
+  ['on-behalf-of + secret (middle tier)', 'authfold-on-behalf-of', 'msal-node-on-behalf-of'],
 ] as const
 
 await ensureBuilt()

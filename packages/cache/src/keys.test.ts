@@ -95,3 +95,35 @@ describe('addTokenResponse files mixed-case answers under MSAL Python\'s keys', 
     expect(only(s.refreshTokens.entries)[0]).toBe('uid.utid-login.microsoftonline.com-refreshtoken-my-client-id--')
   })
 })
+
+describe('an SSH certificate and a Bearer token for the same client and scopes coexist', () => {
+  const app = (response: TokenEvent['response'], keyId?: string): TokenEvent => ({
+    clientId: 'app',
+    environment: 'login.example.com',
+    realm: 'tenant',
+    scopes: ['https://pas.windows.net/CheckMyAccess/Linux/.default'],
+    nowSeconds: 1_700_000_000,
+    grantType: 'client_credentials',
+    response,
+    ...(keyId === undefined ? {} : { keyId }),
+  })
+  const bearer = app({ access_token: 'bearer-at', token_type: 'Bearer', expires_in: 3600 })
+  const ssh = app({ access_token: 'ssh-cert-at', token_type: 'ssh-cert', expires_in: 3600 }, 'Key-1')
+
+  it('files the ssh-cert token under a key naming its token type and key id (the key id kept as given)', () => {
+    expect(accessTokenKey({ ...fields, home_account_id: null, token_type: 'ssh-cert', key_id: 'Key-1' })).toBe(
+      '-login.microsoftonline.com-accesstoken-my-client-id-contoso.onmicrosoft.com-mail.send user.read-ssh-cert-Key-1',
+    )
+    // without a key id, any token type keeps MSAL Python's key (its testAddByAad stores token_type "some type")
+    expect(accessTokenKey({ ...fields, token_type: 'some type' })).toBe(accessTokenKey(fields))
+  })
+
+  it('neither overwrites the other, in either order, and two key ids keep two certificates', () => {
+    for (const order of [[bearer, ssh], [ssh, bearer]]) {
+      const s = order.reduce((acc, e) => addTokenResponse(e)(acc), emptyCache)
+      expect(Array.from(hamtEntries(s.accessTokens.entries)).map(([, e]) => e.secret).sort()).toEqual(['bearer-at', 'ssh-cert-at'])
+    }
+    const two = [ssh, app({ access_token: 'ssh-cert-2', token_type: 'ssh-cert', expires_in: 3600 }, 'key-2')].reduce((acc, e) => addTokenResponse(e)(acc), emptyCache)
+    expect(Array.from(hamtEntries(two.accessTokens.entries))).toHaveLength(2)
+  })
+})

@@ -20,6 +20,14 @@ type Fields<E> = { readonly [K in keyof E]?: E[K] | undefined }
  * the hash is appended: `<hid>-<env>-atext-<client_id>-<realm>-<target>-<ext_cache_key>`,
  * the layout MSAL Python, Go and .NET share.
  *
+ * A token bound to a key (an SSH certificate, a PoP token: it has a `key_id`) gets two more
+ * segments: its token type, lower-cased, then its `key_id` as given (key ids compare
+ * exactly): `<hid>-<env>-accesstoken-<client_id>-<realm>-<target>-ssh-cert-<key_id>`.
+ * MSAL Python 1.21 writes such a token under the Bearer key (the SSH certificate then
+ * replaces the Bearer token of the same scopes); msal-node appends the scheme but not the
+ * key id (two key ids then replace each other). Here all three coexist. Lookups go by
+ * fields (`key_id`, `token_type`), so MSAL Python and msal-node still read the entry.
+ *
  * @category keys
  * @since 0.1.0
  * @see MSAL Python `TokenCache.key_makers[CredentialType.ACCESS_TOKEN]`
@@ -35,7 +43,11 @@ export const accessTokenKey = (e: Fields<AccessTokenEntity>): string => {
     str(e.target),
   ]
   if (ext !== '') parts.push(ext)
-  return parts.join('-').toLowerCase()
+  const tokenType = str(e.token_type)
+  const keyId = str(e.key_id)
+  if (keyId === '') return parts.join('-').toLowerCase()
+  parts.push(tokenType === '' ? 'bearer' : tokenType)
+  return `${parts.join('-').toLowerCase()}-${keyId}`
 }
 
 /**

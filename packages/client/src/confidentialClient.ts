@@ -25,6 +25,7 @@ import { removeAccount } from './methods/removeAccount.js'
 import { acquireTokenSilent } from './methods/acquireTokenSilent.js'
 import { acquireTokenSilentWithError } from './methods/acquireTokenSilentWithError.js'
 import { acquireTokenByRefreshToken } from './methods/acquireTokenByRefreshToken.js'
+import { acquireTokenByUserFederatedIdentityCredential } from './methods/acquireTokenByUserFederatedIdentityCredential.js'
 
 /**
  * Configuration of {@link createConfidentialClient}; keys are the camelCase of MSAL Python's
@@ -61,6 +62,7 @@ export interface ConfidentialClientTE {
   readonly acquireTokenSilent: ReturnType<typeof acquireTokenSilent>
   readonly acquireTokenSilentWithError: ReturnType<typeof acquireTokenSilentWithError>
   readonly acquireTokenByRefreshToken: ReturnType<typeof acquireTokenByRefreshToken>
+  readonly acquireTokenByUserFederatedIdentityCredential: ReturnType<typeof acquireTokenByUserFederatedIdentityCredential>
 }
 
 /**
@@ -100,6 +102,7 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         acquireTokenSilent: acquireTokenSilent(ctx),
         acquireTokenSilentWithError: acquireTokenSilentWithError(ctx),
         acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
+        acquireTokenByUserFederatedIdentityCredential: acquireTokenByUserFederatedIdentityCredential(ctx),
       }),
     ),
   )

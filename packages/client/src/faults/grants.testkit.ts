@@ -11,8 +11,8 @@
  * the client reads: its decoder is fuzzed (`authResponse.fuzz.test.ts`) and the loopback
  * listener tested with hostile requests (`loopbackRedirect.hostile.test.ts`).
  *
- * The silent flow's refresh and acquireTokenByRefreshToken have an entry each. To come, as the grants land (each an entry, nothing else to change):
- * on-behalf-of, MEX and WS-Trust (GETs and a SOAP POST), managed identity (IMDS GETs).
+ * The silent flow's refresh, acquireTokenByRefreshToken, on-behalf-of and user FIC have an entry each. To come, as the grants land (each an entry, nothing else to change):
+ * MEX and WS-Trust (GETs and a SOAP POST), managed identity (IMDS GETs).
  *
  * @module
  */
@@ -274,6 +274,48 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
       return {
         call: async (options) => {
           const result = await app.acquireTokenByRefreshToken(old, ['User.Read'], options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
+  {
+    name: 'acquireTokenOnBehalfOf on a confidential client (the jwt-bearer exchange faulted)',
+    on: 'token',
+    retried: false,
+    jwts: ['id_token'],
+    faultedPath: tokenPath,
+    setup: async (world, kase) => {
+      const front = await publicApp(world, { ...kase, tag: `${kase.tag}-front` }, { validateAuthority: false })
+      const userAssertion = (await front.acquireTokenByUsernamePassword(FAULT_USER, FAULT_PASSWORD, ['api://app-secret/access_as_user'])).access_token
+      world.secrets.add(userAssertion)
+      const app = createConfidentialClient(config(world, kase))
+      await app.deserializeCache(world.seedCache)
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenOnBehalfOf(userAssertion, ['api://downstream/read'], options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
+  {
+    name: 'acquireTokenByUserFederatedIdentityCredential on a confidential client (the user_fic grant faulted)',
+    on: 'token',
+    retried: false,
+    jwts: ['id_token'],
+    faultedPath: tokenPath,
+    setup: async (world, kase) => {
+      const exchange = createConfidentialClient(config(world, { ...kase, tag: `${kase.tag}-exchange` }))
+      const fic = (await exchange.acquireTokenForClient(['api://AzureADTokenExchange/.default'])).access_token
+      world.secrets.add(fic)
+      const app = createConfidentialClient(config(world, kase))
+      await app.deserializeCache(world.seedCache)
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenByUserFederatedIdentityCredential(['User.Read'], fic, { ...options, username: FAULT_USER })
           return { accessToken: result.access_token, source: result.token_source }
         },
         serializeCache: app.serializeCache,

@@ -3,7 +3,7 @@
  */
 import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ResolvedAuthority } from '@authfold/core'
-import { clientCredentials, clientCredentialsPolicy, type AuthResult, type ClientCredentialsParams } from '@authfold/grants'
+import { clientCredentials, clientCredentialsPolicy, type AuthResult, type ClientCredentialsParams, type SshCertificateRequest } from '@authfold/grants'
 import { callCacheFirst, type ConfidentialContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
@@ -22,6 +22,13 @@ export interface AcquireTokenForClientOptions extends CallOptions {
   readonly correlationId?: string
   /** Refused with a ConfigError, as MSAL refuses it. */
   readonly forceRefresh?: boolean
+  /**
+   * Ask for an SSH certificate for the public key `reqCnf` (a JWK as a JSON string) with id
+   * `keyId`: sent as MSAL Python sends `data={"token_type": "ssh-cert", "key_id", "req_cnf"}`,
+   * cached under the key id, never served to a Bearer call. A missing `reqCnf` or `keyId` is
+   * a ConfigError, as in MSAL Python.
+   */
+  readonly sshCertificate?: SshCertificateRequest
 }
 
 /**

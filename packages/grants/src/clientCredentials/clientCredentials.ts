@@ -21,6 +21,7 @@ import { cacheFirst, skipCacheFor, type CacheFirstPolicy } from '../steps/cacheF
 import { requestToken } from '../steps/requestToken.js'
 import { shapeResult } from '../steps/shapeResult.js'
 import { clientCredentialsRequest } from './request.js'
+import { checkSshCertificate, type SshCertificateRequest } from '../sshCert/sshCert.js'
 import { appTokenQuery, foldClientCredentials, type AppTokenSlot } from './fold.js'
 
 /**
@@ -45,10 +46,17 @@ export interface ClientCredentialsParams {
   readonly forceRefresh?: boolean
   /** Sent as `client-request-id`; one per public call. Default: a fresh UUID. */
   readonly correlationId?: string
+  /**
+   * Ask for an SSH certificate instead of a Bearer token (MSAL Python's
+   * `data={"token_type": "ssh-cert", "key_id": ..., "req_cnf": ...}`): cached under its key
+   * id, never answering a Bearer lookup and never replacing a Bearer token.
+   */
+  readonly sshCertificate?: SshCertificateRequest
 }
 
 /**
- * Checks the parameters and merges the claims challenge with the client capabilities.
+ * Checks the parameters (an SSH certificate request as MSAL Python checks it) and merges
+ * the claims challenge with the client capabilities.
  *
  * @category steps
  * @since 0.1.0
@@ -66,7 +74,12 @@ export const checkClientCredentials = (p: ClientCredentialsParams): E.Either<Aut
       ? E.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes'))
       : p.fmiPath !== undefined && typeof p.fmiPath !== 'string'
         ? E.left(configError('invalid_argument', 'fmiPath must be a string.', 'fmiPath'))
-        : mergeClaimsChallengeAndCapabilities(p.clientCapabilities, p.claimsChallenge)
+        : p.sshCertificate === undefined
+          ? mergeClaimsChallengeAndCapabilities(p.clientCapabilities, p.claimsChallenge)
+          : pipe(
+              checkSshCertificate(p.sshCertificate),
+              E.chainW(() => mergeClaimsChallengeAndCapabilities(p.clientCapabilities, p.claimsChallenge)),
+            )
 
 /**
  * The cache-first policy of a client-credentials call when it can be told without a task:
@@ -80,7 +93,7 @@ export const checkClientCredentials = (p: ClientCredentialsParams): E.Either<Aut
 export const clientCredentialsPolicy = (p: ClientCredentialsParams): CacheFirstPolicy | undefined =>
   p.fmiPath !== undefined || p.claimsChallenge !== undefined || E.isLeft(checkClientCredentials(p))
     ? undefined
-    : { query: appTokenQuery({ clientId: p.clientId, authority: p.authority, scopes: p.scopes }) }
+    : { query: appTokenQuery({ clientId: p.clientId, authority: p.authority, scopes: p.scopes, sshKeyId: p.sshCertificate?.keyId }) }
 
 /**
  * Acquires a token for the application itself. A valid cached app token for the same client,
@@ -119,7 +132,7 @@ export const clientCredentials =
             {
               tokenEndpoint: regionalOrCentral(p.authority).metadata.token_endpoint,
               clientId: p.clientId,
-              fields: clientCredentialsRequest({ scopes: p.scopes, claims, fmiPath: p.fmiPath }),
+              fields: clientCredentialsRequest({ scopes: p.scopes, claims, fmiPath: p.fmiPath, sshCertificate: p.sshCertificate }),
             },
             p.credential,
             { apiId: ApiId.acquireTokenForClient, refreshReason, ...(p.correlationId === undefined ? {} : { correlationId: p.correlationId }) },
@@ -131,7 +144,7 @@ export const clientCredentials =
           ]),
         ),
       )
-    const slot = { clientId: p.clientId, authority: p.authority, scopes: p.scopes }
+    const slot = { clientId: p.clientId, authority: p.authority, scopes: p.scopes, sshKeyId: p.sshCertificate?.keyId }
     return p.fmiPath === undefined
       ? withSlot(slot)(cache)(env)
       : pipe(

@@ -18,6 +18,8 @@ export interface AppTokenSlot {
   readonly scopes: ReadonlyArray<string>
   /** The extended cache key of an FMI path (`computeExtCacheKeyAsync({ fmi_path })`). */
   readonly extCacheKey?: string | undefined
+  /** An SSH certificate's key id: its tokens are `ssh-cert` ones filed and found under it. */
+  readonly sshKeyId?: string | undefined
 }
 
 /**
@@ -33,6 +35,7 @@ export const appTokenQuery = (slot: AppTokenSlot): AccessTokenQuery => ({
   homeAccountId: '',
   scopes: slot.scopes,
   ...(slot.extCacheKey === undefined ? {} : { extCacheKey: slot.extCacheKey }),
+  ...(slot.sshKeyId === undefined ? {} : { keyId: slot.sshKeyId, tokenType: 'ssh-cert' }),
 })
 
 /**
@@ -50,4 +53,5 @@ export const foldClientCredentials =
     addAppTokenResponse({
       ...tokenEvent(slot, response, nowSeconds, 'client_credentials'),
       ...(slot.extCacheKey === undefined ? {} : { extCacheKey: slot.extCacheKey }),
+      ...(slot.sshKeyId === undefined ? {} : { keyId: slot.sshKeyId }),
     })(cache)

@@ -2,6 +2,7 @@
  * @module
  */
 import type { TokenFields } from '../steps/authenticate.js'
+import { sshCertificateFields, type SshCertificateRequest } from '../sshCert/sshCert.js'
 
 /**
  * What the client-credentials form says.
@@ -16,6 +17,8 @@ export interface ClientCredentialsFields {
   readonly claims?: string | undefined
   /** A Federated Managed Identity path. */
   readonly fmiPath?: string | undefined
+  /** An SSH certificate request: adds `token_type=ssh-cert`, `key_id`, `req_cnf`. */
+  readonly sshCertificate?: SshCertificateRequest | undefined
 }
 
 /**
@@ -33,4 +36,5 @@ export const clientCredentialsRequest = (p: ClientCredentialsFields): TokenField
   scope: p.scopes.join(' '),
   claims: p.claims,
   fmi_path: p.fmiPath,
+  ...sshCertificateFields(p.sshCertificate),
 })

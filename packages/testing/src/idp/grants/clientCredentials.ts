@@ -3,11 +3,13 @@
  * `<resource>/.default` scope, an app-only RS256 access token for that resource,
  * `expires_in`/`ext_expires_in`, and `refresh_in` (half the lifetime) when the lifetime is
  * over two hours. The `claims` and `fmi_path` parameters are echoed into the token.
+ * With `token_type=ssh-cert` the answer is an SSH certificate (see `sshCert.ts`).
  *
  * @module
  */
 import { errorContext, errors } from '../errors.js'
 import type { EndpointResult, GrantHandler, GrantRequest, IdpContext } from '../types.js'
+import { SSH_CERT, sshCertRequest, sshCertificate } from './sshCert.js'
 
 const DEFAULT_SUFFIX = '/.default'
 
@@ -53,6 +55,8 @@ const handle = async (grant: GrantRequest, idp: IdpContext): Promise<EndpointRes
   const parsed = resourceOfScope(scope)
   if (parsed === 'not_single') return errors.invalidScope(ctx, scope)
   if (parsed === 'not_default') return errors.scopeNotDefault(ctx, scope)
+  const ssh = sshCertRequest(ctx, grant.form)
+  if (ssh !== undefined && 'status' in ssh) return ssh
   const { client, credential } = authenticated
   const now = Math.floor(ctx.now / 1000)
   const lifetime = client.accessTokenLifetimeSeconds
@@ -60,7 +64,8 @@ const handle = async (grant: GrantRequest, idp: IdpContext): Promise<EndpointRes
   const claims = grant.form['claims']
   const capabilities = claims === undefined ? undefined : capabilitiesOfClaims(claims)
   const fmiPath = grant.form['fmi_path']
-  const accessToken = await idp.signJwt({
+  const sign = (claims: Readonly<Record<string, unknown>>): Promise<string> => (ssh === undefined ? idp.signJwt(claims) : sshCertificate(idp, ssh, claims))
+  const accessToken = await sign({
     aud: parsed.resource,
     iss: issuer,
     iat: now,
@@ -85,7 +90,7 @@ const handle = async (grant: GrantRequest, idp: IdpContext): Promise<EndpointRes
   return {
     status: 200,
     json: {
-      token_type: 'Bearer',
+      token_type: ssh === undefined ? 'Bearer' : SSH_CERT,
       expires_in: lifetime,
       ext_expires_in: lifetime,
       ...(lifetime > 7200 ? { refresh_in: Math.floor(lifetime / 2) } : {}),
