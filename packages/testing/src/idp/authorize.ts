@@ -225,7 +225,8 @@ export const signIn = (state: AuthorizeState, users: UserDirectory, idp: IdpCont
   state.codes.set(code, { request: pending, user, tenantId, authTime: Math.floor(idp.now() / 1000), expiresAt: idp.now() + LIFETIME_MS })
   return redirectAnswer(pending.redirectUri, pending.responseMode, [
     ['code', code],
-    ['client_info', pending.clientInfo ? Buffer.from(JSON.stringify({ uid: user.objectId, utid: tenantId })).toString('base64url') : undefined],
+    // the user's home account, wherever they signed in (a guest's too), as Entra sends it
+    ['client_info', pending.clientInfo ? Buffer.from(JSON.stringify({ uid: user.objectId, utid: user.tenantId })).toString('base64url') : undefined],
     ['state', pending.state],
     ['session_state', idp.uuid()],
   ])

@@ -3,11 +3,15 @@ import { nodeHttpClient } from '@authfold/node'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startIdentityProvider, type IdentityProvider } from './server.js'
+import { signInWithoutBrowser } from './signInWithoutBrowser.js'
+import type { RegisteredUser } from './grants/users.js'
 
 const PASSWORD = 'correct horse battery staple'
 const FABRIKAM = '0b7c2d4e-1f3a-4b5c-8d9e-0a1b2c3d4e5f'
 
 let idp: IdentityProvider
+let alice: RegisteredUser | undefined
+let bob: RegisteredUser | undefined
 let http: HttpClient
 
 const send = async (fields: Readonly<Record<string, string>>, tenant?: string): Promise<{ status: number; body: Record<string, unknown> }> => {
@@ -27,8 +31,8 @@ beforeAll(async () => {
   idp.addTenant({ tenantId: FABRIKAM, tenantDomain: 'fabrikam.test' })
   idp.registerClient({ clientId: 'app' })
   idp.registerClient({ clientId: 'long-lived', accessTokenLifetimeSeconds: 86_399 })
-  idp.registerUser({ username: 'alice@authfold.test', password: PASSWORD })
-  idp.registerUser({ username: 'bob@fabrikam.test', password: PASSWORD, tenantId: FABRIKAM })
+  alice = idp.registerUser({ username: 'alice@authfold.test', password: PASSWORD })
+  bob = idp.registerUser({ username: 'bob@fabrikam.test', password: PASSWORD, tenantId: FABRIKAM })
   idp.inviteGuest('alice@authfold.test', FABRIKAM)
 })
 afterAll(async () => {
@@ -36,6 +40,19 @@ afterAll(async () => {
 })
 
 describe('a second tenant and guest users', () => {
+  it('the sign-in page answers client_info of the home account, wherever the user signs in (a guest at the guest tenant, a user of the second tenant at common)', async () => {
+    for (const [tenant, username, home] of [
+      [FABRIKAM, 'alice@authfold.test', { uid: alice?.objectId, utid: idp.tenantId }],
+      ['common', 'bob@fabrikam.test', { uid: bob?.objectId, utid: FABRIKAM }],
+      ['common', 'alice@authfold.test', { uid: alice?.objectId, utid: idp.tenantId }],
+    ] as const) {
+      const authUri = `${idp.url}/${tenant}/oauth2/v2.0/authorize?${new URLSearchParams({ client_id: 'app', response_type: 'code', redirect_uri: 'http://localhost:8400', scope: 'User.Read openid profile offline_access', state: 's1', client_info: '1' })}`
+      const answer = await signInWithoutBrowser({ authUri, username, password: PASSWORD, ca: idp.ca })
+      expect(answer['state']).toBe('s1')
+      expect(JSON.parse(Buffer.from(answer['client_info'] ?? '', 'base64url').toString())).toEqual(home)
+    }
+  })
+
   it('answers the second tenant\u2019s discovery by GUID and by domain', async () => {
     for (const segment of [FABRIKAM, 'fabrikam.test']) {
       const r = await http({ method: 'GET', url: `${idp.url}/${segment}/v2.0/.well-known/openid-configuration`, headers: {} })()
