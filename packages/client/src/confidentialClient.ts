@@ -17,6 +17,7 @@ import { getAuthorizationRequestUrl } from './methods/getAuthorizationRequestUrl
 import { initiateAuthCodeFlow } from './methods/initiateAuthCodeFlow.js'
 import { removeTokensForClient } from './methods/removeTokensForClient.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
+import { isPopSupported } from './methods/isPopSupported.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
 import { acquireTokenOnBehalfOf } from './methods/acquireTokenOnBehalfOf.js'
@@ -63,6 +64,7 @@ export interface ConfidentialClientTE {
   readonly acquireTokenSilentWithError: ReturnType<typeof acquireTokenSilentWithError>
   readonly acquireTokenByRefreshToken: ReturnType<typeof acquireTokenByRefreshToken>
   readonly acquireTokenByUserFederatedIdentityCredential: ReturnType<typeof acquireTokenByUserFederatedIdentityCredential>
+  readonly isPopSupported: ReturnType<typeof isPopSupported>
 }
 
 /**
@@ -103,6 +105,7 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         acquireTokenSilentWithError: acquireTokenSilentWithError(ctx),
         acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
         acquireTokenByUserFederatedIdentityCredential: acquireTokenByUserFederatedIdentityCredential(ctx),
+        isPopSupported: isPopSupported(ctx),
       }),
     ),
   )

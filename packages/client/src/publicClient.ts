@@ -20,6 +20,7 @@ import { getAuthorizationRequestUrl } from './methods/getAuthorizationRequestUrl
 import { initiateAuthCodeFlow } from './methods/initiateAuthCodeFlow.js'
 import { acquireTokenInteractive } from './methods/acquireTokenInteractive.js'
 import { resolveAuthority } from './methods/resolveAuthority.js'
+import { isPopSupported } from './methods/isPopSupported.js'
 import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
 import { getAccounts } from './methods/getAccounts.js'
@@ -60,6 +61,7 @@ export interface PublicClientTE {
   readonly acquireTokenSilent: ReturnType<typeof acquireTokenSilent>
   readonly acquireTokenSilentWithError: ReturnType<typeof acquireTokenSilentWithError>
   readonly acquireTokenByRefreshToken: ReturnType<typeof acquireTokenByRefreshToken>
+  readonly isPopSupported: ReturnType<typeof isPopSupported>
 }
 
 /**
@@ -98,6 +100,7 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         acquireTokenSilent: acquireTokenSilent(ctx),
         acquireTokenSilentWithError: acquireTokenSilentWithError(ctx),
         acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
+        isPopSupported: isPopSupported(ctx),
       }),
     ),
   )
