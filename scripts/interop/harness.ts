@@ -155,6 +155,38 @@ export interface ScriptOutput {
   readonly app_silent?: CallOutcome
   readonly app_for_client?: CallOutcome
   readonly accounts?: ReadonlyArray<Readonly<Record<string, string | null>>>
+  /** The steps scripts' outcomes, one per step. */
+  readonly results?: ReadonlyArray<StepOutcome>
+}
+
+/**
+ * One step's outcome in the steps scripts (`silent` steps list the accounts seen).
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export interface StepOutcome extends CallOutcome {
+  readonly accounts?: ReadonlyArray<Readonly<Record<string, string | null>>>
+}
+
+/**
+ * One step of `msal_python_steps.py` / `msal_node_steps.mjs`: a sign-in (`password`), a
+ * silent call (`silent`, at the step's authority) or an on-behalf-of call (`obo`).
+ *
+ * @category interop
+ * @since 0.1.0
+ */
+export interface Step {
+  readonly op: 'password' | 'silent' | 'obo'
+  readonly client_id: string
+  readonly scopes: ReadonlyArray<string>
+  readonly authority?: string
+  readonly secret?: string
+  readonly username?: string
+  readonly password?: string
+  readonly assertion?: string
+  /** msal-node only: the tenant put in the account object handed to acquireTokenSilent. */
+  readonly account_tenant?: string
 }
 
 /**
@@ -163,7 +195,13 @@ export interface ScriptOutput {
  * @category interop
  * @since 0.1.0
  */
-export type InteropScript = 'msal_python_signin.py' | 'msal_python_silent.py' | 'msal_node_signin.mjs' | 'msal_node_silent.mjs'
+export type InteropScript =
+  | 'msal_python_signin.py'
+  | 'msal_python_silent.py'
+  | 'msal_python_steps.py'
+  | 'msal_node_signin.mjs'
+  | 'msal_node_silent.mjs'
+  | 'msal_node_steps.mjs'
 
 /**
  * Runs one script with its input on stdin (secrets never in argv) and parses its output.

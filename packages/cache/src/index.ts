@@ -20,8 +20,10 @@
  * - A new access token replaces same-slot tokens whose target overlaps (msal-common's
  *   rule); `key_id`, `ext_cache_key` and `user_assertion_hash` isolate slots (absent
  *   matches absent only).
- * - Refresh tokens are keyed `<hid>-<env>-refreshtoken-<family_id or client_id>--`
- *   and a new one replaces the account's previous one for that app or family.
+ * - Refresh tokens are keyed as MSAL Python keys them (`<hid>-<env>-refreshtoken-<client_id>--<target>`,
+ *   so its refresh of an authfold entry lands on that entry), but a new one replaces the
+ *   account's previous one for that app or family whatever its key (MSAL Python keeps one
+ *   per scope set).
  * - An account update keeps fields the answer cannot tell (username / local id with no
  *   id_token) and fields other SDKs added.
  * - A broken id_token or client_info never fails a fold: the IdToken entry is skipped,

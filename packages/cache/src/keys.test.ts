@@ -37,10 +37,11 @@ describe('cache keys (MSAL Python TokenCache.key_makers)', () => {
     ).toBe('-login.example.com-accesstoken-app-id-tenant-https://graph.example.com/.default')
   })
 
-  it('lower-cases the RefreshToken key too (its layout is msal-common\'s: no target, documented in keys.ts)', () => {
-    // MSAL Python: "uid.utid-login.microsoftonline.com-refreshtoken-my-client-id--mail.send user.read"
-    expect(refreshTokenKey(fields)).toBe('uid.utid-login.microsoftonline.com-refreshtoken-my-client-id--')
-    expect(refreshTokenKey({ ...fields, family_id: 'FAM' })).toBe('uid.utid-login.microsoftonline.com-refreshtoken-fam--')
+  it('lower-cases the RefreshToken key too, MSAL Python\'s layout: client id (even for a family token) and target', () => {
+    // MSAL Python 1.21's key_makers[REFRESH_TOKEN] for these fields
+    expect(refreshTokenKey(fields)).toBe('uid.utid-login.microsoftonline.com-refreshtoken-my-client-id--mail.send user.read')
+    expect(refreshTokenKey({ ...fields, family_id: 'FAM' })).toBe('uid.utid-login.microsoftonline.com-refreshtoken-my-client-id--mail.send user.read')
+    expect(refreshTokenKey({ ...fields, target: undefined })).toBe('uid.utid-login.microsoftonline.com-refreshtoken-my-client-id--')
   })
 })
 
@@ -92,7 +93,7 @@ describe('addTokenResponse files mixed-case answers under MSAL Python\'s keys', 
     expect(only(s.idTokens.entries)[0]).toBe('uid.utid-login.microsoftonline.com-idtoken-my-client-id-contoso.onmicrosoft.com-')
     expect(only(s.accounts.entries)[0]).toBe('uid.utid-login.microsoftonline.com-contoso.onmicrosoft.com')
     expect(only(s.appMetadata.entries)[0]).toBe('appmetadata-Login.MicrosoftOnline.COM-My-Client-ID')
-    expect(only(s.refreshTokens.entries)[0]).toBe('uid.utid-login.microsoftonline.com-refreshtoken-my-client-id--')
+    expect(only(s.refreshTokens.entries)[0]).toBe('uid.utid-login.microsoftonline.com-refreshtoken-my-client-id--mail.send user.read')
   })
 })
 

@@ -51,25 +51,25 @@ export const accessTokenKey = (e: Fields<AccessTokenEntity>): string => {
 }
 
 /**
- * `<home_account_id>-<environment>-refreshtoken-<family_id or client_id>--`, lower-cased:
- * one refresh token per account and app, or per account and family for FOCI tokens;
- * realm and target empty (a refresh token is cross-tenant and valid for every scope).
+ * `<home_account_id>-<environment>-refreshtoken-<client_id>--<target>`, lower-cased: MSAL
+ * Python 1.21's key, computed from the entry's own fields (a family token too is keyed by
+ * its `client_id`, not its `family_id`; the realm slot is empty, a refresh token being
+ * cross-tenant).
  *
- * MSAL Python puts the client id and the target in the key (so it keeps one refresh
- * token per scope set); msal-common puts the family id in the client-id slot and leaves
- * the target empty, which is what authfold writes. Lookups do not depend on it.
+ * Why MSAL Python's layout: its `update_rt` (a refresh) recomputes the key from the fields
+ * of the entry it refreshed and writes there, so an entry stored under any other key gets a
+ * second refresh token beside it. With this key, MSAL Python's refresh of a token authfold
+ * wrote lands on the same entry. msal-node 7.2 writes every refresh token it receives under
+ * its own key (`…-refreshtoken-<family_id or client_id>---`, in its `preferred_cache`
+ * environment) and never removes the one it redeemed; no key satisfies both rules (see the
+ * README's cache interop section). Lookups do not depend on keys.
  *
  * @category keys
  * @since 0.1.0
  * @see MSAL Python `TokenCache.key_makers[CredentialType.REFRESH_TOKEN]`
- * @see msal-node `generateCredentialKey`
  */
-export const refreshTokenKey = (e: Fields<RefreshTokenEntity>): string => {
-  const family = str(e.family_id)
-  return [str(e.home_account_id), str(e.environment), 'RefreshToken', family === '' ? str(e.client_id) : family, '', '']
-    .join('-')
-    .toLowerCase()
-}
+export const refreshTokenKey = (e: Fields<RefreshTokenEntity>): string =>
+  [str(e.home_account_id), str(e.environment), 'RefreshToken', str(e.client_id), '', str(e.target)].join('-').toLowerCase()
 
 /**
  * `<home_account_id>-<environment>-idtoken-<client_id>-<realm>-` (empty target), lower-cased.

@@ -113,12 +113,10 @@ describe('authfold -> MSAL Python 1.21', () => {
     const back = read(out.cache)
     const at = findAccessTokens({ clientId: INTEROP.publicClientId, environments: [env], realm: ctx.idp.tenantId, homeAccountId: ctx.homeAccountId, scopes: INTEROP.userScopes })(back)
     expect(at.map((a) => hash(a.secret))).toEqual([out.user?.access_token_hash])
-    // MSAL Python keys refresh tokens with their target (`…-refreshtoken-<client>--<scopes>`), authfold
-    // without (`…-refreshtoken-<client>--`): MSAL Python's update lands beside authfold's entry, so
-    // both are there (both valid, as on Entra)...
+    // authfold keys refresh tokens as MSAL Python does (`…-refreshtoken-<client>--<target>`, from the
+    // entry's fields), so MSAL Python's update_rt lands on authfold's entry: one refresh token, rotated.
     const rtQuery = { homeAccountId: ctx.homeAccountId, environments: [env], clientId: INTEROP.publicClientId }
-    expect(findRefreshTokens(rtQuery)(back)).toHaveLength(2)
-    // ...the newest first, and authfold's next answer for that account and app replaces both with one.
+    expect(findRefreshTokens(rtQuery)(back)).toHaveLength(1)
     expect(findRefreshTokens(rtQuery)(back)[0]?.secret).not.toBe(findRefreshTokens(rtQuery)(s)[0]?.secret)
     expect(findRefreshTokens(rtQuery)(await authfoldSignIn(ctx, env, back))).toHaveLength(1)
   })
