@@ -67,7 +67,9 @@ const msalNetwork = (http: HttpClient): INetworkModule => {
 // ---------------------------------------------------------------------------------------
 
 const idp = await startIdentityProvider({ rejectReplayedAssertions: false })
-const http = nodeHttpClient({ ca: idp.ca })
+// a long transport deadline: msal-node blocks the event loop for seconds on a 100k cache, and
+// a request it sent meanwhile must not time out for that
+const http = nodeHttpClient({ ca: idp.ca, timeoutMs: 600_000 })
 const network = msalNetwork(http)
 const secret = 'bench-secret'
 idp.registerClient({ clientId: 'bench-app', secret })
