@@ -3,7 +3,7 @@
  */
 import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ClientAuth, ResolvedAuthority } from '@authfold/core'
-import { silent, silentPolicy, type SilentAccount, type SilentParams, type UserAuthResult } from '@authfold/grants'
+import { silent, silentPolicy, type SilentAccount, type SilentParams, type SshCertificateRequest, type UserAuthResult } from '@authfold/grants'
 import { callCacheFirst, type ClientContext } from '../context.js'
 import type { CallOptions } from '../callLimits.js'
 
@@ -20,6 +20,11 @@ export interface AcquireTokenSilentOptions extends CallOptions {
   readonly claimsChallenge?: string
   /** Sent as `client-request-id` on the refresh requests. Default: a fresh UUID per call. */
   readonly correlationId?: string
+  /**
+   * An SSH certificate for the user (MSAL Python's `data={"token_type": "ssh-cert", "key_id": ..., "req_cnf": ...}`):
+   * only a certificate cached under `keyId` answers; a refresh asks the IdP for one.
+   */
+  readonly sshCertificate?: SshCertificateRequest
 }
 
 /**

@@ -24,6 +24,7 @@ import type { Grant } from '../grant.js'
 import { requestToken, type TokenCall } from '../steps/requestToken.js'
 import { foldUserToken, type UserAuthResult } from '../userToken/foldUserToken.js'
 import { refreshTokenRequest } from './request.js'
+import type { SshCertificateRequest } from '../sshCert/sshCert.js'
 
 /**
  * What one redemption of a refresh token needs.
@@ -40,6 +41,8 @@ export interface RedeemRefreshTokenParams {
   /** The decorated scopes. */
   readonly scopes: ReadonlyArray<string>
   readonly claims?: string | undefined
+  /** An SSH certificate request (sent, and the access token filed under its key id). */
+  readonly sshCertificate?: SshCertificateRequest | undefined
   /** Per-call headers (the silent flow's `X-AnchorMailbox`). */
   readonly headers?: Readonly<Record<string, string>>
   readonly call: TokenCall
@@ -79,13 +82,14 @@ export const redeemRefreshToken =
       scopes: p.scopes,
       grantType: 'refresh_token',
       ...(p.entry === undefined ? {} : { skipAccountCreation: true }),
+      ...(p.sshCertificate === undefined ? {} : { sshKeyId: p.sshCertificate.keyId }),
     }
     return pipe(
       requestToken(
         {
           tokenEndpoint: p.authority.metadata.token_endpoint,
           clientId: p.clientId,
-          fields: refreshTokenRequest({ refreshToken: p.refreshToken, scopes: p.scopes, claims: p.claims }),
+          fields: refreshTokenRequest({ refreshToken: p.refreshToken, scopes: p.scopes, claims: p.claims, sshCertificate: p.sshCertificate }),
           ...(p.headers === undefined ? {} : { headers: p.headers }),
         },
         p.credential,

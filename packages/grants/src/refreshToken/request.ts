@@ -2,6 +2,7 @@
  * @module
  */
 import type { TokenFields } from '../steps/authenticate.js'
+import { sshCertificateFields, type SshCertificateRequest } from '../sshCert/sshCert.js'
 
 /**
  * What a refresh token request's form says.
@@ -16,6 +17,8 @@ export interface RefreshTokenFields {
   readonly scopes: ReadonlyArray<string>
   /** The merged claims challenge and client capabilities, as a JSON string. */
   readonly claims?: string | undefined
+  /** An SSH certificate request: adds `token_type=ssh-cert`, `key_id`, `req_cnf`. */
+  readonly sshCertificate?: SshCertificateRequest | undefined
 }
 
 /**
@@ -36,6 +39,7 @@ export const refreshTokenRequest = (p: RefreshTokenFields): TokenFields => ({
   refresh_token: p.refreshToken,
   scope: [...p.scopes].sort().join(' '),
   claims: p.claims,
+  ...sshCertificateFields(p.sshCertificate),
 })
 
 /**

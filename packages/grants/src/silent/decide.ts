@@ -5,7 +5,8 @@
  * @module
  */
 import * as O from 'fp-ts/Option'
-import { findRefreshTokens, getAppMetadata, type CacheState, type RefreshTokenEntity } from '@authfold/cache'
+import { findRefreshTokens, getAppMetadata, type AccessTokenQuery, type CacheState, type RefreshTokenEntity } from '@authfold/cache'
+import { SSH_CERT_TOKEN_TYPE } from '../sshCert/sshCert.js'
 import { RefreshReason } from '@authfold/core'
 import type { AuthResult } from '../grant.js'
 import { cachedAccessToken, refreshReasonFor } from '../steps/cachedAccessToken.js'
@@ -28,6 +29,8 @@ export interface SilentRequest {
   readonly scopes: ReadonlyArray<string>
   /** `forceRefresh`, or a claims challenge: skip the cached access token. */
   readonly skipCache: boolean
+  /** An SSH certificate's key id: only `ssh-cert` tokens filed under it answer. */
+  readonly sshKeyId?: string | undefined
 }
 
 /**
@@ -100,6 +103,23 @@ export const planHasTokens = (plan: RefreshPlan): boolean =>
   (plan.probe?.length ?? 0) > 0 || (plan.family?.tokens.length ?? 0) > 0 || plan.own.length > 0
 
 /**
+ * The access tokens a silent call may answer with: the client's, the account's (none: app
+ * tokens), in the realm, holding the scopes; under an SSH key id only that key's
+ * certificates.
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const silentQuery = (r: Pick<SilentRequest, 'clientId' | 'environments' | 'realm' | 'homeAccountId' | 'scopes' | 'sshKeyId'>): AccessTokenQuery => ({
+  clientId: r.clientId,
+  environments: r.environments,
+  realm: r.realm,
+  homeAccountId: r.homeAccountId ?? '',
+  scopes: r.scopes,
+  ...(r.sshKeyId === undefined ? {} : { keyId: r.sshKeyId, tokenType: SSH_CERT_TOKEN_TYPE }),
+})
+
+/**
  * Decides what the silent flow does, as MSAL Python's
  * `_acquire_token_silent_from_cache_and_possibly_refresh_it` does: unless `skipCache`, an
  * access token for the client, account (none: app tokens), realm and scopes with at least
@@ -115,7 +135,7 @@ export const planHasTokens = (plan: RefreshPlan): boolean =>
 export const decideSilent =
   (r: SilentRequest, nowSeconds: number) =>
   (cache: CacheState): SilentDecision => {
-    const query = { clientId: r.clientId, environments: r.environments, realm: r.realm, homeAccountId: r.homeAccountId ?? '', scopes: r.scopes }
+    const query = silentQuery(r)
     const cached = r.skipCache ? O.none : cachedAccessToken(query, nowSeconds)(cache)
     if (O.isSome(cached) && !cached.value.aging) return { _tag: 'hit', result: cached.value.result, aging: false }
     const reason = r.skipCache ? RefreshReason.forceRefresh : refreshReasonFor(query, cached)(cache)

@@ -27,7 +27,8 @@ import type { CacheFirstPolicy } from '../steps/cacheFirst.js'
 import { accountAnchorHeaders } from '../refreshToken/request.js'
 import { redeemRefreshToken } from '../refreshToken/refreshToken.js'
 import type { AccountInfo, UserAuthResult } from '../userToken/foldUserToken.js'
-import { decideSilent, type RefreshPlan } from './decide.js'
+import { decideSilent, silentQuery, type RefreshPlan } from './decide.js'
+import { checkSshCertificate, type SshCertificateRequest } from '../sshCert/sshCert.js'
 
 /**
  * An account as `getAccounts` lists it; only `home_account_id` is read.
@@ -59,6 +60,11 @@ export interface SilentParams {
   readonly excludeScopes?: ReadonlyArray<string>
   /** Sent as `client-request-id` on every refresh of this call. Default: a fresh UUID. */
   readonly correlationId?: string
+  /**
+   * An SSH certificate (MSAL Python's `data={"token_type": "ssh-cert", "key_id": ..., "req_cnf": ...}`):
+   * only a certificate cached under `keyId` answers, and a refresh asks for one.
+   */
+  readonly sshCertificate?: SshCertificateRequest
 }
 
 /**
@@ -171,7 +177,17 @@ export const silentPolicy = (p: SilentParams): CacheFirstPolicy | undefined => {
   if (p.forceRefresh === true || p.claimsChallenge !== undefined) return undefined
   const home = checkAccount(p.account)
   if (E.isLeft(home) || E.isLeft(decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes }))) return undefined
-  return { query: { clientId: p.clientId, environments: p.authority.aliases, realm: p.authority.realm, homeAccountId: home.right ?? '', scopes: p.scopes } }
+  if (p.sshCertificate !== undefined && E.isLeft(checkSshCertificate(p.sshCertificate))) return undefined
+  return {
+    query: silentQuery({
+      clientId: p.clientId,
+      environments: p.authority.aliases,
+      realm: p.authority.realm,
+      homeAccountId: home.right,
+      scopes: p.scopes,
+      sshKeyId: p.sshCertificate?.keyId,
+    }),
+  }
 }
 
 /**
@@ -205,7 +221,8 @@ export const silent =
   (cache) =>
   (env: GrantEnv) => {
     const checked = pipe(
-      checkAccount(p.account),
+      p.sshCertificate === undefined ? E.right<ConfigError, unknown>(undefined) : checkSshCertificate(p.sshCertificate),
+      E.chain(() => checkAccount(p.account)),
       E.chain((homeAccountId) =>
         pipe(
           decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes }),
@@ -228,6 +245,7 @@ export const silent =
         homeAccountId,
         scopes: p.scopes,
         skipCache: p.forceRefresh === true || p.claimsChallenge !== undefined,
+        ...(p.sshCertificate === undefined ? {} : { sshKeyId: p.sshCertificate.keyId }),
       },
       env.now() / 1000,
     )(cache)
@@ -252,6 +270,7 @@ export const silent =
         refreshToken: entry.secret,
         scopes: decorated,
         claims,
+        ...(p.sshCertificate === undefined ? {} : { sshCertificate: p.sshCertificate }),
         ...(homeAccountId === undefined ? {} : { headers: accountAnchorHeaders(homeAccountId) }),
         call: { apiId: ApiId.acquireTokenSilent, refreshReason: reason, correlationId },
         entry,

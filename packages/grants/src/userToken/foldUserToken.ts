@@ -36,6 +36,8 @@ export interface UserTokenSlot {
   readonly userAssertionHash?: string | undefined
   /** Write no Account entry (the silent flow's refresh, MSAL Python's `skip_account_creation`). */
   readonly skipAccountCreation?: boolean | undefined
+  /** An SSH certificate's key id: the access token (`ssh-cert`) is filed under it. */
+  readonly sshKeyId?: string | undefined
 }
 
 /**
@@ -63,6 +65,7 @@ const eventOf = (slot: UserTokenSlot, response: TokenResponse, nowSeconds: numbe
   ...(slot.username === undefined ? {} : { username: slot.username }),
   ...(slot.userAssertionHash === undefined ? {} : { userAssertionHash: slot.userAssertionHash }),
   ...(slot.skipAccountCreation === true ? { skipAccountCreation: true } : {}),
+  ...(slot.sshKeyId === undefined ? {} : { keyId: slot.sshKeyId }),
 })
 
 /**

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto'
 import { entraError, errorContext, errors, type ErrorContext } from '../errors.js'
 import type { AuthenticatedClient, EndpointResult, GrantRequest, IdpContext } from '../types.js'
 import type { RegisteredUser, UserDirectory } from './users.js'
+import { SSH_CERT, sshCertRequest, sshCertificate } from './sshCert.js'
 
 /**
  * The OpenID Connect scopes (MSAL's reserved scopes plus `email`).
@@ -208,7 +209,11 @@ export const issueUserTokens = async (
   const lifetime = client.client.accessTokenLifetimeSeconds
   const issuer = idp.issuer(tenantId)
   const sub = pairwiseSubject(objectId, clientId)
-  const accessToken = await idp.signJwt({
+  // With token_type=ssh-cert the access token is an SSH certificate for the user (see sshCert.ts).
+  const ssh = sshCertRequest(ctx, grant.form)
+  if (ssh !== undefined && 'status' in ssh) return ssh
+  const signAccess = (claims: Readonly<Record<string, unknown>>): Promise<string> => (ssh === undefined ? idp.signJwt(claims) : sshCertificate(idp, ssh, claims))
+  const accessToken = await signAccess({
     aud: scopes.resource,
     iss: issuer,
     iat: now,
@@ -259,7 +264,7 @@ export const issueUserTokens = async (
   return {
     status: 200,
     json: {
-      token_type: 'Bearer',
+      token_type: ssh === undefined ? 'Bearer' : SSH_CERT,
       scope: scopes.answer.join(' '),
       expires_in: lifetime,
       ext_expires_in: lifetime,
