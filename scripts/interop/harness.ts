@@ -187,6 +187,8 @@ export interface Step {
   readonly assertion?: string
   /** msal-node only: the tenant put in the account object handed to acquireTokenSilent. */
   readonly account_tenant?: string
+  /** silent: MSAL Python's `force_refresh`, msal-node's `forceRefresh`. */
+  readonly force_refresh?: boolean
 }
 
 /**

@@ -4,11 +4,12 @@
  *
  * stdin: {authority, host_port, ca_file, public_hosts?, cache?, steps: [step, ...]}
  * A step: {op: 'password' | 'silent' | 'obo', client_id, authority?, secret?, username?,
- *          password?, scopes, assertion?, account_tenant?}
+ *          password?, scopes, assertion?, account_tenant?, force_refresh?}
  * - password: PublicClientApplication.acquireTokenByUsernamePassword;
  * - silent: getAllAccounts() (the one with that username), then acquireTokenSilent with the
  *   step's authority (e.g. a guest tenant); msal-node takes the realm of its cache lookup
  *   from the account's `tenantId`, so a guest-tenant call hands it `account_tenant`;
+ *   `force_refresh` sets `forceRefresh`;
  * - obo: ConfidentialClientApplication.acquireTokenOnBehalfOf({oboAssertion, scopes}).
  * stdout: {msal_node_version, results: [outcome + accounts], cache}
  */
@@ -46,6 +47,7 @@ for (const step of cfg.steps) {
                   account: step.account_tenant === undefined ? account : { ...account, tenantId: step.account_tenant },
                   scopes: step.scopes,
                   authority: stepCfg.authority,
+                  forceRefresh: step.force_refresh === true,
                 }),
               cached,
             )

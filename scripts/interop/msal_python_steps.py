@@ -3,10 +3,11 @@
 stdin: {"authority", "host_port", "ca_file", "public_hosts"?, "validate_authority"?, "cache"?,
         "steps": [step, ...]}
 A step: {"op": "password" | "silent" | "obo", "client_id", "authority"?, "secret"?,
-         "username"?, "password"?, "scopes", "assertion"?}
+         "username"?, "password"?, "scopes", "assertion"?, "force_refresh"?}
 - password: PublicClientApplication.acquire_token_by_username_password;
 - silent: get_accounts(username) then acquire_token_silent(scopes, account) on a
-  PublicClientApplication (at the step's authority, e.g. a guest tenant);
+  PublicClientApplication (at the step's authority, e.g. a guest tenant), with
+  force_refresh when the step says;
 - obo: ConfidentialClientApplication.acquire_token_on_behalf_of(assertion, scopes).
 stdout: {"msal_version", "results": [outcome + "accounts"], "cache": "<serialized cache afterwards>"}
 `from_input_cache` says whether the access token returned was one of the cache given.
@@ -38,7 +39,9 @@ for step in cfg["steps"]:
         else:
             accounts = app.get_accounts(username=step["username"])
             result = outcome(
-                app.acquire_token_silent(step["scopes"], account=accounts[0]) if accounts else None, cached)
+                app.acquire_token_silent(
+                    step["scopes"], account=accounts[0], force_refresh=step.get("force_refresh", False))
+                if accounts else None, cached)
             result["accounts"] = [
                 {k: a.get(k) for k in ("home_account_id", "environment", "realm", "username")} for a in accounts]
     out["results"].append(result)

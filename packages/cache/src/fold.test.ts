@@ -167,3 +167,11 @@ describe('addTokenResponse (MSAL Python testAddByAad / testAddByAdfs)', () => {
     expect(Array.from(hamtValues(s.accounts.entries))[0]?.account_source).toBe('authorization_code')
   })
 })
+
+describe('addTokenResponse for an on-behalf-of answer', () => {
+  it('writes the assertion hash on the access token under both spellings (msal-node reads userAssertionHash only) and on the refresh token as user_assertion_hash', () => {
+    const s = addTokenResponse(aad({ userAssertionHash: 'h-of-assertion' }))(emptyCache)
+    expect([...hamtValues(s.accessTokens.entries)].map((e) => [e.user_assertion_hash, e.userAssertionHash])).toEqual([['h-of-assertion', 'h-of-assertion']])
+    expect([...hamtValues(s.refreshTokens.entries)].map((e) => e.user_assertion_hash)).toEqual(['h-of-assertion'])
+  })
+})

@@ -9,7 +9,8 @@
  *   space-joined; `cached_at` = now; `expires_on` = now + `expires_in` (else the answer's
  *   `expires_on`, else 600 s); `extended_expires_on` = now + (`ext_expires_in` or
  *   `expires_in`); `refresh_on` = now + `refresh_in` when given; `token_type` as answered,
- *   `Bearer` when absent; `key_id`, `user_assertion_hash`, `ext_cache_key` when the
+ *   `Bearer` when absent; `key_id`, `user_assertion_hash` (and the same value as
+ *   `userAssertionHash`, the one field msal-node reads), `ext_cache_key` when the
  *   event has them. Every access token of the same slot (client, home account,
  *   environment, realm, token type, key id, ext cache key, user assertion hash) whose
  *   target shares a scope with the new one is removed first, as msal-common does, so a
@@ -90,7 +91,7 @@ export interface TokenEvent {
   readonly grantType?: string
   /** Key id of a PoP / SSH-cert token, stored as `key_id`. */
   readonly keyId?: string
-  /** OBO: hash of the incoming user assertion, stored as `user_assertion_hash`. */
+  /** OBO: hash of the incoming user assertion, stored as `user_assertion_hash` (and `userAssertionHash` on the access token, for msal-node). */
   readonly userAssertionHash?: string
   /** FMI: see `computeExtCacheKey`; isolates the token under an `atext` key. */
   readonly extCacheKey?: string
@@ -164,7 +165,9 @@ export const accessTokenEntityOf = (e: TokenEvent, homeAccountId: string | undef
     extended_expires_on: String(now + extExpiresIn),
     ...(refreshIn !== undefined ? { refresh_on: String(now + refreshIn) } : {}),
     ...(e.keyId !== undefined && e.keyId !== '' ? { key_id: e.keyId } : {}),
-    ...(e.userAssertionHash !== undefined && e.userAssertionHash !== '' ? { user_assertion_hash: e.userAssertionHash } : {}),
+    // msal-node 7.2 reads the hash from `userAssertionHash` only (its Deserializer), MSAL .NET
+    // and Java from `user_assertion_hash`: both, so either answers the same assertion from here.
+    ...(e.userAssertionHash !== undefined && e.userAssertionHash !== '' ? { user_assertion_hash: e.userAssertionHash, userAssertionHash: e.userAssertionHash } : {}),
     ...(e.extCacheKey !== undefined && e.extCacheKey !== '' ? { ext_cache_key: e.extCacheKey } : {}),
   }
 }
