@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import { updateRefreshToken, type CacheState, type RefreshTokenEntity } from '@authfold/cache'
+import { eqi, findRefreshTokens, removeRefreshToken, updateRefreshToken, type CacheState, type RefreshTokenEntity } from '@authfold/cache'
 import {
   ApiId,
   RefreshReason,
@@ -54,6 +54,16 @@ export interface RedeemRefreshTokenParams {
    */
   readonly entry?: RefreshTokenEntity
 }
+
+// The account's other refresh tokens for the same app in the authority's alias group (left by
+// another library, under another alias or key layout: msal-node files its own beside the one
+// it used) go once this one is renewed, so a refresh by authfold leaves one.
+const withoutOtherRefreshTokens =
+  (entry: RefreshTokenEntity, secret: string, environments: ReadonlyArray<string>) =>
+  (cache: CacheState): CacheState =>
+    findRefreshTokens({ homeAccountId: entry.home_account_id ?? '', environments, clientId: entry.client_id ?? '' })(cache)
+      .filter((other) => other.secret !== secret && eqi(other.client_id, entry.client_id))
+      .reduce((s, other) => removeRefreshToken(other)(s), cache)
 
 const withoutRefreshToken = (answer: TokenResponse): TokenResponse => {
   const { refresh_token: _rt, ...rest } = answer
@@ -103,7 +113,10 @@ export const redeemRefreshToken =
           E.map(([result, next]): [UserAuthResult, CacheState] =>
             answer.refresh_token === undefined || answer.refresh_token === ''
               ? [result, next]
-              : [{ ...result, refresh_token: answer.refresh_token }, updateRefreshToken({ entry, secret: answer.refresh_token, nowSeconds })(next)],
+              : [
+                  { ...result, refresh_token: answer.refresh_token },
+                  withoutOtherRefreshTokens(entry, answer.refresh_token, p.authority.aliases)(updateRefreshToken({ entry, secret: answer.refresh_token, nowSeconds })(next)),
+                ],
           ),
         )
       }),
