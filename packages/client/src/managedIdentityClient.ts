@@ -125,3 +125,12 @@ export const managedIdentityClient = (config: ManagedIdentityClientConfig): E.Ei
  * @see MSAL Python `ManagedIdentityClient`
  */
 export const createManagedIdentityClient = (config: ManagedIdentityClientConfig): ManagedIdentityClient => orThrow(managedIdentityClient(config))
+
+/**
+ * The managed identity types a caller of {@link createManagedIdentityClient} (and
+ * `@authfold/node`) needs, re-exported from `@authfold/grants`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type { ArcKeyFiles, ManagedIdentity, ManagedIdentityEnvironment } from '@authfold/grants'

@@ -8,7 +8,7 @@ import { existsSync, promises as fs } from 'node:fs'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { cacheError } from '@authfold/core'
-import type { ArcKeyFiles, ManagedIdentityEnvironment } from '@authfold/grants'
+import type { ArcKeyFiles, ManagedIdentityEnvironment } from '@authfold/client'
 
 /**
  * The Azure Arc key folder of a platform, as MSAL Python has it (`undefined` elsewhere:
