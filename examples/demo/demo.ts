@@ -7,9 +7,9 @@
  * on its device page) and the serialized cache shows the account.
  */
 import { certificate, clientAssertion, clientSecret, type ClientAuth } from '@authfold/core'
-import { createConfidentialClient, createPublicClient } from '@authfold/client'
+import { createConfidentialClient, createManagedIdentityClient, createPublicClient } from '@authfold/client'
 import { nodeHttpClient } from '@authfold/node'
-import { selfSignedCertificate, signedAssertion, startIdentityProvider } from '@authfold/testing'
+import { routeToSimulator, selfSignedCertificate, signedAssertion, startIdentityProvider, startManagedIdentitySimulator } from '@authfold/testing'
 
 const scope = 'api://demo-resource/.default'
 const idp = await startIdentityProvider()
@@ -59,6 +59,19 @@ try {
   const accounts = Object.keys((JSON.parse(await cli.serializeCache()) as { Account: Record<string, unknown> }).Account)
   console.log(`the cache now holds ${accounts.length} account: ${accounts.join(', ')}`)
   if (signedIn.account?.username !== 'ada@authfold.test') process.exitCode = 1
+
+  // Managed identity: IMDS's fixed address (169.254.169.254) routed to the local simulator.
+  const imds = await startManagedIdentitySimulator()
+  try {
+    const toSimulator = routeToSimulator(imds)
+    const mi = createManagedIdentityClient({ managedIdentity: { ManagedIdentityIdType: 'SystemAssigned', Id: null }, environment: {}, http: (r) => http({ ...r, url: toSimulator(r.url) }) })
+    const miFirst = await mi.acquireTokenForClient('https://management.azure.com')
+    const miAgain = await mi.acquireTokenForClient('https://management.azure.com')
+    console.log(`\nmanaged identity (IMDS simulator): a ${miFirst.token_type} token for ${String((miFirst as { resource?: unknown }).resource)} from ${miFirst.token_source}, then from ${miAgain.token_source}`)
+    if (miAgain.token_source !== 'cache') process.exitCode = 1
+  } finally {
+    await imds.close()
+  }
 } finally {
   await idp.stop()
 }
