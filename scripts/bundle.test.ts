@@ -104,6 +104,15 @@ describe('bundles keep out what an app does not import', () => {
       expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|verification_uri|userrealm/)
     }, 60_000)
 
+    it('the managed identity app holds the source picker and IMDS, and none of the user-flow code (no PKCE, device polling, user realm, id_token checks, XML, jose)', async () => {
+      const r = await bundle('examples/size-apps/authfold-managed-identity.ts', target)
+      expect(ours(r).some((m) => /grants\/dist\/managedIdentity\/environment\.js$/.test(m))).toBe(true)
+      expect(r.code).toMatch(/169\.254\.169\.254/)
+      expect(r.modules.some((m) => m.startsWith('jose/') || m.includes('saxes'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode|authCode|usernamePassword|userToken|silent|onBehalfOf|userFic/i.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|code_verifier|verification_uri|authorization_pending|userrealm|on_behalf_of/)
+    }, 60_000)
+
     it('the on-behalf-of app holds the jwt-bearer grant and the user-token fold, and no PKCE, no device polling, no user realm, no XML, no jose', async () => {
       const r = await bundle('examples/size-apps/authfold-on-behalf-of.ts', target)
       expect(ours(r).some((m) => /grants\/dist\/onBehalfOf\/onBehalfOf\.js$/.test(m))).toBe(true)

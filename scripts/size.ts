@@ -19,6 +19,7 @@ const apps = [
   ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password'],
   ['silent flow (getAccounts + silent)', 'authfold-silent', 'msal-node-silent'],
   ['on-behalf-of + secret (middle tier)', 'authfold-on-behalf-of', 'msal-node-on-behalf-of'],
+  ['managed identity (IMDS and the other sources)', 'authfold-managed-identity', 'msal-node-managed-identity'],
 ] as const
 
 await ensureBuilt()
