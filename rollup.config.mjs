@@ -2,7 +2,7 @@
 // whatever an app does not import). Types come from `tsc` (see scripts/build.ts).
 import { typescriptTranspile } from './scripts/rollup-ts.mjs'
 
-const packages = ['core', 'cache', 'grants', 'client', 'node', 'testing']
+const packages = ['core', 'cache', 'grants', 'wstrust', 'client', 'node', 'testing']
 
 /** Entry points beside `src/index.ts`, as `exports` subpaths name them (see the package.json). */
 const extraEntries = {

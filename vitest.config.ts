@@ -10,6 +10,7 @@ export default defineConfig({
       '@authfold/core': pkg('core'),
       '@authfold/cache': pkg('cache'),
       '@authfold/grants': pkg('grants'),
+      '@authfold/wstrust': pkg('wstrust'),
       '@authfold/client': pkg('client'),
       '@authfold/node': pkg('node'),
       '@authfold/testing': pkg('testing'),

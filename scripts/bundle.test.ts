@@ -12,6 +12,8 @@ const bundle = (entry: string, target: Target): Promise<BundleReport> => {
   bundles.set(key, r)
   return r
 }
+/** The XML parser (saxes and its one dependency): only an app that hands in `wsTrustFederation` has it. */
+const hasXmlParser = (r: BundleReport): boolean => r.modules.some((m) => /^(saxes|xmlchars)\//.test(m)) || /SaxesParser|undefined entity/.test(r.code)
 const ours = (r: BundleReport): ReadonlyArray<string> => r.modules.filter((m) => m.startsWith('packages/') || m.startsWith('examples/'))
 
 describe('bundles keep out what an app does not import', () => {
@@ -22,6 +24,7 @@ describe('bundles keep out what an app does not import', () => {
       // The facade assembles every method (auth code, device-free user sign-ins); what it must
       // never hold is what its configuration did not ask for.
       const r = await bundle('examples/size-apps/authfold-secret.ts', target)
+      expect(hasXmlParser(r)).toBe(false)
       expect(ours(r).some((m) => m.startsWith('packages/client/dist/'))).toBe(true)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
       expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust/i.test(m))).toBe(false)
@@ -37,6 +40,7 @@ describe('bundles keep out what an app does not import', () => {
 
     it('client credentials through the context and its method module holds no user-token fold, no PKCE, no device polling, no jose, no XML', async () => {
       const r = await bundle('examples/size-apps/authfold-secret-context.ts', target)
+      expect(hasXmlParser(r)).toBe(false)
       expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode|authCode/i.test(m))).toBe(false)
       expect(r.code).not.toMatch(/setProtectedHeader|PBKDF2|urn:oasis:names:tc:SAML|S256|verification_uri/)
       expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
@@ -57,6 +61,7 @@ describe('bundles keep out what an app does not import', () => {
 
     it('the device code app holds the device polling and the user-token fold, and no PKCE, no XML, no jose signing', async () => {
       const r = await bundle('examples/size-apps/authfold-device-code.ts', target)
+      expect(hasXmlParser(r)).toBe(false)
       expect(ours(r).some((m) => /grants\/dist\/deviceCode\/deviceCode\.js$/.test(m))).toBe(true)
       expect(r.code).toMatch(/urn:ietf:params:oauth:grant-type:device_code/)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
@@ -79,6 +84,7 @@ describe('bundles keep out what an app does not import', () => {
 
     it('the auth code flow with a secret holds PKCE and the user-token fold, and no jose signing, no XML, no device polling', async () => {
       const r = await bundle('examples/size-apps/authfold-auth-code.ts', target)
+      expect(hasXmlParser(r)).toBe(false)
       expect(r.code).toMatch(/code_challenge_method/)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
       expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|deviceCode/i.test(m))).toBe(false)
@@ -87,12 +93,22 @@ describe('bundles keep out what an app does not import', () => {
 
     it('the username/password app holds user realm discovery and the password grant, and no PKCE, no device polling, no XML, no jose', async () => {
       const r = await bundle('examples/size-apps/authfold-username-password.ts', target)
+      expect(hasXmlParser(r)).toBe(false)
       expect(ours(r).some((m) => /grants\/dist\/usernamePassword\/userRealm\.js$/.test(m))).toBe(true)
       expect(r.code).toMatch(/userrealm/)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
       expect(ours(r).some((m) => /certificate|decryptPkcs8|pem\.[jt]s|wstrust|pkce|deviceCode|authCode|clientCredentials/i.test(m))).toBe(false)
       // (the device-code grant type itself is in the throttle policy every app has: its polls' 400s are not throttled)
       expect(r.code).not.toMatch(/setProtectedHeader|urn:oasis:names:tc:SAML|code_challenge_method|code_verifier|verification_uri|slow_down|authorization_pending/)
+    }, 60_000)
+
+    it('the federated username/password app holds the WS-Trust pipeline and the XML parser (saxes), and no PKCE, no device polling, no jose', async () => {
+      const r = await bundle('examples/size-apps/authfold-username-password-federated.ts', target)
+      expect(hasXmlParser(r)).toBe(true)
+      expect(ours(r).some((m) => /wstrust\/dist\/(mex|rstr|rst|federation)\.js$/.test(m))).toBe(true)
+      expect(r.code).toMatch(/urn:ietf:params:oauth:grant-type:saml1_1-bearer/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(ours(r).some((m) => /certificate|pkce|deviceCode|authCode|clientCredentials/i.test(m))).toBe(false)
     }, 60_000)
 
     it('the silent flow app holds the silent decision and the refresh grant, and no PKCE, no device polling, no user realm, no XML, no jose signing', async () => {

@@ -20,7 +20,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const PACKAGES = join(ROOT, 'packages')
 
 /** Packages that must run outside Node (DESIGN.md, "Layers"). */
-const PORTABLE = ['core', 'cache', 'grants', 'client'] as const
+const PORTABLE = ['core', 'cache', 'grants', 'wstrust', 'client'] as const
 
 /**
  * Third-party modules core may import beyond its table row. `cross-fetch` backs the

@@ -17,6 +17,7 @@ const apps = [
   ['device code (public client)', 'authfold-device-code', 'msal-node-device-code'],
   ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code'],
   ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password'],
+  ['username + password (+ federated, WS-Trust)', 'authfold-username-password-federated', 'msal-node-username-password'],
   ['silent flow (getAccounts + silent)', 'authfold-silent', 'msal-node-silent'],
   ['on-behalf-of + secret (middle tier)', 'authfold-on-behalf-of', 'msal-node-on-behalf-of'],
   ['managed identity (IMDS and the other sources)', 'authfold-managed-identity', 'msal-node-managed-identity'],

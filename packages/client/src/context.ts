@@ -25,7 +25,7 @@ import {
   type ResolvedAuthority,
   type TokenResponse,
 } from '@authfold/core'
-import { peekCacheFirst, type AuthResult, type CacheFirstPolicy, type Grant } from '@authfold/grants'
+import { peekCacheFirst, type AuthResult, type CacheFirstPolicy, type Federation, type Grant } from '@authfold/grants'
 import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { runGrant } from './runGrant.js'
@@ -57,6 +57,8 @@ export interface ClientConfig extends EffectsConfig, ResolveAuthorityOptions {
   readonly callTimeoutMs?: number
   /** Receives the authorization redirect for `acquireTokenInteractive` (`loopbackListener` from `@authfold/node`). */
   readonly redirectListener?: RedirectListener
+  /** Signs federated (ADFS) users in for `acquireTokenByUsernamePassword`: `wsTrustFederation` from `@authfold/wstrust`. Without it a federated user is a `ConfigError`. */
+  readonly federation?: Federation
 }
 
 /**
@@ -72,6 +74,8 @@ export interface ClientContext {
   readonly excludeScopes?: ReadonlyArray<string>
   /** Receives the authorization redirect for interactive sign-in, when configured. */
   readonly redirectListener?: RedirectListener
+  /** Signs federated users in, when configured (`federation` of {@link ClientConfig}). */
+  readonly federation?: Federation
   /** The authority as configured, parsed. */
   readonly authority: Authority
   /** Resolves the authority on first use and keeps the answer (a failure is not kept). */
@@ -143,6 +147,7 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
         ...(config.excludeScopes === undefined ? {} : { excludeScopes: config.excludeScopes }),
         ...(config.redirectListener === undefined ? {} : { redirectListener: config.redirectListener }),
+        ...(config.federation === undefined ? {} : { federation: config.federation }),
         authority,
         resolved,
         resolvedNow: resolved.current,

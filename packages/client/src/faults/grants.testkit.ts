@@ -12,7 +12,8 @@
  * listener tested with hostile requests (`loopbackRedirect.hostile.test.ts`).
  *
  * The silent flow's refresh, acquireTokenByRefreshToken, on-behalf-of and user FIC have an entry each. To come, as the grants land (each an entry, nothing else to change):
- * MEX and WS-Trust (GETs and a SOAP POST), managed identity (IMDS GETs).
+ * managed identity (IMDS GETs). The federated username/password entry faults the SAML grant's token POST;
+ * its MEX and WS-Trust answers are fuzzed (`packages/wstrust/src/*.fuzz.test.ts`) and tested bad in `federation.test.ts`.
  *
  * @module
  */
@@ -21,7 +22,8 @@ import { nodeHttpClient } from '@authfold/node'
 import { signedAssertion, signInWithoutBrowser } from '@authfold/testing'
 import { createConfidentialClient, type ConfidentialClientConfig } from '../confidentialClient.js'
 import { createPublicClient, type PublicClientConfig } from '../publicClient.js'
-import { FAULT_PASSWORD, FAULT_USER, SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
+import { wsTrustFederation } from '@authfold/wstrust'
+import { FAULT_FEDERATED_USER, FAULT_PASSWORD, FAULT_USER, SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
 
 const config = (world: FaultWorld, kase: CaseContext, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
   clientId: 'app-secret',
@@ -149,6 +151,23 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
       return {
         call: async (options) => {
           const result = await app.acquireTokenByUsernamePassword(FAULT_USER, FAULT_PASSWORD, ['User.Read'], options ?? {})
+          return { accessToken: result.access_token, source: result.token_source }
+        },
+        serializeCache: app.serializeCache,
+      }
+    },
+  },
+  {
+    name: 'acquireTokenByUsernamePassword for a federated user (user realm, MEX, WS-Trust 1.3, then the SAML 1.1 bearer grant faulted)',
+    on: 'token',
+    retried: false,
+    jwts: ['id_token'],
+    faultedPath: tokenPath,
+    setup: async (world, kase) => {
+      const app = await publicApp(world, kase, { validateAuthority: false, federation: wsTrustFederation })
+      return {
+        call: async (options) => {
+          const result = await app.acquireTokenByUsernamePassword(FAULT_FEDERATED_USER, FAULT_PASSWORD, ['User.Read'], options ?? {})
           return { accessToken: result.access_token, source: result.token_source }
         },
         serializeCache: app.serializeCache,

@@ -46,6 +46,15 @@ export const FAULT_USER = 'faults-user@authfold.test'
 export const FAULT_PASSWORD = 'fault-suite-password-Qz9!'
 
 /**
+ * A user of a federated domain (the IdP's AD FS-like STS): signs in over WS-Trust with
+ * {@link FAULT_PASSWORD}.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const FAULT_FEDERATED_USER = 'faults-user@faults-federated.test'
+
+/**
  * What a fault file shares between its cases.
  *
  * @category testing
@@ -87,6 +96,8 @@ export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): ((
     idp.registerClient({ clientId: 'app-assertion', certificate: { certificatePem: cert.certificatePem } })
     idp.registerClient({ clientId: 'public-app' })
     idp.registerUser({ username: FAULT_USER, password: FAULT_PASSWORD, name: 'Fault User' })
+    idp.registerUser({ username: FAULT_FEDERATED_USER, password: FAULT_PASSWORD, name: 'Fault Federated User' })
+    idp.wsTrust.addFederatedDomain({ domain: 'faults-federated.test' })
     const secrets = new Set<string>([SECRET, FAULT_PASSWORD, ...keyLines(cert.privateKeyPem)])
     const transport: NodeHttpClientOptions = { ca: idp.ca, timeoutMs: options.timeoutMs ?? 5_000 }
     const recorded = (credential: ClientAuth): ClientAuth =>

@@ -21,9 +21,11 @@ export interface AcquireTokenByUsernamePasswordOptions extends CallOptions {
 }
 
 /**
- * Signs a managed user in with a username and password (ROPC): user realm discovery, then
- * the password grant; the tokens and the account are cached. A federated user is a
- * `ConfigError` (`unsupported`) naming the `@authfold/wstrust` package; an unknown realm
+ * Signs a user in with a username and password (ROPC): user realm discovery, then the
+ * password grant; the tokens and the account are cached. A federated user goes through the
+ * configured `federation` (`wsTrustFederation` from `@authfold/wstrust`: WS-Trust at the
+ * domain's STS, then the SAML bearer grant), and without one is a `ConfigError`
+ * (`unsupported`) naming that package; an unknown realm
  * a `ConfigError` on the username; a wrong password the IdP's `ProtocolError`
  * (`invalid_grant`). The password is never kept, logged, or put in an error.
  *
@@ -52,6 +54,7 @@ export const acquireTokenByUsernamePassword = (ctx: ClientContext & { readonly c
         password,
         scopes,
         userRealmMemo: memo,
+        federation: ctx.federation,
         ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
         ...params,
       }),

@@ -5,6 +5,7 @@ import { httpError, type GrantEnv, type HttpRequest, type HttpResponse, type Res
 import { addTokenResponse, emptyCache, serialize, type CacheState } from '@authfold/cache'
 import { usernamePassword, type UsernamePasswordParams } from './usernamePassword.js'
 import { userRealmMemo } from './userRealm.js'
+import { federatedAssertionRequest, type Federation } from './federation.js'
 
 const TID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 const NOW = 1_700_000_000
@@ -214,5 +215,39 @@ describe('usernamePassword', () => {
       expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'ConfigError' } })
       expect(sent).toHaveLength(0)
     }
+  })
+})
+
+describe('usernamePassword with a federation (the hook @authfold/wstrust fills)', () => {
+  const saml = { grantType: 'urn:ietf:params:oauth:grant-type:saml1_1-bearer', assertion: 'PHNhbWw6QXNzZXJ0aW9uLz4' }
+  it('a federated realm goes through the federation, then the SAML grant with the fields MSAL Python sends (no password, no X-AnchorMailbox), folded', async () => {
+    const { http, sent } = scripted([federated, tokens()])
+    const seen: Array<{ readonly username: string; readonly realm: unknown; readonly correlationId: string }> = []
+    const federation: Federation = (user) => () => {
+      seen.push({ username: user.username, realm: user.realm.federation_metadata_url, correlationId: user.correlationId })
+      return TE.right(saml)
+    }
+    const r = await usernamePassword(params({ federation, correlationId: 'corr-f' }))(emptyCache)(envWith(http))()
+    if (r._tag === 'Left') throw new Error(r.left.message)
+    expect(seen).toEqual([{ username: 'jane@contoso.com', realm: 'https://fs.contoso.com/adfs/services/trust/mex', correlationId: 'corr-f' }])
+    expect(fields(sent[1])).toEqual({ client_id: 'app-1', grant_type: saml.grantType, assertion: saml.assertion, scope: 'User.Read openid profile offline_access', client_info: '1' })
+    expect(sent[1]?.headers['X-AnchorMailbox']).toBeUndefined()
+    expect(sent[1]?.body).not.toContain('password')
+    expect(r.right[0].account).toMatchObject({ username: 'jane@contoso.com' })
+  })
+
+  it('a managed realm ignores the federation; a failing federation sends no token request and leaves the cache as it was', async () => {
+    const never: Federation = () => () => TE.left(httpError('network', 'https://fs.contoso.com/adfs/services/trust/mex', 'down'))
+    const managedRun = scripted([managed, tokens()])
+    expect((await usernamePassword(params({ federation: never }))(emptyCache)(envWith(managedRun.http))())._tag).toBe('Right')
+    expect(fields(managedRun.sent[1])['grant_type']).toBe('password')
+    const fedRun = scripted([federated, tokens()])
+    const r = await usernamePassword(params({ federation: never }))(earlier)(envWith(fedRun.http))()
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'HttpError', code: 'network' } })
+    expect(fedRun.sent).toHaveLength(1)
+  })
+
+  it('federatedAssertionRequest: the literal fields, claims when given', () => {
+    expect(federatedAssertionRequest(saml, ['User.Read', 'openid'], '{"a":1}')).toEqual({ grant_type: saml.grantType, assertion: saml.assertion, scope: 'User.Read openid', client_info: '1', claims: '{"a":1}' })
   })
 })

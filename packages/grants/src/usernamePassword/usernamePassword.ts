@@ -25,6 +25,8 @@ import { requestToken } from '../steps/requestToken.js'
 import { foldUserToken, type UserAuthResult } from '../userToken/foldUserToken.js'
 import { usernameAnchorHeaders, usernamePasswordRequest } from './request.js'
 import { discoverUserRealm, type UserRealm, type UserRealmMemo } from './userRealm.js'
+import { federatedAssertionRequest, type Federation } from './federation.js'
+import type { TokenFields } from '../steps/authenticate.js'
 
 /**
  * Parameters of {@link usernamePassword}.
@@ -53,6 +55,11 @@ export interface UsernamePasswordParams {
   readonly correlationId?: string
   /** The hosts known to have no user realm endpoint (one per client). */
   readonly userRealmMemo?: UserRealmMemo
+  /**
+   * Signs federated users in at their domain's identity provider (`wsTrustFederation` from
+   * `@authfold/wstrust`). Without it a federated user is a `ConfigError` naming that package.
+   */
+  readonly federation?: Federation | undefined
 }
 
 /**
@@ -89,9 +96,9 @@ export const checkUsernamePassword = (
         )
 
 /**
- * Decides what a user realm allows: a `Federated` realm is a {@link ConfigError}
- * `unsupported` naming {@link WSTRUST_PACKAGE} (the password must go to the domain's own
- * IdP over WS-Trust); an `Unknown` realm is a {@link ConfigError} `invalid_argument` on the
+ * Decides what a user realm allows: a `Federated` realm goes on with `federation` when one
+ * is given, and is otherwise a {@link ConfigError} `unsupported` naming {@link WSTRUST_PACKAGE}
+ * (the password must go to the domain's own IdP over WS-Trust); an `Unknown` realm is a {@link ConfigError} `invalid_argument` on the
  * username (Entra knows no tenant with that domain); `Managed`, any other type and no
  * realm at all (no user realm endpoint) go on with the password grant, as in MSAL Python.
  *
@@ -99,13 +106,13 @@ export const checkUsernamePassword = (
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_by_username_password`
  */
-export const checkUserRealm = (realm: UserRealm | undefined): E.Either<ConfigError, UserRealm | undefined> => {
+export const checkUserRealm = (realm: UserRealm | undefined, federation?: Federation): E.Either<ConfigError, UserRealm | undefined> => {
   const type = realm?.account_type.toLowerCase()
-  return type === 'federated'
+  return type === 'federated' && federation === undefined
     ? E.left(
         configError(
           'unsupported',
-          `This user's domain${realm?.domain_name === undefined ? '' : ` (${realm.domain_name})`} is federated: the password must be checked by the domain's own identity provider over WS-Trust, which this grant does not do. Use the ${WSTRUST_PACKAGE} package for federated users, or sign the user in interactively or with the device code flow.`,
+          `This user's domain${realm?.domain_name === undefined ? '' : ` (${realm.domain_name})`} is federated: the password must be checked by the domain's own identity provider over WS-Trust, which this client was not given. Pass "federation: wsTrustFederation" from ${WSTRUST_PACKAGE} in the client's configuration, or sign the user in interactively or with the device code flow.`,
           'username',
         ),
       )
@@ -152,24 +159,40 @@ export const usernamePassword =
     const { scopes, claims } = checked.right
     const correlationId = p.correlationId ?? uuidFrom(env.random)
     const nowSeconds = Math.floor(env.now() / 1000)
+    interface Outgoing {
+      readonly fields: TokenFields
+      readonly headers?: Readonly<Record<string, string>>
+      readonly grantType: string
+    }
+    const managed = (): Outgoing => ({
+      fields: usernamePasswordRequest({ username: p.username, password: p.password, scopes, claims }),
+      headers: usernameAnchorHeaders(p.username),
+      grantType: 'password',
+    })
     return pipe(
       discoverUserRealm(p.authority.authority, p.username, correlationId, p.userRealmMemo)(env),
-      TE.chainEitherKW(checkUserRealm),
-      TE.chain(() =>
-        requestToken(
-          {
-            tokenEndpoint: p.authority.metadata.token_endpoint,
-            clientId: p.clientId,
-            fields: usernamePasswordRequest({ username: p.username, password: p.password, scopes, claims }),
-            headers: usernameAnchorHeaders(p.username),
-          },
-          p.credential,
-          { apiId: ApiId.acquireTokenByUsernamePassword, refreshReason: RefreshReason.nonSilentCall, correlationId },
-        )(env),
+      TE.chainEitherKW((realm) => checkUserRealm(realm, p.federation)),
+      TE.chain((realm) =>
+        realm?.account_type.toLowerCase() === 'federated' && p.federation !== undefined
+          ? pipe(
+              p.federation({ realm, username: p.username, password: p.password, correlationId })(env),
+              TE.map((a): Outgoing => ({ fields: federatedAssertionRequest(a, scopes, claims), grantType: a.grantType })),
+            )
+          : TE.right<AuthError, Outgoing>(managed()),
       ),
-      TE.chainEitherK((answer): E.Either<AuthError, [UserAuthResult, typeof cache]> =>
+      TE.chain(({ fields, headers, grantType }) =>
         pipe(
-          foldUserToken({ clientId: p.clientId, authority: p.authority, scopes, grantType: 'password', username: p.username }, nowSeconds)(answer)(cache),
+          requestToken(
+            { tokenEndpoint: p.authority.metadata.token_endpoint, clientId: p.clientId, fields, ...(headers === undefined ? {} : { headers }) },
+            p.credential,
+            { apiId: ApiId.acquireTokenByUsernamePassword, refreshReason: RefreshReason.nonSilentCall, correlationId },
+          )(env),
+          TE.map((answer) => ({ answer, grantType })),
+        ),
+      ),
+      TE.chainEitherK(({ answer, grantType }): E.Either<AuthError, [UserAuthResult, typeof cache]> =>
+        pipe(
+          foldUserToken({ clientId: p.clientId, authority: p.authority, scopes, grantType, username: p.username }, nowSeconds)(answer)(cache),
           E.map(([result, next]) => [result, next]),
         ),
       ),

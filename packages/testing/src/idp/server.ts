@@ -23,6 +23,7 @@ import { passwordGrant } from './grants/password.js'
 import { refreshTokenGrant } from './grants/refreshToken.js'
 import { JWT_BEARER_GRANT, onBehalfOfGrant, userFicGrant } from './grants/assertionGrants.js'
 import { userRealmRoute } from './grants/userRealm.js'
+import { createWsTrustSts, type WsTrustSts } from './wsTrustSts.js'
 import { createUserDirectory, type RegisteredUser, type UserRegistration } from './grants/users.js'
 import { recordRequest } from './requestLog.js'
 import { createSigningKey } from './signing.js'
@@ -119,6 +120,8 @@ export interface IdentityProvider {
   readonly addTenant: (tenant: Tenant) => Tenant
   /** Invites a user into another tenant as a guest: tokens there carry that tenant's `tid`/`iss`, `client_info` stays the home one. */
   readonly inviteGuest: (username: string, tenantId: string) => RegisteredUser | undefined
+  /** Federated domains with an AD FS-like STS (MEX, WS-Trust 1.3 and 2005, SAML bearer grants); see `wsTrustSts.ts`. */
+  readonly wsTrust: Pick<WsTrustSts, 'addFederatedDomain' | 'rsts'>
   /** Closes the server and every open socket; idempotent. */
   readonly stop: () => Promise<void>
 }
@@ -214,7 +217,9 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
   const tenants = createTenantDirectory({ tenantId, tenantDomain })
   const deviceCodes = createDeviceCodeEndpoints(users, now)
   const authorizeState = createAuthorizeState()
+  const sts = createWsTrustSts(users)
   const grants = new Map<string, GrantHandler>([
+    ...Object.entries(sts.grants),
     ['client_credentials', clientCredentialsGrant],
     ['password', passwordGrant(users)],
     ['refresh_token', refreshTokenGrant(users)],
@@ -223,7 +228,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     [JWT_BEARER_GRANT, onBehalfOfGrant(users)],
     ['user_fic', userFicGrant(users)],
   ])
-  const extraRoutes: Route[] = []
+  const extraRoutes: Route[] = [sts.route]
   const log: RecordedRequest[] = []
   const faults = createFaultQueue()
   const sockets = new Set<Socket>()
@@ -416,6 +421,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions = {
     deviceCodes: deviceCodes.api,
     addTenant: tenants.add,
     inviteGuest: users.inviteGuest,
+    wsTrust: { addFederatedDomain: sts.addFederatedDomain, rsts: sts.rsts },
     stop,
   }
 }
