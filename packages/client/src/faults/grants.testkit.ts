@@ -12,18 +12,23 @@
  * listener tested with hostile requests (`loopbackRedirect.hostile.test.ts`).
  *
  * The silent flow's refresh, acquireTokenByRefreshToken, on-behalf-of and user FIC have an entry each. To come, as the grants land (each an entry, nothing else to change):
- * managed identity (IMDS GETs). The federated username/password entry faults the SAML grant's token POST;
+ * nothing. The managed identity entries (IMDS, App Service) fault the source's token GET, served by the IdP's
+ * managed identity route. The federated username/password entry faults the SAML grant's token POST;
  * its MEX and WS-Trust answers are fuzzed (`packages/wstrust/src/*.fuzz.test.ts`) and tested bad in `federation.test.ts`.
  *
  * @module
  */
-import { certificate, clientAssertion, clientSecret } from '@authfold/core'
+import * as E from 'fp-ts/Either'
+import { deserialize, memoryStore, serialize } from '@authfold/cache'
+import { certificate, clientAssertion, clientSecret, timerSleep, type HttpClient } from '@authfold/core'
+import { systemAssignedManagedIdentity, type ManagedIdentityEnvironment } from '@authfold/grants'
 import { nodeHttpClient } from '@authfold/node'
-import { signedAssertion, signInWithoutBrowser } from '@authfold/testing'
+import { MANAGED_IDENTITY_PATHS, signedAssertion, signInWithoutBrowser } from '@authfold/testing'
+import { createManagedIdentityClient } from '../managedIdentityClient.js'
 import { createConfidentialClient, type ConfidentialClientConfig } from '../confidentialClient.js'
 import { createPublicClient, type PublicClientConfig } from '../publicClient.js'
 import { wsTrustFederation } from '@authfold/wstrust'
-import { FAULT_FEDERATED_USER, FAULT_PASSWORD, FAULT_USER, SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
+import { FAULT_FEDERATED_USER, FAULT_IDENTITY_HEADER, FAULT_PASSWORD, FAULT_USER, SCOPE, SECRET, type CaseContext, type FaultGrant, type FaultWorld, type GrantCall } from './harness.testkit.js'
 
 const config = (world: FaultWorld, kase: CaseContext, over: Partial<ConfidentialClientConfig> = {}): ConfidentialClientConfig => ({
   clientId: 'app-secret',
@@ -62,6 +67,45 @@ const publicApp = async (world: FaultWorld, kase: CaseContext, over: Partial<Pub
   })
   await app.deserializeCache(world.seedCache)
   return app
+}
+
+const IMDS_HOST = 'http://169.254.169.254'
+
+/**
+ * A managed identity client of the case, its cache store loaded with the seed: IMDS's fixed address routed to the IdP's IMDS path
+ * (the other URLs as they are), the call deadline 120 s, and a sleep under which IMDS's
+ * backoffs (1 s to 60 s) pass at once while the deadlines (120 s, or a case's own under 1 s)
+ * run on real timers.
+ */
+const managedIdentityGrant = async (world: FaultWorld, kase: CaseContext, environment: ManagedIdentityEnvironment): Promise<GrantCall> => {
+  const transport = nodeHttpClient(world.transport)
+  const http: HttpClient = (request) =>
+    transport(request.url.startsWith(`${IMDS_HOST}/`) ? { ...request, url: `${world.idp.url}/managedidentity/imds${request.url.slice(IMDS_HOST.length)}` } : request)
+  const seed = deserialize(world.seedCache)
+  if (E.isLeft(seed)) throw new Error('the seed cache does not load')
+  const store = memoryStore(seed.right)
+  const app = createManagedIdentityClient({
+    cacheStore: store,
+    managedIdentity: systemAssignedManagedIdentity(),
+    environment,
+    http,
+    libraryInfo: { appName: kase.tag },
+    callTimeoutMs: 120_000,
+    sleep: (ms, signal) => (ms >= 1_000 && ms <= 60_000 ? async () => undefined : timerSleep(ms, signal)),
+    logger: kase.logger,
+    piiLoggingEnabled: true,
+  })
+  return {
+    call: async (options) => {
+      const result = await app.acquireTokenForClient('https://management.azure.com', options ?? {})
+      return { accessToken: result.access_token, source: result.token_source }
+    },
+    serializeCache: async () => {
+      const state = await store.load()()
+      if (E.isLeft(state)) throw new Error('the memory store does not load')
+      return serialize(state.right)
+    },
+  }
 }
 
 const tokenPath = (idp: { readonly tenantId: string }): string => `/${idp.tenantId}/oauth2/v2.0/token`
@@ -340,5 +384,23 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
         serializeCache: app.serializeCache,
       }
     },
+  },
+  {
+    name: 'managed identity on IMDS (no variables; 169.254.169.254 routed to the IdP)',
+    on: 'managedidentity',
+    retried: false,
+    managedIdentity: 'imds',
+    jwts: ['access_token'],
+    faultedPath: () => MANAGED_IDENTITY_PATHS.imds,
+    setup: (world, kase) => managedIdentityGrant(world, kase, {}),
+  },
+  {
+    name: 'managed identity on App Service (IDENTITY_ENDPOINT and IDENTITY_HEADER)',
+    on: 'managedidentity',
+    retried: false,
+    managedIdentity: 'appService',
+    jwts: ['access_token'],
+    faultedPath: () => MANAGED_IDENTITY_PATHS.appService,
+    setup: (world, kase) => managedIdentityGrant(world, kase, { IDENTITY_ENDPOINT: `${world.idp.url}${MANAGED_IDENTITY_PATHS.appService}`, IDENTITY_HEADER: FAULT_IDENTITY_HEADER }),
   },
 ]

@@ -12,7 +12,7 @@ import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { clientSecret, makeClientAuth, type ClientAuth, type LogLevel, type Logger } from '@authfold/core'
 import { nodeHttpClient, type NodeHttpClientOptions } from '@authfold/node'
-import { selfSignedCertificate, startIdentityProvider, type Fault, type GeneratedCertificate, type IdentityProvider } from '@authfold/testing'
+import { managedIdentityRoute, selfSignedCertificate, startIdentityProvider, type Fault, type GeneratedCertificate, type IdentityProvider } from '@authfold/testing'
 import { createConfidentialClient } from '../confidentialClient.js'
 import type { AuthFailure } from '../failure.js'
 import type { CallOptions } from '../callLimits.js'
@@ -53,6 +53,14 @@ export const FAULT_PASSWORD = 'fault-suite-password-Qz9!'
  * @since 0.1.0
  */
 export const FAULT_FEDERATED_USER = 'faults-user@faults-federated.test'
+
+/**
+ * The App Service `IDENTITY_HEADER` the IdP's managed identity route expects (a secret: it must never be seen).
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const FAULT_IDENTITY_HEADER = 'fault-suite-identity-header-Wq3!'
 
 /**
  * What a fault file shares between its cases.
@@ -98,7 +106,8 @@ export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): ((
     idp.registerUser({ username: FAULT_USER, password: FAULT_PASSWORD, name: 'Fault User' })
     idp.registerUser({ username: FAULT_FEDERATED_USER, password: FAULT_PASSWORD, name: 'Fault Federated User' })
     idp.wsTrust.addFederatedDomain({ domain: 'faults-federated.test' })
-    const secrets = new Set<string>([SECRET, FAULT_PASSWORD, ...keyLines(cert.privateKeyPem)])
+    idp.addRoute(managedIdentityRoute(FAULT_IDENTITY_HEADER))
+    const secrets = new Set<string>([SECRET, FAULT_PASSWORD, FAULT_IDENTITY_HEADER, ...keyLines(cert.privateKeyPem)])
     const transport: NodeHttpClientOptions = { ca: idp.ca, timeoutMs: options.timeoutMs ?? 5_000 }
     const recorded = (credential: ClientAuth): ClientAuth =>
       makeClientAuth(credential.kind, (context) =>
@@ -186,11 +195,19 @@ export interface FaultGrant {
   readonly name: string
   /**
    * The endpoint whose answer the faults replace: the grant's token POST, its first
-   * discovery GET, its device authorization POST, or its user realm GET.
+   * discovery GET, its device authorization POST, its user realm GET, or a managed
+   * identity source's GET.
    */
-  readonly on: 'token' | 'discovery' | 'devicecode' | 'userrealm'
+  readonly on: 'token' | 'discovery' | 'devicecode' | 'userrealm' | 'managedidentity'
   /** A failed attempt of the faulted request is sent once more (a GET; a POST with `retryPosts`). */
   readonly retried: boolean
+  /**
+   * The managed identity source a `'managedidentity'` entry asks. IMDS resends its request
+   * after a 404, 408, 410, 429 or 5xx answer, up to {@link IMDS_STATUS_RETRIES} times (its
+   * backoffs pass at once in the suite), and never after a connection error or a timeout;
+   * the other sources send it once. No source's answer is throttled.
+   */
+  readonly managedIdentity?: 'imds' | 'appService'
   /** The JWTs the faulted answer carries. */
   readonly jwts: ReadonlyArray<'access_token' | 'id_token'>
   /** The path of the faulted request, to count attempts in `idp.requests`. */
@@ -198,6 +215,14 @@ export interface FaultGrant {
   /** A client ready to call, its cache loaded with the seed, built with the case's tag and logger. */
   readonly setup: (world: FaultWorld, kase: CaseContext) => Promise<GrantCall>
 }
+
+/**
+ * How many times IMDS resends a request answered with a status it retries (MSAL's IMDS retry policy).
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const IMDS_STATUS_RETRIES = 3
 
 /**
  * Everything one faulted call left behind.

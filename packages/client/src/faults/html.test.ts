@@ -12,7 +12,7 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
   it('a 200 HTML page: a DecodeError not_json naming the server, sent once, the cache as it was', async () => {
     const c = await runFaultCase(world(), grant, 'html', 1)
     expectTypedFailure(world(), c, { _tag: 'DecodeError', code: 'not_json', actual: 'an HTML or XML document' })
-    expect(c.failure?.message).toContain(world().idp.host)
+    expect(c.failure?.message).toContain(grant.managedIdentity === 'imds' ? '169.254.169.254' : world().idp.host) // the address the client asked
     expect(c.attempts).toBe(1)
   })
 

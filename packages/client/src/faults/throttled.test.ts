@@ -6,7 +6,9 @@
  * 429 is not resent (the retry covers 5xx and connection errors only) and not remembered:
  * the next call asks again. A 503 with `Retry-After` is waited for before the one retry.
  * A 4xx answer to tenant discovery is a ConfigError, as MSAL Python raises ValueError for
- * any 4xx there.
+ * any 4xx there. A managed identity source is not throttled: IMDS waits a 429's or 503's
+ * `Retry-After` (its backoffs pass at once here; the log line says how long) and asks
+ * again, App Service answers with a typed error and the next call asks again.
  */
 import { describe, expect, it } from 'vitest'
 import { faultGrants } from './grants.testkit.js'
@@ -24,10 +26,19 @@ const callAgain = async (c: FaultCase): Promise<unknown> =>
 
 describe.concurrent.each(faultGrants)('$name', (grant) => {
   const path = (): string => grant.faultedPath(world().idp)
+  const imds = grant.managedIdentity === 'imds'
+  const appService = grant.managedIdentity === 'appService'
+  const imdsRetried = (c: FaultCase, delayMs: number): void => {
+    expectSuccess(world(), c)
+    expect(c.attempts).toBe(2)
+    expect(c.lines.some((l) => l.startsWith('warning IMDS answered HTTP') && l.includes(`retrying in ${delayMs} ms`))).toBe(true)
+  }
 
   it('a 429 with Retry-After: 30 and an OAuth body: a typed error, sent once; a token POST is then throttled, a GET asked again', async () => {
     const c = await runFaultCase(world(), grant, { status: 429, retryAfter: 30 }, 1)
+    if (imds) return imdsRetried(c, 30_000)
     if (tenantDiscovery(path())) expectTypedFailure(world(), c, { _tag: 'ConfigError', code: 'invalid_authority' })
+    else if (appService) expectTypedFailure(world(), c, { _tag: 'HttpError', code: 'status', status: 429, retryAfter: 30 }) // an OAuth body is not App Service's error shape
     else expectTypedFailure(world(), c, { _tag: 'ProtocolError', status: 429, error: 'temporarily_unavailable', errorCodes: [90055] })
     expect(c.attempts).toBe(1)
     const again = await callAgain(c)
@@ -42,6 +53,7 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
 
   it('a 429 with Retry-After: 1 and no body: an HttpError carrying retryAfter (a ConfigError for tenant discovery)', async () => {
     const c = await runFaultCase(world(), grant, { status: 429, retryAfter: 1, body: '' }, 1)
+    if (imds) return imdsRetried(c, 1_000)
     if (tenantDiscovery(path())) expectTypedFailure(world(), c, { _tag: 'ConfigError', code: 'invalid_authority' })
     else expectTypedFailure(world(), c, { _tag: 'HttpError', code: 'status', status: 429, retryAfter: 1 })
     expect(c.attempts).toBe(1)
@@ -53,6 +65,14 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
       expectSuccess(world(), c)
       expect(c.attempts).toBe(2)
       expect(c.elapsedMs).toBeGreaterThanOrEqual(950)
+      return
+    }
+    if (imds) return imdsRetried(c, 1_000)
+    if (appService) {
+      expectTypedFailure(world(), c, { _tag: 'HttpError', code: 'status', status: 503, retryAfter: 1 })
+      expect(c.attempts).toBe(1)
+      expect(await callAgain(c)).toBeUndefined() // not throttled: asked again, and fine
+      expect(c.countAttempts()).toBe(2)
       return
     }
     expectTypedFailure(world(), c, { _tag: 'ProtocolError', status: 503, error: 'server_error' })

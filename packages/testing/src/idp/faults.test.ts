@@ -82,6 +82,8 @@ describe('the fault queue', () => {
     expect(faultEndpointOf('/common/userrealm/a@b.c')).toBe('userrealm')
     expect(faultEndpointOf('/tenant/oauth2/v2.0/devicecode')).toBe('devicecode')
     expect(faultEndpointOf('/tenant/userrealm/a@b.c')).toBe('other')
+    expect(faultEndpointOf('/managedidentity/imds/metadata/identity/oauth2/token')).toBe('managedidentity')
+    expect(faultEndpointOf('/managedidentity/appservice/msi/token')).toBe('managedidentity')
     expect(faultEndpointOf('/common/oauth2/deviceauth')).toBe('other')
     expect(faultEndpointOf('/tenant/oauth2/v2.0/authorize')).toBe('other')
   })

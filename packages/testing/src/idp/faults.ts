@@ -31,7 +31,7 @@ export interface FaultQueue {
 /**
  * What kind of endpoint a request path is, for fault targets: the token endpoint, a
  * discovery document (instance discovery, OpenID configuration, JWKS), the device
- * authorization endpoint, user realm discovery, or another one.
+ * authorization endpoint, user realm discovery, a managed identity endpoint, or another one.
  *
  * @category idp
  * @since 0.1.0
@@ -42,6 +42,7 @@ export const faultEndpointOf = (path: string): Exclude<FaultTarget, 'any'> | 'ot
   const tail = (n: number): string => s.slice(-n).join('/')
   if (s.length === 4 && tail(3) === 'oauth2/v2.0/devicecode') return 'devicecode'
   if (s.length === 3 && s[0]?.toLowerCase() === 'common' && s[1]?.toLowerCase() === 'userrealm') return 'userrealm'
+  if (s[0]?.toLowerCase() === 'managedidentity') return 'managedidentity'
   return tail(2) === 'discovery/instance' ||
     tail(2) === '.well-known/openid-configuration' ||
     tail(3) === 'discovery/v2.0/keys' ||

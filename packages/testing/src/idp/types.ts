@@ -146,12 +146,13 @@ export type Fault =
  * Which requests a fault is played on: `'token'` the token endpoint (the default),
  * `'discovery'` instance discovery, OpenID configuration and JWKS, `'devicecode'` the device
  * authorization endpoint (`/{tenant}/oauth2/v2.0/devicecode`), `'userrealm'` user realm
- * discovery (`/common/userrealm/<username>`), `'any'` every request.
+ * discovery (`/common/userrealm/<username>`), `'managedidentity'` the managed identity
+ * endpoints (`/managedidentity/...`, see `managedIdentity.ts`), `'any'` every request.
  *
  * @category idp
  * @since 0.1.0
  */
-export type FaultTarget = 'token' | 'discovery' | 'devicecode' | 'userrealm' | 'any'
+export type FaultTarget = 'token' | 'discovery' | 'devicecode' | 'userrealm' | 'managedidentity' | 'any'
 
 /**
  * Which requests a fault is played on, finely: an endpoint kind (default `'token'`), and
