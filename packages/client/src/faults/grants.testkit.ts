@@ -12,8 +12,9 @@
  * listener tested with hostile requests (`loopbackRedirect.hostile.test.ts`).
  *
  * The silent flow's refresh, acquireTokenByRefreshToken, on-behalf-of and user FIC have an entry each. To come, as the grants land (each an entry, nothing else to change):
- * nothing. The managed identity entries (IMDS, App Service) fault the source's token GET, served by the IdP's
- * managed identity route. The federated username/password entry faults the SAML grant's token POST;
+ * nothing. The managed identity entries (IMDS, App Service, Service Fabric, Azure ML: a GET; Cloud Shell: a POST)
+ * fault the source's token request, served by the IdP's managed identity route (Azure Arc's challenge round and key
+ * file are tested in the managed identity integration tests). The federated username/password entry faults the SAML grant's token POST;
  * its MEX and WS-Trust answers are fuzzed (`packages/wstrust/src/*.fuzz.test.ts`) and tested bad in `federation.test.ts`.
  *
  * @module
@@ -402,5 +403,37 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     jwts: ['access_token'],
     faultedPath: () => MANAGED_IDENTITY_PATHS.appService,
     setup: (world, kase) => managedIdentityGrant(world, kase, { IDENTITY_ENDPOINT: `${world.idp.url}${MANAGED_IDENTITY_PATHS.appService}`, IDENTITY_HEADER: FAULT_IDENTITY_HEADER }),
+  },
+  {
+    name: 'managed identity on Service Fabric (IDENTITY_ENDPOINT, IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT)',
+    on: 'managedidentity',
+    retried: false,
+    managedIdentity: 'serviceFabric',
+    jwts: ['access_token'],
+    faultedPath: () => MANAGED_IDENTITY_PATHS.serviceFabric,
+    setup: (world, kase) =>
+      managedIdentityGrant(world, kase, {
+        IDENTITY_ENDPOINT: `${world.idp.url}${MANAGED_IDENTITY_PATHS.serviceFabric}`,
+        IDENTITY_HEADER: FAULT_IDENTITY_HEADER,
+        IDENTITY_SERVER_THUMBPRINT: world.cert.sha1Thumbprint,
+      }),
+  },
+  {
+    name: 'managed identity on Azure Machine Learning (MSI_ENDPOINT and MSI_SECRET)',
+    on: 'managedidentity',
+    retried: false,
+    managedIdentity: 'machineLearning',
+    jwts: ['access_token'],
+    faultedPath: () => MANAGED_IDENTITY_PATHS.machineLearning,
+    setup: (world, kase) => managedIdentityGrant(world, kase, { MSI_ENDPOINT: `${world.idp.url}${MANAGED_IDENTITY_PATHS.machineLearning}`, MSI_SECRET: FAULT_IDENTITY_HEADER }),
+  },
+  {
+    name: 'managed identity on Cloud Shell (MSI_ENDPOINT; a form POST)',
+    on: 'managedidentity',
+    retried: false,
+    managedIdentity: 'cloudShell',
+    jwts: ['access_token'],
+    faultedPath: () => MANAGED_IDENTITY_PATHS.cloudShell,
+    setup: (world, kase) => managedIdentityGrant(world, kase, { MSI_ENDPOINT: `${world.idp.url}${MANAGED_IDENTITY_PATHS.cloudShell}` }),
   },
 ]

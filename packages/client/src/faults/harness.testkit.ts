@@ -207,7 +207,7 @@ export interface FaultGrant {
    * backoffs pass at once in the suite), and never after a connection error or a timeout;
    * the other sources send it once. No source's answer is throttled.
    */
-  readonly managedIdentity?: 'imds' | 'appService'
+  readonly managedIdentity?: ManagedIdentityFaultSource
   /** The JWTs the faulted answer carries. */
   readonly jwts: ReadonlyArray<'access_token' | 'id_token'>
   /** The path of the faulted request, to count attempts in `idp.requests`. */
@@ -215,6 +215,42 @@ export interface FaultGrant {
   /** A client ready to call, its cache loaded with the seed, built with the case's tag and logger. */
   readonly setup: (world: FaultWorld, kase: CaseContext) => Promise<GrantCall>
 }
+
+/**
+ * The managed identity sources in the suite.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export type ManagedIdentityFaultSource = 'imds' | 'appService' | 'serviceFabric' | 'machineLearning' | 'cloudShell'
+
+/**
+ * The typed error a managed identity source's client makes of an answer at `status` carrying
+ * Entra's OAuth error body (`error`), as each source reads errors (MSAL Python's mapping):
+ * IMDS and Cloud Shell read `error` as it is; App Service reads only its own shape
+ * (`statusCode`, `message`), so the status stays an HttpError; Azure ML maps every error to
+ * `invalid_scope`, Service Fabric an unknown code to `invalid_request`.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const managedIdentityErrorOf = (source: ManagedIdentityFaultSource, status: number, error: string): Readonly<Record<string, unknown>> =>
+  source === 'appService'
+    ? { _tag: 'HttpError', code: 'status', status }
+    : { _tag: 'ProtocolError', status, error: source === 'machineLearning' ? 'invalid_scope' : source === 'serviceFabric' ? 'invalid_request' : error }
+
+/**
+ * The typed error of a 200 answer without `access_token`: a DecodeError naming the field,
+ * except for Azure ML and Service Fabric, whose every answer without a token is their error
+ * (`invalid_scope`, `invalid_request`), as MSAL Python reads them.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const managedIdentityMissingToken = (source: ManagedIdentityFaultSource): Readonly<Record<string, unknown>> =>
+  source === 'machineLearning' || source === 'serviceFabric'
+    ? managedIdentityErrorOf(source, 200, '')
+    : { _tag: 'DecodeError', code: 'invalid_shape', path: 'access_token', actual: 'nothing' }
 
 /**
  * How many times IMDS resends a request answered with a status it retries (MSAL's IMDS retry policy).

@@ -4,18 +4,19 @@
  * `retryPosts`), and MSAL's throttling then answers an identical token request from
  * memory for 5 s (confidential clients) instead of sending it again. A managed identity
  * source is not throttled; IMDS resends on every 5xx (up to three times, so the "twice"
- * cases fault it four times), App Service sends once and reads an OAuth body, which is not
- * its error shape, as an HttpError with the status.
+ * cases fault it four times), the other sources send once and read the OAuth body each its
+ * own way (`managedIdentityErrorOf`).
  */
 import { describe, expect, it } from 'vitest'
 import { faultGrants } from './grants.testkit.js'
-import { expectSuccess, expectTypedFailure, IMDS_STATUS_RETRIES, runFaultCase, useFaultWorld } from './harness.testkit.js'
+import { expectSuccess, expectTypedFailure, IMDS_STATUS_RETRIES, managedIdentityErrorOf, runFaultCase, useFaultWorld } from './harness.testkit.js'
 
 const world = useFaultWorld()
 
 describe.concurrent.each(faultGrants)('$name', (grant) => {
   const imds = grant.managedIdentity === 'imds'
-  const appService = grant.managedIdentity === 'appService'
+  const source = grant.managedIdentity
+  const otherSource = source !== undefined && !imds
   /** Faults enough to exhaust the grant's retries of a 5xx, and the attempts that makes. */
   const exhaust = imds ? { times: IMDS_STATUS_RETRIES + 1, attempts: IMDS_STATUS_RETRIES + 1 } : { times: 2, attempts: grant.retried ? 2 : 1 }
 
@@ -26,8 +27,8 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
       expect(c.attempts).toBe(2)
       return
     }
-    if (appService) {
-      expectTypedFailure(world(), c, { _tag: 'HttpError', code: 'status', status: 500 })
+    if (otherSource) {
+      expectTypedFailure(world(), c, managedIdentityErrorOf(source, 500, 'server_error'))
       expect(c.attempts).toBe(1)
       await c.client.call() // not throttled: asked again, and fine
       expect(c.countAttempts()).toBe(2)
@@ -45,7 +46,7 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
 
   it('a 503 with an OAuth error body twice: a ProtocolError after at most one retry, the cache as it was', async () => {
     const c = await runFaultCase(world(), grant, { status: 503 }, exhaust.times)
-    expectTypedFailure(world(), c, appService ? { _tag: 'HttpError', code: 'status', status: 503 } : { _tag: 'ProtocolError', status: 503, error: 'server_error' })
+    expectTypedFailure(world(), c, source !== undefined ? managedIdentityErrorOf(source, 503, 'server_error') : { _tag: 'ProtocolError', status: 503, error: 'server_error' })
     expect(c.attempts).toBe(exhaust.attempts)
   })
 

@@ -8,11 +8,12 @@
  * A 4xx answer to tenant discovery is a ConfigError, as MSAL Python raises ValueError for
  * any 4xx there. A managed identity source is not throttled: IMDS waits a 429's or 503's
  * `Retry-After` (its backoffs pass at once here; the log line says how long) and asks
- * again, App Service answers with a typed error and the next call asks again.
+ * again; the other sources answer with a typed error (each reading the OAuth body its own
+ * way, `managedIdentityErrorOf`) and the next call asks again.
  */
 import { describe, expect, it } from 'vitest'
 import { faultGrants } from './grants.testkit.js'
-import { expectSuccess, expectTypedFailure, runFaultCase, useFaultWorld, type FaultCase } from './harness.testkit.js'
+import { expectSuccess, expectTypedFailure, managedIdentityErrorOf, runFaultCase, useFaultWorld, type FaultCase } from './harness.testkit.js'
 
 const world = useFaultWorld()
 
@@ -27,7 +28,8 @@ const callAgain = async (c: FaultCase): Promise<unknown> =>
 describe.concurrent.each(faultGrants)('$name', (grant) => {
   const path = (): string => grant.faultedPath(world().idp)
   const imds = grant.managedIdentity === 'imds'
-  const appService = grant.managedIdentity === 'appService'
+  const source = grant.managedIdentity
+  const otherSource = source !== undefined && !imds
   const imdsRetried = (c: FaultCase, delayMs: number): void => {
     expectSuccess(world(), c)
     expect(c.attempts).toBe(2)
@@ -38,7 +40,7 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
     const c = await runFaultCase(world(), grant, { status: 429, retryAfter: 30 }, 1)
     if (imds) return imdsRetried(c, 30_000)
     if (tenantDiscovery(path())) expectTypedFailure(world(), c, { _tag: 'ConfigError', code: 'invalid_authority' })
-    else if (appService) expectTypedFailure(world(), c, { _tag: 'HttpError', code: 'status', status: 429, retryAfter: 30 }) // an OAuth body is not App Service's error shape
+    else if (otherSource) expectTypedFailure(world(), c, managedIdentityErrorOf(source, 429, 'temporarily_unavailable'))
     else expectTypedFailure(world(), c, { _tag: 'ProtocolError', status: 429, error: 'temporarily_unavailable', errorCodes: [90055] })
     expect(c.attempts).toBe(1)
     const again = await callAgain(c)
@@ -68,8 +70,8 @@ describe.concurrent.each(faultGrants)('$name', (grant) => {
       return
     }
     if (imds) return imdsRetried(c, 1_000)
-    if (appService) {
-      expectTypedFailure(world(), c, { _tag: 'HttpError', code: 'status', status: 503, retryAfter: 1 })
+    if (otherSource) {
+      expectTypedFailure(world(), c, managedIdentityErrorOf(source, 503, 'server_error'))
       expect(c.attempts).toBe(1)
       expect(await callAgain(c)).toBeUndefined() // not throttled: asked again, and fine
       expect(c.countAttempts()).toBe(2)

@@ -1,8 +1,8 @@
 /**
  * Managed identity endpoints served by the local identity provider, so that the IdP's
- * faults (see `faults.ts`, target `'managedidentity'`) play on them: IMDS
- * (`GET /managedidentity/imds/metadata/identity/oauth2/token`) and App Service
- * (`GET /managedidentity/appservice/msi/token`), each checking what the real service
+ * faults (see `faults.ts`, target `'managedidentity'`) play on them: IMDS, App Service,
+ * Service Fabric and Azure ML (GETs) and Cloud Shell (a form POST) at
+ * {@link MANAGED_IDENTITY_PATHS}, each checking what the real service
  * checks and answering in its own format (as `managedIdentity/simulator.ts` does, over
  * HTTPS here), the access token a JWT the IdP signs.
  *
@@ -20,6 +20,9 @@ import type { EndpointResult, IdpContext, IncomingRequest, Route } from './types
 export const MANAGED_IDENTITY_PATHS = {
   imds: '/managedidentity/imds/metadata/identity/oauth2/token',
   appService: '/managedidentity/appservice/msi/token',
+  serviceFabric: '/managedidentity/servicefabric/metadata/identity/oauth2/token',
+  machineLearning: '/managedidentity/azureml/msi/token',
+  cloudShell: '/managedidentity/cloudshell/oauth2/token',
 } as const
 
 const LIFETIME_SECONDS = 3600
@@ -58,15 +61,65 @@ const appService =
     return { status: 200, json: { access_token: token, expires_on: String(expiresOn), resource, token_type: 'Bearer', client_id: clientId } }
   }
 
+const serviceFabric =
+  (identityHeader: string) =>
+  async (r: IncomingRequest, idp: IdpContext): Promise<EndpointResult> => {
+    const q = r.query
+    if (r.headers['secret'] !== identityHeader) return bad(401, { error: { code: 'SecretHeaderNotFound', message: 'Secret is not found in the request headers.' } })
+    if (q['api-version'] !== '2019-07-01-preview') return bad(400, { error: { code: 'InvalidApiVersion', message: 'api-version is not supported' } })
+    const resource = q['resource']
+    if (resource === undefined || resource === '') return bad(400, { error: { code: 'ArgumentNullOrEmpty', message: 'resource is null or empty' } })
+    const { token, expiresOn } = await signed(idp, resource, 'system')
+    return { status: 200, json: { token_type: 'Bearer', access_token: token, expires_on: expiresOn, resource } }
+  }
+
+const pad = (n: number): string => String(n).padStart(2, '0')
+
+/** Azure ML's date format: "MM/DD/YYYY hh:mm:ss AM|PM +00:00". */
+const asDate = (epochSeconds: number): string => {
+  const d = new Date(epochSeconds * 1000)
+  const h = d.getUTCHours()
+  return `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ${pad(h % 12 === 0 ? 12 : h % 12)}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'} +00:00`
+}
+
+const machineLearning =
+  (secret: string) =>
+  async (r: IncomingRequest, idp: IdpContext): Promise<EndpointResult> => {
+    const q = r.query
+    if (r.headers['secret'] !== secret) return bad(401, { message: 'Missing or invalid secret' })
+    if (q['api-version'] !== '2017-09-01') return bad(400, { message: 'Invalid api-version' })
+    const resource = q['resource']
+    if (resource === undefined || resource === '') return bad(400, { message: 'resource is required' })
+    const { token, expiresOn } = await signed(idp, resource, q['clientid'] ?? 'system')
+    return { status: 200, json: { access_token: token, expires_on: asDate(expiresOn), resource, token_type: 'Bearer' } }
+  }
+
+const cloudShell = async (r: IncomingRequest, idp: IdpContext): Promise<EndpointResult> => {
+  if (r.method !== 'POST') return bad(405, { error: 'invalid_request', error_description: 'POST only' })
+  if (r.headers['metadata'] !== 'true') return bad(400, { error: 'invalid_request', error_description: 'Metadata header required' })
+  const resource = new URLSearchParams(r.body).get('resource')
+  if (resource === null || resource === '') return bad(400, { error: 'invalid_request', error_description: 'resource is required' })
+  const { token, expiresOn } = await signed(idp, resource, 'system')
+  const lifetime = String(LIFETIME_SECONDS)
+  return { status: 200, json: { access_token: token, refresh_token: '', expires_in: lifetime, expires_on: String(expiresOn), not_before: String(expiresOn - LIFETIME_SECONDS), resource, token_type: 'Bearer' } }
+}
+
 /**
- * A route (for `addRoute`) serving IMDS and App Service at {@link MANAGED_IDENTITY_PATHS};
- * App Service requires `X-IDENTITY-HEADER: identityHeader`.
+ * A route (for `addRoute`) serving the managed identity sources at
+ * {@link MANAGED_IDENTITY_PATHS}: App Service requires `X-IDENTITY-HEADER: secret`, Service
+ * Fabric and Azure ML `secret: secret`.
  *
  * @category idp
  * @since 0.1.0
  * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token
  */
-export const managedIdentityRoute =
-  (identityHeader: string): Route =>
-  (request, idp) =>
-    request.path === MANAGED_IDENTITY_PATHS.imds ? imds(request, idp) : request.path === MANAGED_IDENTITY_PATHS.appService ? appService(identityHeader)(request, idp) : undefined
+export const managedIdentityRoute = (secret: string): Route => {
+  const sources: ReadonlyArray<readonly [string, (r: IncomingRequest, idp: IdpContext) => Promise<EndpointResult>]> = [
+    [MANAGED_IDENTITY_PATHS.imds, imds],
+    [MANAGED_IDENTITY_PATHS.appService, appService(secret)],
+    [MANAGED_IDENTITY_PATHS.serviceFabric, serviceFabric(secret)],
+    [MANAGED_IDENTITY_PATHS.machineLearning, machineLearning(secret)],
+    [MANAGED_IDENTITY_PATHS.cloudShell, cloudShell],
+  ]
+  return (request, idp) => sources.find(([path]) => path === request.path)?.[1](request, idp)
+}
