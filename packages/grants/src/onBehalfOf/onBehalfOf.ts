@@ -9,8 +9,6 @@ import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import {
   ApiId,
-  decorateScopes,
-  mergeClaimsChallengeAndCapabilities,
   uuidFrom,
   type AuthError,
   type ClientAuth,
@@ -27,6 +25,7 @@ import type { TokenFields } from '../steps/authenticate.js'
 import { foldUserToken, type UserAuthResult } from '../userToken/foldUserToken.js'
 import { JWT_BEARER_GRANT_TYPE, oboRefreshRequest, onBehalfOfRequest } from './request.js'
 import { checkUserAssertion, userAssertionHash } from './userAssertion.js'
+import { userRequestScopes } from '../steps/userRequestScopes.js'
 
 /**
  * Parameters of {@link onBehalfOf}.
@@ -66,13 +65,7 @@ export const checkOnBehalfOf = (
 ): E.Either<AuthError, { readonly scopes: ReadonlyArray<string>; readonly claims: string | undefined }> =>
   pipe(
     checkUserAssertion(p.userAssertion),
-    E.chainW(() => decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes })),
-    E.chainW((scopes) =>
-      pipe(
-        mergeClaimsChallengeAndCapabilities(p.clientCapabilities, p.claimsChallenge),
-        E.map((claims) => ({ scopes, claims })),
-      ),
-    ),
+    E.chainW(() => userRequestScopes(p)),
   )
 
 /**

@@ -12,7 +12,6 @@ import {
   ApiId,
   configError,
   decorateScopes,
-  mergeClaimsChallengeAndCapabilities,
   uuidFrom,
   type AuthError,
   type ClientAuth,
@@ -29,6 +28,7 @@ import { redeemRefreshToken } from '../refreshToken/refreshToken.js'
 import type { AccountInfo, UserAuthResult } from '../userToken/foldUserToken.js'
 import { decideSilent, silentQuery, type RefreshPlan } from './decide.js'
 import { checkSshCertificate, type SshCertificateRequest } from '../sshCert/sshCert.js'
+import { userRequestScopes } from '../steps/userRequestScopes.js'
 
 /**
  * An account as `getAccounts` lists it; only `home_account_id` is read.
@@ -225,13 +225,8 @@ export const silent =
       E.chain(() => checkAccount(p.account)),
       E.chain((homeAccountId) =>
         pipe(
-          decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes }),
-          E.chain((decorated) =>
-            pipe(
-              mergeClaimsChallengeAndCapabilities(p.clientCapabilities, p.claimsChallenge),
-              E.map((claims) => ({ homeAccountId, decorated, claims })),
-            ),
-          ),
+          userRequestScopes(p),
+          E.map(({ scopes: decorated, claims }) => ({ homeAccountId, decorated, claims })),
         ),
       ),
     )

@@ -12,8 +12,6 @@ import {
   ApiId,
   RefreshReason,
   configError,
-  decorateScopes,
-  mergeClaimsChallengeAndCapabilities,
   uuidFrom,
   type AuthError,
   type ClientAuth,
@@ -24,6 +22,7 @@ import type { Grant } from '../grant.js'
 import { requestToken } from '../steps/requestToken.js'
 import { foldUserToken, type UserAuthResult } from '../userToken/foldUserToken.js'
 import { USER_FIC_GRANT_TYPE, userFicRequest, type UserFicSubject } from './request.js'
+import { userRequestScopes } from '../steps/userRequestScopes.js'
 
 /**
  * Parameters of {@link userFic}.
@@ -109,13 +108,8 @@ export const checkUserFic = (
         userFicSubject(p),
         E.chainW((subject) =>
           pipe(
-            decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes }),
-            E.chainW((scopes) =>
-              pipe(
-                mergeClaimsChallengeAndCapabilities(p.clientCapabilities, p.claimsChallenge),
-                E.map((claims) => ({ subject, scopes, claims })),
-              ),
-            ),
+            userRequestScopes(p),
+            E.map(({ scopes, claims }) => ({ subject, scopes, claims })),
           ),
         ),
       )

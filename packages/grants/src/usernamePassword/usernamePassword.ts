@@ -12,8 +12,6 @@ import {
   ApiId,
   RefreshReason,
   configError,
-  decorateScopes,
-  mergeClaimsChallengeAndCapabilities,
   uuidFrom,
   type AuthError,
   type ClientAuth,
@@ -27,6 +25,7 @@ import { usernameAnchorHeaders, usernamePasswordRequest } from './request.js'
 import { discoverUserRealm, type UserRealm, type UserRealmMemo } from './userRealm.js'
 import { federatedAssertionRequest, type Federation } from './federation.js'
 import type { TokenFields } from '../steps/authenticate.js'
+import { userRequestScopes } from '../steps/userRequestScopes.js'
 
 /**
  * Parameters of {@link usernamePassword}.
@@ -85,15 +84,7 @@ export const checkUsernamePassword = (
     ? E.left(configError('invalid_argument', 'Pass the username, typically a UPN such as "jane@contoso.com".', 'username'))
     : typeof p.password !== 'string' || p.password === ''
       ? E.left(configError('invalid_argument', 'Pass the password as a non-empty string.', 'password'))
-      : pipe(
-          decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes }),
-          E.chain((scopes) =>
-            pipe(
-              mergeClaimsChallengeAndCapabilities(p.clientCapabilities, p.claimsChallenge),
-              E.map((claims) => ({ scopes, claims })),
-            ),
-          ),
-        )
+      : userRequestScopes(p)
 
 /**
  * Decides what a user realm allows: a `Federated` realm goes on with `federation` when one
