@@ -11,10 +11,11 @@
  * the client reads: its decoder is fuzzed (`authResponse.fuzz.test.ts`) and the loopback
  * listener tested with hostile requests (`loopbackRedirect.hostile.test.ts`).
  *
- * The silent flow's refresh, acquireTokenByRefreshToken, on-behalf-of and user FIC have an entry each. To come, as the grants land (each an entry, nothing else to change):
- * nothing. The managed identity entries (IMDS, App Service, Service Fabric, Azure ML: a GET; Cloud Shell: a POST)
- * fault the source's token request, served by the IdP's managed identity route (Azure Arc's challenge round and key
- * file are tested in the managed identity integration tests). The federated username/password entry faults the SAML grant's token POST;
+ * The silent flow's refresh, acquireTokenByRefreshToken, on-behalf-of and user FIC have an entry each.
+ * The managed identity entries (IMDS, App Service, Service Fabric, Azure ML, Azure Arc: a GET; Cloud Shell: a POST)
+ * fault the source's token request, served by the IdP's managed identity route. Azure Arc's entry faults its
+ * second round (the request carrying the key, `faultedScope: { carrying: 'authorization' }`) after a real
+ * challenge and key file; its challenge round is faulted in `arcChallenge.test.ts`. The federated username/password entry faults the SAML grant's token POST;
  * its MEX and WS-Trust answers are fuzzed (`packages/wstrust/src/*.fuzz.test.ts`) and tested bad in `federation.test.ts`.
  *
  * @module
@@ -23,7 +24,7 @@ import * as E from 'fp-ts/Either'
 import { deserialize, memoryStore, serialize } from '@authfold/cache'
 import { certificate, clientAssertion, clientSecret, timerSleep, type HttpClient } from '@authfold/core'
 import { systemAssignedManagedIdentity, type ManagedIdentityEnvironment } from '@authfold/grants'
-import { nodeHttpClient } from '@authfold/node'
+import { arcKeyFiles, nodeHttpClient } from '@authfold/node'
 import { MANAGED_IDENTITY_PATHS, signedAssertion, signInWithoutBrowser } from '@authfold/testing'
 import { createManagedIdentityClient } from '../managedIdentityClient.js'
 import { createConfidentialClient, type ConfidentialClientConfig } from '../confidentialClient.js'
@@ -73,12 +74,29 @@ const publicApp = async (world: FaultWorld, kase: CaseContext, over: Partial<Pub
 const IMDS_HOST = 'http://169.254.169.254'
 
 /**
+ * Azure Arc's variables (`IDENTITY_ENDPOINT` and `IMDS_ENDPOINT`) pointing at the IdP's
+ * agent, and the world's key folder as the allowed one.
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const arcEnvironment = (world: FaultWorld): ManagedIdentityEnvironment => ({
+  IDENTITY_ENDPOINT: `${world.idp.url}${MANAGED_IDENTITY_PATHS.arc}`,
+  IMDS_ENDPOINT: world.idp.url,
+  arcKeyFolder: world.arcKeyFolder,
+})
+
+/**
  * A managed identity client of the case, its cache store loaded with the seed: IMDS's fixed address routed to the IdP's IMDS path
  * (the other URLs as they are), the call deadline 120 s, and a sleep under which IMDS's
  * backoffs (1 s to 60 s) pass at once while the deadlines (120 s, or a case's own under 1 s)
- * run on real timers.
+ * run on real timers. With an `arcKeyFolder`, Azure Arc's key files are read with `arcKeyFiles()`.
+ *
+ * @category testing
+ * @since 0.1.0
  */
-const managedIdentityGrant = async (world: FaultWorld, kase: CaseContext, environment: ManagedIdentityEnvironment): Promise<GrantCall> => {
+export const managedIdentityGrant = async (world: FaultWorld, kase: CaseContext, environment: ManagedIdentityEnvironment): Promise<GrantCall> => {
+  const arc = environment.arcKeyFolder !== undefined
   const transport = nodeHttpClient(world.transport)
   const http: HttpClient = (request) =>
     transport(request.url.startsWith(`${IMDS_HOST}/`) ? { ...request, url: `${world.idp.url}/managedidentity/imds${request.url.slice(IMDS_HOST.length)}` } : request)
@@ -89,6 +107,7 @@ const managedIdentityGrant = async (world: FaultWorld, kase: CaseContext, enviro
     cacheStore: store,
     managedIdentity: systemAssignedManagedIdentity(),
     environment,
+    ...(arc ? { arcFiles: arcKeyFiles() } : {}),
     http,
     libraryInfo: { appName: kase.tag },
     callTimeoutMs: 120_000,
@@ -435,5 +454,15 @@ export const faultGrants: ReadonlyArray<FaultGrant> = [
     jwts: ['access_token'],
     faultedPath: () => MANAGED_IDENTITY_PATHS.cloudShell,
     setup: (world, kase) => managedIdentityGrant(world, kase, { MSI_ENDPOINT: `${world.idp.url}${MANAGED_IDENTITY_PATHS.cloudShell}` }),
+  },
+  {
+    name: 'managed identity on Azure Arc (IDENTITY_ENDPOINT and IMDS_ENDPOINT; the challenge, the key file, then the token round faulted)',
+    on: 'managedidentity',
+    retried: false,
+    managedIdentity: 'arc',
+    jwts: ['access_token'],
+    faultedPath: () => MANAGED_IDENTITY_PATHS.arc,
+    faultedScope: { carrying: 'authorization' },
+    setup: (world, kase) => managedIdentityGrant(world, kase, arcEnvironment(world)),
   },
 ]

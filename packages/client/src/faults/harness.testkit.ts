@@ -6,13 +6,16 @@
  *
  * @module
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, expect } from 'vitest'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { clientSecret, makeClientAuth, type ClientAuth, type LogLevel, type Logger } from '@authfold/core'
 import { nodeHttpClient, type NodeHttpClientOptions } from '@authfold/node'
-import { managedIdentityRoute, selfSignedCertificate, startIdentityProvider, type Fault, type GeneratedCertificate, type IdentityProvider } from '@authfold/testing'
+import { managedIdentityRoute, selfSignedCertificate, startIdentityProvider, type Fault, type FaultScope, type GeneratedCertificate, type IdentityProvider } from '@authfold/testing'
 import { createConfidentialClient } from '../confidentialClient.js'
 import type { AuthFailure } from '../failure.js'
 import type { CallOptions } from '../callLimits.js'
@@ -83,6 +86,8 @@ export interface FaultWorld {
   readonly recorded: (credential: ClientAuth) => ClientAuth
   /** A fresh tag for one case's client (its `x-app-name`). */
   readonly nextTag: () => string
+  /** The folder the IdP's Azure Arc agent writes its key files to (removed afterAll). */
+  readonly arcKeyFolder: string
 }
 
 /**
@@ -106,7 +111,8 @@ export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): ((
     idp.registerUser({ username: FAULT_USER, password: FAULT_PASSWORD, name: 'Fault User' })
     idp.registerUser({ username: FAULT_FEDERATED_USER, password: FAULT_PASSWORD, name: 'Fault Federated User' })
     idp.wsTrust.addFederatedDomain({ domain: 'faults-federated.test' })
-    idp.addRoute(managedIdentityRoute(FAULT_IDENTITY_HEADER))
+    const arcKeyFolder = mkdtempSync(join(tmpdir(), 'authfold-faults-arc-'))
+    idp.addRoute(managedIdentityRoute(FAULT_IDENTITY_HEADER, { arcKeyFolder }))
     const secrets = new Set<string>([SECRET, FAULT_PASSWORD, FAULT_IDENTITY_HEADER, ...keyLines(cert.privateKeyPem)])
     const transport: NodeHttpClientOptions = { ca: idp.ca, timeoutMs: options.timeoutMs ?? 5_000 }
     const recorded = (credential: ClientAuth): ClientAuth =>
@@ -130,11 +136,12 @@ export const useFaultWorld = (options: { readonly timeoutMs?: number } = {}): ((
     secrets.add((await seed.acquireTokenForClient(['api://seed/.default'])).access_token)
     let cases = 0
     const nextTag = (): string => `fault-case-${++cases}`
-    world = { idp, cert, seedCache: await seed.serializeCache(), secrets, rejections, transport, recorded, nextTag }
+    world = { idp, cert, seedCache: await seed.serializeCache(), secrets, rejections, transport, recorded, nextTag, arcKeyFolder }
   })
   afterAll(async () => {
     process.off('unhandledRejection', onRejection)
     await world?.idp.stop()
+    if (world !== undefined) rmSync(world.arcKeyFolder, { recursive: true, force: true })
     expect(rejections).toEqual([])
   })
   return () => {
@@ -212,6 +219,12 @@ export interface FaultGrant {
   readonly jwts: ReadonlyArray<'access_token' | 'id_token'>
   /** The path of the faulted request, to count attempts in `idp.requests`. */
   readonly faultedPath: (idp: IdentityProvider) => string
+  /**
+   * Narrows the faulted requests at that path by a header's presence: Azure Arc's token
+   * round carries `Authorization` (its challenge round, which does not, has its own file,
+   * `arcChallenge.test.ts`). Attempts count only those requests.
+   */
+  readonly faultedScope?: Pick<FaultScope, 'carrying' | 'lacking'>
   /** A client ready to call, its cache loaded with the seed, built with the case's tag and logger. */
   readonly setup: (world: FaultWorld, kase: CaseContext) => Promise<GrantCall>
 }
@@ -222,12 +235,12 @@ export interface FaultGrant {
  * @category testing
  * @since 0.1.0
  */
-export type ManagedIdentityFaultSource = 'imds' | 'appService' | 'serviceFabric' | 'machineLearning' | 'cloudShell'
+export type ManagedIdentityFaultSource = 'imds' | 'appService' | 'serviceFabric' | 'machineLearning' | 'cloudShell' | 'arc'
 
 /**
  * The typed error a managed identity source's client makes of an answer at `status` carrying
  * Entra's OAuth error body (`error`), as each source reads errors (MSAL Python's mapping):
- * IMDS and Cloud Shell read `error` as it is; App Service reads only its own shape
+ * IMDS, Cloud Shell and Azure Arc read `error` as it is; App Service reads only its own shape
  * (`statusCode`, `message`), so the status stays an HttpError; Azure ML maps every error to
  * `invalid_scope`, Service Fabric an unknown code to `invalid_request`.
  *
@@ -267,6 +280,8 @@ export const IMDS_STATUS_RETRIES = 3
  * @since 0.1.0
  */
 export interface FaultCase {
+  /** The case's tag: its client's requests carry it as `x-app-name`. */
+  readonly tag: string
   readonly result?: GrantOutcome
   readonly failure?: AuthFailure
   /** The cache serialized before and after the call. */
@@ -306,9 +321,12 @@ export const runFaultCase = async (
   const logger: Logger = (level: LogLevel, message: string) => void lines.push(`${level} ${message}`)
   const client = await grant.setup(world, { tag, logger })
   const before = await client.serializeCache()
-  world.idp.inject(fault, times, { endpoint: grant.on, header: ['x-app-name', tag] })
+  const scope = grant.faultedScope ?? {}
+  world.idp.inject(fault, times, { endpoint: grant.on, header: ['x-app-name', tag], ...scope })
   const path = grant.faultedPath(world.idp)
-  const countAttempts = (): number => world.idp.requests.filter((r) => r.path === path && r.headers['x-app-name'] === tag).length
+  const inScope = (headers: Readonly<Record<string, string>>): boolean =>
+    (scope.carrying === undefined || headers[scope.carrying] !== undefined) && (scope.lacking === undefined || headers[scope.lacking] === undefined)
+  const countAttempts = (): number => world.idp.requests.filter((r) => r.path === path && r.headers['x-app-name'] === tag && inScope(r.headers)).length
   const { abortOnArrival, ...callOptions } = options
   const controller = new AbortController()
   const watch = abortOnArrival === true ? setInterval(() => countAttempts() > 0 && controller.abort(), 5) : undefined
@@ -323,7 +341,7 @@ export const runFaultCase = async (
   const attempts = countAttempts()
   await settle()
   if (outcome.result?.accessToken !== undefined) world.secrets.add(outcome.result.accessToken)
-  return { ...outcome, before, after, attempts, countAttempts, lines: [...lines], elapsedMs, client }
+  return { ...outcome, tag, before, after, attempts, countAttempts, lines: [...lines], elapsedMs, client }
 }
 
 /** A JWT, or the start of one (`eyJ` is `{"` in base64url). */

@@ -114,6 +114,17 @@ describe('the fault queue', () => {
     expect(q.take('/t/v2.0/.well-known/openid-configuration', { 'x-app-name': 'case-2' })).toBe('reset')
     expect(q.pending()).toBe(0)
   })
+
+  it("plays a fault scoped by a header's presence or absence only on those requests (Azure Arc's two rounds)", () => {
+    const q = createFaultQueue()
+    q.push('html', 1, { endpoint: 'managedidentity', carrying: 'authorization' })
+    q.push('reset', 1, { endpoint: 'managedidentity', lacking: 'authorization' })
+    const path = '/managedidentity/arc/metadata/identity/oauth2/token'
+    expect(q.take(path, { authorization: 'Basic k' })).toBe('html')
+    expect(q.take(path, { authorization: 'Basic k' })).toBeUndefined()
+    expect(q.take(path, { metadata: 'true' })).toBe('reset')
+    expect(q.pending()).toBe(0)
+  })
 })
 
 describe('faults on the wire', () => {

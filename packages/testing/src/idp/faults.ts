@@ -54,6 +54,8 @@ export const faultEndpointOf = (path: string): Exclude<FaultTarget, 'any'> | 'ot
 const serves = (scope: FaultScope, path: string, headers: Readonly<Record<string, string>>): boolean => {
   const endpoint = scope.endpoint ?? 'token'
   if (endpoint !== 'any' && faultEndpointOf(path) !== endpoint) return false
+  if (scope.carrying !== undefined && headers[scope.carrying.toLowerCase()] === undefined) return false
+  if (scope.lacking !== undefined && headers[scope.lacking.toLowerCase()] !== undefined) return false
   return scope.header === undefined || headers[scope.header[0].toLowerCase()] === scope.header[1]
 }
 

@@ -1,6 +1,9 @@
 import { formPost, type HttpClient, type HttpRequest } from '@authfold/core'
 import { nodeHttpClient } from '@authfold/node'
 import { decodeJwt } from 'jose'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MANAGED_IDENTITY_PATHS, managedIdentityRoute } from './managedIdentity.js'
 import { startIdentityProvider, type IdentityProvider } from './server.js'
@@ -11,6 +14,7 @@ const START = Date.UTC(2030, 0, 1, 12, 0, 0)
 
 let idp: IdentityProvider
 let http: HttpClient
+let arcFolder: string
 
 const send = async (request: HttpRequest) => {
   const r = await http(request)()
@@ -22,12 +26,22 @@ const get = (path: string, query: Readonly<Record<string, string>>, headers: Rea
 
 beforeAll(async () => {
   idp = await startIdentityProvider({ now: () => START })
-  idp.addRoute(managedIdentityRoute(SECRET))
+  arcFolder = mkdtempSync(join(tmpdir(), 'authfold-idp-arc-'))
+  idp.addRoute(managedIdentityRoute(SECRET, { arcKeyFolder: arcFolder }))
   http = nodeHttpClient({ ca: idp.ca, timeoutMs: 5_000 })
 })
 afterAll(async () => {
   await idp.stop()
+  rmSync(arcFolder, { recursive: true, force: true })
 })
+
+const arcQuery = new URLSearchParams({ 'api-version': '2020-06-01', resource: RESOURCE }).toString()
+const arcGet = async (headers: Readonly<Record<string, string>>, on: IdentityProvider = idp) => {
+  const client = on === idp ? http : nodeHttpClient({ ca: on.ca, timeoutMs: 5_000 })
+  const r = await client({ method: 'GET', url: `${on.url}${MANAGED_IDENTITY_PATHS.arc}?${arcQuery}`, headers })()
+  if (r._tag === 'Left') throw new Error(`transport failed: ${r.left.message}`)
+  return r.right
+}
 
 describe('the IdP managed identity route', () => {
   it('IMDS: a signed token for the resource with expires_in as a string; without Metadata: true a 400', async () => {
@@ -61,6 +75,35 @@ describe('the IdP managed identity route', () => {
     const ok = await send(formPost(`${idp.url}${MANAGED_IDENTITY_PATHS.cloudShell}`, { resource: RESOURCE }, { Metadata: 'true' }))
     expect(ok.body).toMatchObject({ expires_in: '3600', resource: RESOURCE, token_type: 'Bearer' })
     expect((await get(MANAGED_IDENTITY_PATHS.cloudShell, { resource: RESOURCE }, { Metadata: 'true' })).status).toBe(405)
+  })
+
+  it('Azure Arc: a 401 challenge naming a fresh key file in the folder, then the token for that key (once), expires_in as a string', async () => {
+    const challenge = await arcGet({ Metadata: 'true' })
+    expect(challenge.status).toBe(401)
+    const realm = /^Basic realm=(.+)$/.exec(challenge.headers['www-authenticate'] ?? '')?.[1] ?? ''
+    expect(realm.startsWith(`${arcFolder}/`) && realm.endsWith('.key')).toBe(true)
+    expect(readdirSync(arcFolder)).toContain(realm.slice(arcFolder.length + 1))
+    expect(statSync(realm).mode & 0o777).toBe(0o600)
+    const key = readFileSync(realm, 'utf8')
+    const ok = await arcGet({ Metadata: 'true', Authorization: `Basic ${key}` })
+    expect(ok.status).toBe(200)
+    expect(JSON.parse(ok.body)).toMatchObject({ expires_in: '3600', expires_on: String(START / 1000 + 3600), resource: RESOURCE, token_type: 'Bearer' })
+    const again = await arcGet({ Metadata: 'true', Authorization: `Basic ${key}` })
+    expect(again.status).toBe(401)
+    expect(JSON.parse(again.body)).toEqual({ error: 'invalid_request', error_description: 'The key is not valid' })
+    expect((await arcGet({})).status).toBe(400) // no Metadata: true
+  })
+
+  it('Azure Arc without a key folder: its challenge round answers 500', async () => {
+    const bare = await startIdentityProvider({ now: () => START })
+    try {
+      bare.addRoute(managedIdentityRoute(SECRET))
+      const r = await arcGet({ Metadata: 'true' }, bare)
+      expect(r.status).toBe(500)
+      expect(JSON.parse(r.body)).toMatchObject({ error: 'server_error' })
+    } finally {
+      await bare.stop()
+    }
   })
 
   it('other paths are left to the other routes (a 404 here)', async () => {

@@ -1,13 +1,16 @@
 /**
  * Managed identity endpoints served by the local identity provider, so that the IdP's
  * faults (see `faults.ts`, target `'managedidentity'`) play on them: IMDS, App Service,
- * Service Fabric and Azure ML (GETs) and Cloud Shell (a form POST) at
+ * Service Fabric, Azure ML and Azure Arc (GETs; Arc's two rounds) and Cloud Shell (a form POST) at
  * {@link MANAGED_IDENTITY_PATHS}, each checking what the real service
  * checks and answering in its own format (as `managedIdentity/simulator.ts` does, over
  * HTTPS here), the access token a JWT the IdP signs.
  *
  * @module
  */
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { EndpointResult, IdpContext, IncomingRequest, Route } from './types.js'
 
 /**
@@ -23,6 +26,7 @@ export const MANAGED_IDENTITY_PATHS = {
   serviceFabric: '/managedidentity/servicefabric/metadata/identity/oauth2/token',
   machineLearning: '/managedidentity/azureml/msi/token',
   cloudShell: '/managedidentity/cloudshell/oauth2/token',
+  arc: '/managedidentity/arc/metadata/identity/oauth2/token',
 } as const
 
 const LIFETIME_SECONDS = 3600
@@ -105,21 +109,53 @@ const cloudShell = async (r: IncomingRequest, idp: IdpContext): Promise<Endpoint
 }
 
 /**
+ * Azure Arc's agent: a request without `Authorization` gets `401` with
+ * `WWW-Authenticate: Basic realm=<key file>`, a fresh key written to a new `.key` file in
+ * `keyFolder`; a request with `Authorization: Basic <that key>` gets the token (each key
+ * once), `expires_in` as a string.
+ */
+const arc =
+  (keyFolder: string | undefined, keys: Set<string>) =>
+  async (r: IncomingRequest, idp: IdpContext): Promise<EndpointResult> => {
+    if (r.method !== 'GET') return bad(405, { error: 'invalid_request', error_description: 'GET only' })
+    if (r.headers['metadata'] !== 'true') return bad(400, { error: 'invalid_request', error_description: 'Metadata header required' })
+    if (r.query['api-version'] !== '2020-06-01') return bad(400, { error: 'invalid_request', error_description: 'Invalid api-version' })
+    const resource = r.query['resource']
+    if (resource === undefined || resource === '') return bad(400, { error: 'invalid_request', error_description: 'resource is required' })
+    const auth = r.headers['authorization']
+    if (auth === undefined) {
+      if (keyFolder === undefined) return bad(500, { error: 'server_error', error_description: 'The IdP serves Azure Arc only with arcKeyFolder.' })
+      const file = join(keyFolder, `${randomBytes(8).toString('hex')}.key`)
+      const key = randomBytes(24).toString('hex')
+      await writeFile(file, key, { mode: 0o600 })
+      keys.add(key)
+      return { status: 401, headers: { 'www-authenticate': `Basic realm=${file}` }, text: '' }
+    }
+    const key = /^Basic (.+)$/.exec(auth)?.[1]
+    if (key === undefined || !keys.delete(key)) return bad(401, { error: 'invalid_request', error_description: 'The key is not valid' })
+    const { token, expiresOn } = await signed(idp, resource, 'system')
+    const lifetime = String(LIFETIME_SECONDS)
+    return { status: 200, json: { access_token: token, expires_in: lifetime, expires_on: String(expiresOn), not_before: String(expiresOn - LIFETIME_SECONDS), resource, token_type: 'Bearer' } }
+  }
+
+/**
  * A route (for `addRoute`) serving the managed identity sources at
  * {@link MANAGED_IDENTITY_PATHS}: App Service requires `X-IDENTITY-HEADER: secret`, Service
- * Fabric and Azure ML `secret: secret`.
+ * Fabric and Azure ML `secret: secret`; Azure Arc writes its key files to `options.arcKeyFolder`
+ * (without one, its challenge round answers 500).
  *
  * @category idp
  * @since 0.1.0
  * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token
  */
-export const managedIdentityRoute = (secret: string): Route => {
+export const managedIdentityRoute = (secret: string, options: { readonly arcKeyFolder?: string } = {}): Route => {
   const sources: ReadonlyArray<readonly [string, (r: IncomingRequest, idp: IdpContext) => Promise<EndpointResult>]> = [
     [MANAGED_IDENTITY_PATHS.imds, imds],
     [MANAGED_IDENTITY_PATHS.appService, appService(secret)],
     [MANAGED_IDENTITY_PATHS.serviceFabric, serviceFabric(secret)],
     [MANAGED_IDENTITY_PATHS.machineLearning, machineLearning(secret)],
     [MANAGED_IDENTITY_PATHS.cloudShell, cloudShell],
+    [MANAGED_IDENTITY_PATHS.arc, arc(options.arcKeyFolder, new Set())],
   ]
   return (request, idp) => sources.find(([path]) => path === request.path)?.[1](request, idp)
 }

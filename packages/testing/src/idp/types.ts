@@ -166,6 +166,10 @@ export interface FaultScope {
   readonly endpoint?: FaultTarget
   /** A lower-case header name and the exact value a request must carry. */
   readonly header?: readonly [name: string, value: string]
+  /** A lower-case header name a request must carry, with any value (e.g. `'authorization'`: Azure Arc's second round). */
+  readonly carrying?: string
+  /** A lower-case header name a request must not carry (e.g. `'authorization'`: Azure Arc's challenge round). */
+  readonly lacking?: string
 }
 
 /**
