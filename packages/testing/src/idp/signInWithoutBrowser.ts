@@ -7,6 +7,7 @@
  * @module
  */
 import * as https from 'node:https'
+import { identityProviderRoute, type RoutableIdentityProvider } from './routeToIdentityProvider.js'
 
 /**
  * What {@link signInWithoutBrowser} needs.
@@ -25,6 +26,13 @@ export interface SignInWithoutBrowserOptions {
   readonly action?: 'signin' | 'decline'
   /** Each request's deadline in ms (default 5,000). */
   readonly timeoutMs?: number
+  /**
+   * The IdP started with `publicHost`, when the app's authority names the public host
+   * (`https://login.microsoftonline.com/...`): the sign-in pages are then fetched from it
+   * with that `Host`, as `routeToIdentityProvider` routes the app's requests, and no other
+   * host is reached. Default: the authorize URL's host as it is.
+   */
+  readonly identityProvider?: RoutableIdentityProvider
 }
 
 interface Answer {
@@ -33,15 +41,26 @@ interface Answer {
   readonly body: string
 }
 
-const request = (url: string, ca: string, timeoutMs: number, form?: string): Promise<Answer> =>
+type Route = (url: string) => { readonly url: string; readonly host?: string } | undefined
+
+const request = (url: string, ca: string, timeoutMs: number, route: Route, form?: string): Promise<Answer> =>
   new Promise((resolve, reject) => {
+    const to = route(url)
+    if (to === undefined) {
+      reject(new Error(`signInWithoutBrowser reaches only the local identity provider, not ${new URL(url).host}.`))
+      return
+    }
     const req = https.request(
-      url,
+      to.url,
       {
         method: form === undefined ? 'GET' : 'POST',
         ca,
         timeout: timeoutMs,
-        headers: form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) },
+        ...(to.host === undefined ? {} : { servername: to.host }),
+        headers: {
+          ...(to.host === undefined ? {} : { host: to.host }),
+          ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) }),
+        },
       },
       (res) => {
         const chunks: Buffer[] = []
@@ -81,11 +100,12 @@ export const hiddenInputsOf = (html: string): Record<string, string> =>
  */
 export const signInWithoutBrowser = async (options: SignInWithoutBrowserOptions): Promise<Record<string, string>> => {
   const timeoutMs = options.timeoutMs ?? 5_000
-  const page = await request(options.authUri, options.ca, timeoutMs)
+  const route: Route = options.identityProvider === undefined ? (url) => ({ url }) : identityProviderRoute(options.identityProvider)
+  const page = await request(options.authUri, options.ca, timeoutMs, route)
   const action = /<form method="POST" action="([^"]+)"/.exec(page.body)?.[1]
   if (page.status !== 200 || action === undefined) throw new Error(`The authorize URL answered ${page.status} without a sign-in form.`)
   const fields = { ...hiddenInputsOf(page.body), username: options.username, password: options.password, action: options.action ?? 'signin' }
-  const answer = await request(new URL(unescapeHtml(action), options.authUri).toString(), options.ca, timeoutMs, new URLSearchParams(fields).toString())
+  const answer = await request(new URL(unescapeHtml(action), options.authUri).toString(), options.ca, timeoutMs, route, new URLSearchParams(fields).toString())
   if (answer.status === 302 && answer.location !== undefined) return Object.fromEntries(new URL(answer.location).searchParams)
   if (answer.status === 200 && answer.body.includes('name="hiddenform"')) return hiddenInputsOf(answer.body)
   throw new Error(`The sign-in form answered ${answer.status} without a redirect (a wrong username or password?).`)
