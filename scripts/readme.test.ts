@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import ts from 'typescript'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { packageNames, root } from './build.js'
 
 interface Block {
@@ -30,6 +30,14 @@ const markdownFiles = (): ReadonlyArray<string> => {
   ]
 }
 
+/**
+ * The file a block is taken from, when its first line names it (`// examples/x/app.test.ts`):
+ * the block is then checked as a module in that file's folder, so its relative imports
+ * (`./app.js`) resolve as they do in the file.
+ */
+export const blockSource = (code: string): string | undefined =>
+  /^\/\/ ((?:examples|packages|scripts)\/[\w./-]+\.ts)\s*$/.exec(code.split('\n')[0] ?? '')?.[1]
+
 /** The ```ts (or ```typescript) blocks of a markdown text. */
 export const tsBlocks = (file: string, text: string): ReadonlyArray<Block> => {
   const lines = text.split('\n')
@@ -39,7 +47,10 @@ export const tsBlocks = (file: string, text: string): ReadonlyArray<Block> => {
     if (start < 0 && /^```(ts|typescript)\s*$/.test(l)) start = i + 1
     else if (start >= 0 && /^```\s*$/.test(l)) {
       const line = start + 1
-      blocks.push({ file, line, code: lines.slice(start, i).join('\n'), virtualPath: join(root, '.tmp/readme-blocks', `${file.replace(/[/.]/g, '_')}_L${line}.ts`) })
+      const code = lines.slice(start, i).join('\n')
+      const name = `${file.replace(/[/.]/g, '_')}_L${line}.ts`
+      const from = blockSource(code)
+      blocks.push({ file, line, code, virtualPath: from === undefined ? join(root, '.tmp/readme-blocks', name) : join(root, dirname(from), `.readme-block_${name}`) })
       start = -1
     }
   })
@@ -110,5 +121,12 @@ describe('tsBlocks', () => {
       [3, 'const a = 1'],
       [10, 'let b\nb = 2'],
     ])
+  })
+
+  it('checks a block whose first line names its source file in that file\'s folder', () => {
+    const md = ['```ts', '// examples/app/app.test.ts', "import { a } from './app.js'", '```', '```ts', '// not a path', '```'].join('\n')
+    const [named, plain] = tsBlocks('docs/x.md', md)
+    expect(named?.virtualPath).toBe(join(root, 'examples/app', '.readme-block_docs_x_md_L2.ts'))
+    expect(plain?.virtualPath).toBe(join(root, '.tmp/readme-blocks', 'docs_x_md_L6.ts'))
   })
 })

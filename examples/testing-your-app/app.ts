@@ -27,6 +27,6 @@ export const createApp = (config: AppConfig) => {
     startSignIn: (redirectUri: string): Promise<AuthCodeFlow> => client.initiateAuthCodeFlow(['User.Read'], { redirectUri }),
     /** The redirect came back: the signed-in user's name. */
     finishSignIn: async (flow: AuthCodeFlow, query: Record<string, string>): Promise<string | undefined> =>
-      (await client.acquireTokenByAuthCodeFlow(flow, query)).account?.username,
+      (await client.acquireTokenByAuthCodeFlow(flow, query)).account?.username ?? undefined,
   }
 }
