@@ -80,10 +80,14 @@ interface Tracked {
   readonly entry: AccessTokenEntity
 }
 
+/** An owner, a node of the list of owners in order of use (the least recently used first). */
 interface Owner {
+  readonly name: string
   /** `home_account_id` as written, `''` for an app token. */
   readonly home: string
   readonly ids: Set<string>
+  prev: Owner | undefined
+  next: Owner | undefined
 }
 
 const utf8Length = (s: string): number => {
@@ -254,17 +258,34 @@ export const boundedStore = (options: BoundedStoreOptions): CacheStore<StoreErro
   const maxBytes = Number.isFinite(options.maxBytes) ? (options.maxBytes as number) : Infinity
   const now = options.now ?? systemClock
   const entries = new Map<string, Tracked>()
-  // owners in order of use: the first is the least recently used
   const owners = new Map<string, Owner>()
+  // owners in order of use, a doubly linked list (a touch is a few pointer writes)
+  let oldest: Owner | undefined
+  let newest: Owner | undefined
+  const unlink = (o: Owner): void => {
+    if (o.prev === undefined) oldest = o.next
+    else o.prev.next = o.next
+    if (o.next === undefined) newest = o.prev
+    else o.next.prev = o.prev
+    o.prev = undefined
+    o.next = undefined
+  }
+  const append = (o: Owner): void => {
+    o.prev = newest
+    o.next = undefined
+    if (newest === undefined) oldest = o
+    else newest.next = o
+    newest = o
+  }
   const expiries: Array<HeapNode> = []
   const ownerOfFound = new WeakMap<AccessTokenEntity, string>()
   let bytes = 0
 
   const touch = (owner: string): void => {
     const o = owners.get(owner)
-    if (o === undefined) return
-    owners.delete(owner)
-    owners.set(owner, o)
+    if (o === undefined || o === newest) return
+    unlink(o)
+    append(o)
   }
 
   const forget = (id: string): void => {
@@ -275,7 +296,10 @@ export const boundedStore = (options: BoundedStoreOptions): CacheStore<StoreErro
     const o = owners.get(t.owner)
     if (o === undefined) return
     o.ids.delete(id)
-    if (o.ids.size === 0) owners.delete(t.owner)
+    if (o.ids.size === 0) {
+      owners.delete(t.owner)
+      unlink(o)
+    }
   }
 
   const record = (section: string, key: string, entry: AccessTokenEntity): void => {
@@ -286,10 +310,13 @@ export const boundedStore = (options: BoundedStoreOptions): CacheStore<StoreErro
     const t: Tracked = { section, key, owner, bytes: entryBytes(key, entry), expiresOn, entry }
     entries.set(id, t)
     bytes += t.bytes
-    const o = owners.get(owner) ?? { home: str(entry.home_account_id), ids: new Set<string>() }
+    const known = owners.get(owner)
+    const o: Owner = known ?? { name: owner, home: str(entry.home_account_id), ids: new Set<string>(), prev: undefined, next: undefined }
     o.ids.add(id)
-    owners.delete(owner)
-    owners.set(owner, o)
+    if (known === undefined) {
+      owners.set(owner, o)
+      append(o)
+    } else touch(owner)
     if (expiresOn !== undefined) heapPush(expiries, [expiresOn, id])
   }
 
@@ -334,9 +361,8 @@ export const boundedStore = (options: BoundedStoreOptions): CacheStore<StoreErro
         victims = [expired]
         next = removeTrackedAccessToken(expired)(current)
       } else {
-        const first = owners.entries().next()
-        if (first.done === true) break
-        const [, o] = first.value
+        const o = oldest
+        if (o === undefined) break
         victims = Array.from(o.ids, (id) => entries.get(id)).filter((t): t is Tracked => t !== undefined)
         next =
           o.home === '' && victims.every((t) => t.section === CredentialType.ACCESS_TOKEN && str(t.entry.home_account_id) === '')
