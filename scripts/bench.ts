@@ -17,6 +17,8 @@ import { createConfidentialClient, createPublicClient } from '@authfold/client'
 import { cachedAccessToken } from '@authfold/grants'
 import { nodeHttpClient } from '@authfold/node'
 import { startIdentityProvider } from '@authfold/testing'
+import { writeFileSync } from 'node:fs'
+import { benchPanelsOf, renderBenchChart, type BenchChartRow } from './benchChart.js'
 
 // ---------------------------------------------------------------------------------------
 // measurement helpers
@@ -167,6 +169,7 @@ try {
   const sizes = (process.env.BENCH_SIZES ?? '10,1000,10000,100000').split(',').map(Number)
   console.log('\ntoken cache (n signed-in accounts)       authfold        msal-node       authfold / msal-node')
   let lastMsalGetAll: { n: number; ms: number } | undefined
+  const chartRows: Array<BenchChartRow> = [] // docs/bench.svg
   for (const n of sizes) {
     const state = buildCache(n)
     const json = serialize(state)
@@ -248,8 +251,11 @@ try {
     row('  getAccounts, ms', fmt(afAccounts), msAccounts === undefined ? `skipped (~${fmt(estimate / 1000)} s est.)` : fmt(msAccounts), msAccounts === undefined ? 'n/a' : ratio(msAccounts, afAccounts))
     row('  deserialize + serialize, ms', fmt(afRoundTrip), fmt(msRoundTrip), ratio(msRoundTrip, afRoundTrip))
     row('  heap after load, MB', fmt(afHeap), fmt(msHeap), ratio(msHeap, afHeap))
+    chartRows.push({ accounts: n, authfoldSilentOpsPerSec: afFacadeSilent.opsPerSec, msalSilentOpsPerSec: msSilent.opsPerSec, authfoldClientOpsPerSec: afClientHit.opsPerSec, ...(msClientHit === undefined ? {} : { msalClientOpsPerSec: msClientHit.opsPerSec }), authfoldLoadSaveMs: afRoundTrip, msalLoadSaveMs: msRoundTrip })
   }
   console.log('\nratios: calls per second are authfold ÷ msal-node; times and heap are msal-node ÷ authfold (higher is better for authfold).')
+  writeFileSync(new URL('../docs/bench.svg', import.meta.url), renderBenchChart(benchPanelsOf(chartRows), `pnpm bench, one run, ${new Date().toISOString().slice(0, 10)}, BENCH_SIZES=${sizes.join(',')}`))
+  console.log('chart: docs/bench.svg')
 } finally {
   await idp.stop()
 }

@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import { memoizedAccessTokenFinder, memoryStore, type AccessTokenFinder, type CacheStore } from '@authfold/cache'
+import { memoizedAccessTokenFinder, memoryStore, reportingFinder, type AccessTokenFinder, type CacheStore } from '@authfold/cache'
 import {
   checkAzureRegion,
   checkRuntime,
@@ -151,7 +151,7 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         authority,
         resolved,
         resolvedNow: resolved.current,
-        findAccessTokens: memoizedAccessTokenFinder(),
+        findAccessTokens: reportingFinder(memoizedAccessTokenFinder(), store),
         env,
         store,
         run: runGrant(store),

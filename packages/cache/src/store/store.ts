@@ -33,6 +33,7 @@ import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { deserialize } from '../deserialize.js'
 import { emptyCache, type CacheState } from '../state.js'
+import type { AccessTokenEntity } from '../schema.js'
 import { hamtValues } from '../hamt.js'
 import { serialize } from '../serialize.js'
 import { cacheError, decodeError, type AuthError, type CacheError, type DecodeError } from '@authfold/core'
@@ -66,6 +67,11 @@ export interface CacheStore<E extends AuthError = AuthError> {
    * Redis) leave it out and every call goes through `load`.
    */
   readonly peek?: () => CacheState
+  /**
+   * Told which access tokens a facade's cache lookup found, for a store that evicts the
+   * least recently used entries (`boundedStore`); other stores leave it out.
+   */
+  readonly markUsed?: (found: ReadonlyArray<AccessTokenEntity>) => void
 }
 
 /**
