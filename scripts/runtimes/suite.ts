@@ -147,6 +147,8 @@ const unreachableCase = async (c: SuiteConfig): Promise<void> => {
   check(authError?._tag === 'HttpError' && authError.code === 'network', `authError HttpError/network, got ${explain(failure)}`)
   check(authError?.url?.startsWith(c.unreachableAuthority.replace(/\/[^/]*\/$/, '')) === true, 'the unreachable URL in the error')
   check(authError?.message.includes(c.secretApp.secret) === false, 'no secret in the message')
+  // A connection failure's advice (a detached `fetch` is a network error too, with other advice).
+  check(authError?.message.includes('Check the authority URL') === true, `advice on the authority and network, got: ${authError?.message ?? ''}`)
 }
 
 /**
