@@ -366,9 +366,21 @@ export interface RuntimeRun extends Outcome {
 
 const versionOf = (command: string, args: ReadonlyArray<string>): string => execFileSync(command, args, { encoding: 'utf8', timeout: 30_000 }).trim()
 
-/** Runs the bundled suite (in `dir`) on one runtime against a fresh IdP; the IdP is handed back for the test's checks. */
+/**
+ * Runs the bundled suite (in `dir`) on one runtime against a fresh IdP; the IdP is handed
+ * back for the test's checks (the caller stops it), or stopped here when the run throws.
+ */
 export const runOn = async (runtime: RuntimeName, installed: Installed, dir: string): Promise<RuntimeRun & { readonly stage: Stage }> => {
   const s = await stage(dir)
+  try {
+    return await runStaged(runtime, installed, dir, s)
+  } catch (e) {
+    await s.idp.stop()
+    throw e
+  }
+}
+
+const runStaged = async (runtime: RuntimeName, installed: Installed, dir: string, s: Stage): Promise<RuntimeRun & { readonly stage: Stage }> => {
   const nodeEnv = { NODE_EXTRA_CA_CERTS: s.caFile }
   switch (runtime) {
     case 'Node 20':
