@@ -109,6 +109,11 @@ describe('the ts blocks of the READMEs type-check against the packages', () => {
     for (const p of packageNames) expect(blocks.some((b) => b.file === `packages/${p}/README.md`), `packages/${p}/README.md`).toBe(true)
   })
 
+  it('finds the migration guides’ examples (docs/*.md is read)', () => {
+    for (const f of ['docs/migrating-from-msal-python.md', 'docs/migrating-from-msal-node.md'])
+      expect(blocks.filter((b) => b.file === f).length, f).toBeGreaterThanOrEqual(4)
+  })
+
   it.each(blocks.map((b) => [`${b.file}:${b.line}`, b] as const))('%s', (_name, b) => {
     expect(results.get(b)).toEqual([])
   })

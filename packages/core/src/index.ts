@@ -1,3 +1,9 @@
+/**
+ * The effect types (HTTP, clock, random, logger), the `AuthError` union, the codecs of the
+ * wire answers, authorities and discovery, and client credentials as values.
+ *
+ * @module @authfold/core
+ */
 export * from './errors/errors.js'
 export * from './errors/printable.js'
 export * from './http/http.js'

@@ -31,7 +31,7 @@
  * derivation takes characters) but not PBES2 files (it hands PBKDF2 the characters, not
  * their UTF-8 bytes); such a file is refused with a `ConfigError` naming the passphrase.
  *
- * @module
+ * @module @authfold/core/pfx
  */
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'

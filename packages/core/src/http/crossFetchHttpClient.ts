@@ -5,7 +5,7 @@
  * optional peer dependency of `@authfold/core`: install it only if you import this entry
  * (`npm install cross-fetch`). Nothing else in authfold imports it.
  *
- * @module
+ * @module @authfold/core/cross-fetch
  */
 import crossFetch from 'cross-fetch'
 import type { HttpClient } from './http.js'
