@@ -6,10 +6,13 @@
  * typed error of a refused secret.
  */
 import { spawn } from 'node:child_process'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createProxy } from 'proxy'
 import { selfSignedCertificate, startIdentityProvider, type IdentityProvider } from '@authfold/testing'
 import { ensureBuilt, root } from '../../../scripts/build.js'
 
@@ -123,6 +126,25 @@ describe('authfold token (the built CLI, spawned)', () => {
       id_token: expect.stringMatching(REDACTED),
       id_token_claims: expect.objectContaining({ preferred_username: 'grace@authfold.test' }),
     })
+  })
+
+  it('--proxy env: through HTTPS_PROXY (the proxy logs the CONNECT); without --proxy the variable is not read', async () => {
+    const tunnels: string[] = []
+    const proxy = createProxy(http.createServer())
+    proxy.on('connect', (req: http.IncomingMessage) => void tunnels.push(`CONNECT ${req.url ?? ''}`))
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+    const env = { APP_SECRET: SECRET, HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }
+    try {
+      const args = [...base('cli-secret-app'), '--client-secret-env', 'APP_SECRET', '--ca', caFile]
+      expect((await cli([...args, '--proxy', 'env'], env)).code).toBe(0)
+      expect(new Set(tunnels)).toEqual(new Set([`CONNECT ${new URL(idp.authority()).host}`]))
+      tunnels.length = 0
+      expect((await cli(args, env)).code).toBe(0)
+      expect(tunnels).toEqual([])
+    } finally {
+      proxy.closeAllConnections()
+      await new Promise((r) => proxy.close(r))
+    }
   })
 
   it('a refused secret: exit 1, the typed error on stderr, no secret anywhere', async () => {
