@@ -2,11 +2,12 @@
 // whatever an app does not import). Types come from `tsc` (see scripts/build.ts).
 import { typescriptTranspile } from './scripts/rollup-ts.mjs'
 
-const packages = ['core', 'cache', 'grants', 'wstrust', 'client', 'node', 'testing']
+const packages = ['core', 'cache', 'grants', 'wstrust', 'client', 'node', 'testing', 'cli']
 
 /** Entry points beside `src/index.ts`, as `exports` subpaths name them (see the package.json). */
 const extraEntries = {
   core: ['src/http/crossFetchHttpClient.ts', 'src/credentials/pfx.ts'],
+  cli: ['src/bin.ts'],
 }
 
 /** Anything that is not a relative or absolute path is a dependency, not bundled. */

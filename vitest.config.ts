@@ -14,6 +14,7 @@ export default defineConfig({
       '@authfold/client': pkg('client'),
       '@authfold/node': pkg('node'),
       '@authfold/testing': pkg('testing'),
+      '@authfold/cli': pkg('cli'),
     },
   },
   test: {

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-export const packageNames = ['core', 'cache', 'grants', 'wstrust', 'client', 'node', 'testing'] as const
+export const packageNames = ['core', 'cache', 'grants', 'wstrust', 'client', 'node', 'testing', 'cli'] as const
 
 const stampFile = join(root, '.tmp/build.stamp')
 const lockDir = join(root, '.tmp/build.lock')

@@ -128,6 +128,26 @@ try {
   )
   sh(process.execPath, ['idp.mjs', 'node'], { cwd: app })
 
+  step('the installed authfold command (node_modules/.bin, run as an executable): authfold token against the local IdP')
+  writeFileSync(
+    join(app, 'cli.mjs'),
+    `import { startIdentityProvider } from '@authfold/testing'
+     import { execFile } from 'node:child_process'
+     import { writeFileSync } from 'node:fs'
+     import { promisify } from 'node:util'
+     const idp = await startIdentityProvider()
+     idp.registerClient({ clientId: 'tarball-cli', secret: 'tarball-cli-secret' })
+     writeFileSync('ca.pem', idp.ca)
+     try {
+       const args = ['token', '--client-id', 'tarball-cli', '--authority', idp.authority(), '--client-secret-env', 'CLI_SECRET', '--ca', 'ca.pem', '--skip-authority-validation']
+       const { stdout } = await promisify(execFile)('node_modules/.bin/authfold', args, { env: { PATH: process.env.PATH, CLI_SECRET: 'tarball-cli-secret' }, timeout: 60000 })
+       const result = JSON.parse(stdout)
+       if (result.token_source !== 'identity_provider' || !/^<redacted: /.test(result.access_token)) throw new Error('unexpected output: ' + stdout)
+       console.log('authfold token: ' + result.token_source + ', access_token ' + result.access_token)
+     } finally { await idp.stop() }`,
+  )
+  sh(process.execPath, ['cli.mjs'], { cwd: app })
+
   step('TypeScript: an app type-checks against the installed packages (nodenext and bundler resolution)')
   writeFileSync(
     join(app, 'app.ts'),

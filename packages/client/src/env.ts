@@ -11,6 +11,8 @@ import {
   type HttpCacheStore,
   type LibraryInfo,
   silentLogger,
+  toLogger,
+  type LogSink,
   systemClock,
   timerSleep,
   webCryptoRandom,
@@ -39,8 +41,11 @@ export interface EffectsConfig {
   readonly random?: RandomBytes
   /** Default: `setTimeout`. */
   readonly sleep?: Sleep
-  /** Default: drops everything. */
-  readonly logger?: Logger
+  /**
+   * Where log lines go: a function `(level, message, pii) => void`, or `console` or a pino
+   * (winston, bunyan) logger as it is (see `toLogger`). Default: drops everything.
+   */
+  readonly logger?: LogSink
   /** Let messages that carry personal data reach the logger. Default false. */
   readonly piiLoggingEnabled?: boolean
   /**
@@ -78,7 +83,7 @@ export interface EffectsConfig {
  * @since 0.1.0
  */
 export const buildEnv = (config: EffectsConfig, defaultThrottleSeconds: number): GrantEnv => {
-  const logger = config.logger ?? silentLogger
+  const logger = config.logger === undefined ? silentLogger : toLogger(config.logger)
   const now = config.now ?? systemClock
   const random = config.random ?? webCryptoRandom
   const sleep = config.sleep ?? timerSleep

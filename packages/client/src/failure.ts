@@ -1,25 +1,81 @@
 /**
  * @module
  */
-import type { AuthError } from '@authfold/core'
+import { isAuthError, type AuthError } from '@authfold/core'
 
 /**
- * What a Promise method rejects with: a plain `Error` whose `authError` holds the typed
- * {@link AuthError} (switch on `authError._tag` and `authError.code`).
+ * What every Promise method rejects with (and the `create…Client` constructors throw): an
+ * `Error` whose `authError` holds the typed {@link AuthError}. Test it with `instanceof
+ * AuthFailureError` (or {@link isAuthFailure}), then switch on `authError._tag`, which
+ * narrows the union. `name` is the tag (`'HttpError'`, `'ProtocolError'`, ...) and
+ * `message` the error's advice, which carries no secret, token or assertion.
+ *
+ * `instanceof` answers by shape (`Symbol.hasInstance` is {@link isAuthFailure}), so it holds
+ * across the two builds a package ships (`dist/` for bundlers, `dist/node/` for Node) and
+ * across duplicated installs.
+ *
+ * @example
+ * try {
+ *   await app.acquireTokenForClient(scopes)
+ * } catch (e) {
+ *   if (!(e instanceof AuthFailureError)) throw e
+ *   switch (e.authError._tag) {
+ *     case 'HttpError': console.log(e.authError.code) // 'network' | 'timeout' | ...
+ *   }
+ * }
+ *
+ * @category model
+ * @since 0.1.0
+ * @see msal-node's `AuthError` (`errorCode`, `errorMessage`), MSAL Python's error dictionaries
+ */
+export class AuthFailureError extends Error {
+  /** The typed error: switch on its `_tag`. */
+  readonly authError: AuthError
+
+  constructor(authError: AuthError) {
+    super(authError.message)
+    this.name = authError._tag
+    this.authError = authError
+  }
+
+  /** `instanceof` by shape: true for any `Error` carrying an `AuthError` under its tag's name. */
+  static override [Symbol.hasInstance](u: unknown): boolean {
+    return isAuthFailure(u)
+  }
+}
+
+/**
+ * The type of what Promise methods reject with: {@link AuthFailureError}.
  *
  * @category model
  * @since 0.1.0
  */
-export type AuthFailure = Error & { readonly authError: AuthError }
+export type AuthFailure = AuthFailureError
 
 /**
- * Wraps an {@link AuthError} as a throwable {@link AuthFailure}.
+ * True when `u` is what a Promise method rejects with: an `Error` whose `authError` is an
+ * {@link AuthError} and whose `name` is that error's tag. The same test as `instanceof
+ * AuthFailureError`, as a type guard.
+ *
+ * @example
+ * const result = await app.acquireTokenForClient(scopes).catch((e: unknown) => {
+ *   if (isAuthFailure(e) && e.authError._tag === 'HttpError') return undefined
+ *   throw e
+ * })
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isAuthFailure = (u: unknown): u is AuthFailure =>
+  u instanceof Error && isAuthError((u as { readonly authError?: unknown }).authError) && u.name === (u as AuthFailure).authError._tag
+
+/**
+ * Wraps an {@link AuthError} as a throwable {@link AuthFailureError}.
  *
  * @category utils
  * @since 0.1.0
  */
-export const toFailure = (e: AuthError): AuthFailure =>
-  Object.assign(new Error(e.message), { name: e._tag, authError: e })
+export const toFailure = (e: AuthError): AuthFailure => new AuthFailureError(e)
 
 /**
  * Runs a TaskEither, resolving its Right and rejecting its Left as an {@link AuthFailure}.

@@ -1,7 +1,7 @@
 /**
  * An {@link HttpClient} on `node:https` / `node:http`, with a custom CA (for local and
  * corporate TLS), an overall timeout, the caller's `AbortSignal`, a cap on the size of an
- * answer, and an optional agent (proxies, keep-alive).
+ * answer, a proxy (`HTTPS_PROXY` / `NO_PROXY` when asked) and an optional agent.
  *
  * @module
  */
@@ -19,6 +19,7 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from '@authfold/core'
+import { proxyAgents, proxyFor, proxyHost, type ProxySetting } from './proxy.js'
 
 /**
  * Options of {@link nodeHttpClient}.
@@ -31,8 +32,18 @@ export interface NodeHttpClientOptions {
   readonly ca?: string | ReadonlyArray<string>
   /** Milliseconds for the whole exchange (connect, send, read the body). Default 10,000. */
   readonly timeoutMs?: number
-  /** An agent (keep-alive, proxy). For `https:` URLs it must be an `https.Agent`. */
+  /**
+   * A custom agent (keep-alive, a proxy agent of your own). For `https:` URLs it must be an
+   * `https.Agent` or an agent-base agent such as `HttpsProxyAgent`. Takes precedence over `proxy`.
+   */
   readonly agent?: http.Agent
+  /**
+   * Send requests through an HTTP(S) proxy, tunnelled with `CONNECT` by `https-proxy-agent`:
+   * `'env'` honours `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY` (read at each
+   * request); a URL sends every request through that proxy. Default: no proxy (the
+   * environment is not read).
+   */
+  readonly proxy?: ProxySetting
   /**
    * The largest answer read, in bytes. Past it (or when `Content-Length` declares more) the
    * connection is closed and the answer is an `HttpError` `too_large`. Default 4 MiB.
@@ -51,6 +62,14 @@ const errorCode = (e: unknown): string => {
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|SSL|ALTNAME|HOSTNAME/
+
+/** Advice for a failure while a proxy carries the request (not a TLS failure with the server). */
+const proxyAdvice = (code: string, host: string, proxy: string): string =>
+  `Could not reach ${host} through the proxy at ${proxyHost(proxy)} (${code}). Check the proxy: that it runs, and the HTTPS_PROXY / NO_PROXY settings or the proxy option.`
+
+/** The proxy refused the `CONNECT` tunnel (407: it wants credentials, 403: the host is not allowed, 502: it could not reach it). */
+const proxyRefusal = (status: number, host: string, proxy: string): string =>
+  `The proxy at ${proxyHost(proxy)} refused the tunnel to ${host} (HTTP ${status}${status === 407 ? ', proxy authentication required: put the credentials in the proxy URL' : ''}). Check the proxy settings (HTTPS_PROXY, NO_PROXY, the proxy option) and that the proxy lets this host through.`
 
 const networkAdvice = (code: string, host: string): string => {
   if (TLS_CODES.test(code))
@@ -75,7 +94,7 @@ const declaredLength = (headers: http.IncomingHttpHeaders): number | undefined =
   return length !== undefined && /^\s*\d+\s*$/.test(length) ? Number(length) : undefined
 }
 
-const send = (request: HttpRequest, options: NodeHttpClientOptions, settle: Settle): void => {
+const send = (request: HttpRequest, options: NodeHttpClientOptions, agentFor: (proxy: string) => http.Agent, settle: Settle): void => {
   const timeoutMs = options.timeoutMs ?? 10_000
   const max = responseLimit(options.maxResponseBytes)
   const signal = request.signal
@@ -99,12 +118,15 @@ const send = (request: HttpRequest, options: NodeHttpClientOptions, settle: Sett
   const headers: Record<string, string> = { ...request.headers }
   if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) headers['content-length'] = String(body.length)
   const ca = options.ca === undefined ? undefined : typeof options.ca === 'string' ? options.ca : [...options.ca]
+  const proxy = options.agent === undefined && options.proxy !== undefined ? proxyFor(options.proxy, url) : undefined
+  const agent = options.agent ?? (proxy === undefined ? undefined : agentFor(proxy))
   const requestOptions: https.RequestOptions = {
     method: request.method,
     headers,
     ...(ca === undefined ? {} : { ca }),
-    ...(options.agent === undefined ? {} : { agent: options.agent }),
+    ...(agent === undefined ? {} : { agent }),
   }
+  const advice = (code: string): string => (proxy === undefined || TLS_CODES.test(code) ? networkAdvice(code, host) : proxyAdvice(code, host, proxy))
   let done = false
   let req: http.ClientRequest | undefined
   const finish: Settle = (result) => {
@@ -145,15 +167,19 @@ const send = (request: HttpRequest, options: NodeHttpClientOptions, settle: Sett
         fail(tooLargeError(request.url, max)) // past what this runtime can hold as one string
       }
     })
-    res.on('error', (e: unknown) => fail(httpError('network', request.url, networkAdvice(errorCode(e), host))))
-    res.on('aborted', () => fail(httpError('network', request.url, networkAdvice('ECONNRESET', host))))
+    res.on('error', (e: unknown) => fail(httpError('network', request.url, advice(errorCode(e)))))
+    res.on('aborted', () => fail(httpError('network', request.url, advice('ECONNRESET'))))
   }
   try {
     req = (url.protocol === 'https:' ? https : http).request(url, requestOptions, onResponse)
   } catch (e: unknown) {
     return fail(httpError('network', request.url, `The request to ${host} could not be built (${describeFailure(e, request)}). Check the headers and options passed.`))
   }
-  req.on('error', (e: unknown) => fail(httpError('network', request.url, networkAdvice(errorCode(e), host))))
+  req.on('error', (e: unknown) => fail(httpError('network', request.url, advice(errorCode(e)))))
+  if (proxy !== undefined)
+    req.on('proxyConnect', (connect: { readonly statusCode?: number }) => {
+      if (connect.statusCode !== 200) fail(httpError('network', request.url, proxyRefusal(connect.statusCode ?? 0, host, proxy)))
+    })
   req.end(body)
 }
 
@@ -167,12 +193,14 @@ const send = (request: HttpRequest, options: NodeHttpClientOptions, settle: Sett
  * @example
  * const http = nodeHttpClient({ ca: idp.ca, timeoutMs: 5_000 })
  * const res = await http({ method: 'GET', url: `${idp.authority()}v2.0/.well-known/openid-configuration`, headers: {} })()
+ * const behindProxy = nodeHttpClient({ proxy: 'env' }) // HTTPS_PROXY, NO_PROXY
  *
  * @category constructors
  * @since 0.1.0
  */
-export const nodeHttpClient =
-  (options: NodeHttpClientOptions = {}): HttpClient =>
-  (request: HttpRequest): TaskEither<HttpError, HttpResponse> =>
-  () =>
-    new Promise((resolve) => send(request, options, resolve))
+export const nodeHttpClient = (options: NodeHttpClientOptions = {}): HttpClient => {
+  const agentFor = proxyAgents()
+  return (request: HttpRequest): TaskEither<HttpError, HttpResponse> =>
+    () =>
+      new Promise((resolve) => send(request, options, agentFor, resolve))
+}
