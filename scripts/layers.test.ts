@@ -7,7 +7,8 @@
  * Node built-in (`node:` or bare), so they run in browsers, Deno, Bun and workers.
  *
  * DESIGN.md is looked for at `$AUTHFOLD_DESIGN_MD`, then beside the repository root, then
- * in `../shared/` and `/work/shared/`.
+ * in `../shared/` and `/work/shared/`. Packages added after it have their rows in
+ * `docs/layers.md` (same table shape), which may add rows but not change the notes' rows.
  */
 import { describe, expect, it } from 'vitest'
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
@@ -70,6 +71,13 @@ const layerTable = (markdown: string): ReadonlyMap<string, ReadonlyArray<string>
   return table
 }
 
+/** The notes' table with the rows of packages added later; a later row for a package of the notes is refused. */
+const withLaterLayers = (notes: ReadonlyMap<string, ReadonlyArray<string>>, later: ReadonlyMap<string, ReadonlyArray<string>>): ReadonlyMap<string, ReadonlyArray<string>> => {
+  const clash = [...later.keys()].filter((name) => notes.has(name))
+  if (clash.length > 0) throw new Error(`docs/layers.md repeats packages of DESIGN.md's layer table: ${clash.join(', ')}`)
+  return new Map([...notes, ...later])
+}
+
 // ---------------------------------------------------------------------------------------
 // The import graph
 
@@ -130,7 +138,7 @@ const show = (edges: ReadonlyArray<Edge>): ReadonlyArray<string> => edges.map((e
 // ---------------------------------------------------------------------------------------
 
 describe('layers (DESIGN.md) on the real import graph', () => {
-  const table = layerTable(readFileSync(designPath(), 'utf8'))
+  const table = withLaterLayers(layerTable(readFileSync(designPath(), 'utf8')), layerTable(readFileSync(join(ROOT, 'docs', 'layers.md'), 'utf8')))
   const graph = new Map(packages.map((p) => [p, edgesOf(p)] as const))
 
   it('the table and the packages agree: every package has a row', () => {
@@ -198,6 +206,12 @@ describe('the checker itself', () => {
       '| `other` | x | y |',
     ].join('\n')
     expect(Object.fromEntries(layerTable(md))).toEqual({ core: ['fp-ts', 'io-ts'], client: ['core', 'grants'] })
+  })
+
+  it('adds the later packages of docs/layers.md and refuses one that rewrites a row of the notes', () => {
+    const notes = new Map([['core', ['fp-ts']]])
+    expect(Object.fromEntries(withLaterLayers(notes, new Map([['cli', ['core']]])))).toEqual({ core: ['fp-ts'], cli: ['core'] })
+    expect(() => withLaterLayers(notes, new Map([['core', ['node:fs']]]))).toThrow(/repeats packages/)
   })
 
   it('knows bare and node: built-ins', () => {
