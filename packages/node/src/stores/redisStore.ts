@@ -22,6 +22,20 @@
  * (one key per script), and sends a 40-character hash instead of the old value back.
  * Within one process, updates of one partition also queue in memory first.
  *
+ * ### Redis Cluster and replicas
+ *
+ * A partition is one key, so it lives in one hash slot, and the script touches only the
+ * key it is given (`KEYS[1]`; it builds no key name), so the store runs unchanged on a
+ * Redis Cluster: give it a cluster client (`nodeRedisCommands(createCluster(...))`), which
+ * routes each command to the slot's master and follows `MOVED`/`ASK` redirections. The key
+ * layout is the same as on a single Redis (no hash tag is needed for one key), so moving a
+ * cache to a cluster is a copy of its keys (e.g. `MIGRATE` or `redis-cli --cluster import`).
+ *
+ * Redis replicates asynchronously: a master that dies right after a write may take it
+ * with it when its replica is promoted. With `replicas: n`, an update is acknowledged only
+ * after `WAIT n` on the connection that wrote it says `n` replicas have it (otherwise
+ * `CacheError('io')`, and the caller may retry), so a failover loses no acknowledged write.
+ *
  * ### A Redis that does not answer
  *
  * Every command is bounded by `commandTimeoutMs` (default 5 s): a Redis that is down,
@@ -57,6 +71,12 @@ export interface RedisCommands {
   readonly get: (key: string) => Promise<string | null>
   /** `EVAL script numkeys key... arg...`: the script's reply. */
   readonly eval: (script: string, keys: ReadonlyArray<string>, args: ReadonlyArray<string>) => Promise<unknown>
+  /**
+   * `WAIT replicas timeout` on the connection that ran the last `EVAL` of `key` (on a
+   * cluster, the connection to the master of `key`'s slot): how many replicas have its
+   * writes. Needed only with the store's `replicas` option.
+   */
+  readonly wait?: (key: string, replicas: number, timeoutMs: number) => Promise<unknown>
 }
 
 /**
@@ -69,11 +89,39 @@ export interface RedisCommands {
 export interface NodeRedisClientLike {
   get(key: string): Promise<unknown>
   eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
+  /** Raw commands (`WAIT`, for the store's `replicas` option). */
+  sendCommand?(args: Array<string>): Promise<unknown>
 }
 
 /**
- * Adapts a connected node-redis client to {@link RedisCommands}. A `GET` reply that is
- * neither text nor nil (a client set to return buffers) is refused with a clear error.
+ * The part of a node-redis (v5 and later) cluster client that {@link nodeRedisCommands}
+ * uses; `createCluster()` from `redis` or `@redis/client` satisfies it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface NodeRedisClusterLike {
+  get(key: string): Promise<unknown>
+  eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
+  /** The connection to the master of `key`'s slot (where `WAIT` must run after a write of `key`). */
+  getNodeClientForKey(key: string): Promise<{ sendCommand(args: Array<string>): Promise<unknown> }>
+}
+
+const isCluster = (client: NodeRedisClientLike | NodeRedisClusterLike): client is NodeRedisClusterLike => 'getNodeClientForKey' in client
+
+const waitOf = (client: NodeRedisClientLike | NodeRedisClusterLike): RedisCommands['wait'] => {
+  const args = (replicas: number, timeoutMs: number): Array<string> => ['WAIT', String(replicas), String(timeoutMs)]
+  if (isCluster(client)) return async (key, replicas, timeoutMs) => (await client.getNodeClientForKey(key)).sendCommand(args(replicas, timeoutMs))
+  const send = client.sendCommand?.bind(client)
+  return send === undefined ? undefined : (_key, replicas, timeoutMs) => send(args(replicas, timeoutMs))
+}
+
+/**
+ * Adapts a connected node-redis client, or cluster client (`createCluster`, which routes
+ * each key to its slot's master and follows `MOVED`/`ASK`), to {@link RedisCommands}. A
+ * `GET` reply that is neither text nor nil (a client set to return buffers) is refused
+ * with a clear error. `WAIT` runs on the connection that wrote the key (on a cluster, the
+ * one to the key's master, not every shard).
  *
  * @example
  * import { createClient } from 'redis'
@@ -82,14 +130,18 @@ export interface NodeRedisClientLike {
  * @category adapters
  * @since 0.1.0
  */
-export const nodeRedisCommands = (client: NodeRedisClientLike): RedisCommands => ({
-  get: async (key) => {
-    const v = await client.get(key)
-    if (v === null || typeof v === 'string') return v
-    throw new TypeError('the Redis client returned a GET reply that is not text; create it without buffer replies')
-  },
-  eval: (script, keys, args) => client.eval(script, { keys: [...keys], arguments: [...args] }),
-})
+export const nodeRedisCommands = (client: NodeRedisClientLike | NodeRedisClusterLike): RedisCommands => {
+  const wait = waitOf(client)
+  return {
+    get: async (key) => {
+      const v = await client.get(key)
+      if (v === null || typeof v === 'string') return v
+      throw new TypeError('the Redis client returned a GET reply that is not text; create it without buffer replies')
+    },
+    eval: (script, keys, args) => client.eval(script, { keys: [...keys], arguments: [...args] }),
+    ...(wait === undefined ? {} : { wait }),
+  }
+}
 
 /**
  * Options of {@link redisStore}.
@@ -105,6 +157,14 @@ export interface RedisStoreOptions {
   readonly maxAttempts?: number
   /** Backoff between attempts: first delay and cap, in ms. Default 2 and 100. */
   readonly retryDelayMs?: { readonly initial: number; readonly max: number }
+  /**
+   * Acknowledge a write only once this many replicas have it (`WAIT`), so that a failover
+   * (a replica promoted after its master died) loses no acknowledged write; fewer within
+   * `replicaTimeoutMs` is `CacheError('io')`. Needs a client with `wait`. Default 0 (no wait).
+   */
+  readonly replicas?: number
+  /** How long `WAIT` waits for the replicas, in ms. Default 1,000 (at most `commandTimeoutMs`). */
+  readonly replicaTimeoutMs?: number
   /** Expire a partition this many ms after its last write (`SET ... PX`). Default: never. */
   readonly ttlMs?: number
   /** A value that is not a cache: `fail` (default) or `reset` (overwritten by the next update). */
@@ -221,6 +281,8 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
   const sleep = options.sleep ?? timerSleep
   const commandTimeoutMs = Math.max(1, options.commandTimeoutMs ?? 5_000)
   const bounded = within(options.timeout ?? timerTimeout, commandTimeoutMs)
+  const replicas = Math.max(0, Math.floor(options.replicas ?? 0))
+  const replicaTimeoutMs = Math.max(1, Math.min(commandTimeoutMs, Math.round(options.replicaTimeoutMs ?? 1_000)))
   const random = options.random ?? webCryptoRandom
   const log = options.logger ?? silentLogger
   // One queue tail per busy partition; a partition's entry goes when its queue drains.
@@ -281,6 +343,30 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
       return E.right({ raw, state: emptyCache, corrupt: true })
     }
 
+    /** With `replicas`, `WAIT`s for them after a write: Right once enough replicas have it. */
+    const replicatedTo = async (): Promise<E.Either<StoreError, number>> => {
+      if (replicas === 0) return E.right(0)
+      const wait = client.wait
+      if (wait === undefined)
+        return E.left(
+          cacheError('io', `The Redis store was created with replicas: ${replicas} but its client has no wait function; use nodeRedisCommands, or add wait (WAIT) to the RedisCommands given.`),
+        )
+      const waited = await bounded(
+        () => wait(key, replicas, replicaTimeoutMs),
+        (e) => ioError('WAIT', e),
+        () => timedOut('WAIT'),
+      )
+      if (E.isLeft(waited)) return waited
+      const got = Number(waited.right)
+      if (got >= replicas) return E.right(got)
+      return E.left(
+        cacheError(
+          'io',
+          `Redis wrote ${key} but only ${Number.isFinite(got) ? got : 0} of ${replicas} replicas confirmed it within ${replicaTimeoutMs} ms (replicas, replicaTimeoutMs), so a failover could lose it. Retry the operation (it applies again over what is stored); check the replicas' links (INFO replication).`,
+        ),
+      )
+    }
+
     const attempt = async (f: (current: CacheState) => CacheState, n: number, delay: number): Promise<E.Either<StoreError, CacheState>> => {
       const r = await read()
       if (E.isLeft(r)) return r
@@ -298,7 +384,8 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
       const reply = evaluated.right
       if (reply === 1 || reply === '1') {
         if (corrupt) log('warning', `authfold redisStore: replaced the broken value of ${key} with a new cache.`, false)
-        return E.right(next)
+        const replicated = await replicatedTo()
+        return E.isLeft(replicated) ? replicated : E.right(next)
       }
       if (n >= maxAttempts) {
         return E.left(
