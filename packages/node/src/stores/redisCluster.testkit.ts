@@ -46,6 +46,8 @@ export interface TestRedisCluster {
   readonly rootNodes: ReadonlyArray<{ readonly url: string }>
   /** How long forming the cluster took, in ms. */
   readonly startedInMs: number
+  /** Runs a command on the first node that answers (e.g. `CLUSTER KEYSLOT key`); its reply as text. */
+  readonly anyNode: (args: ReadonlyArray<string>) => Promise<string>
   /** Asks `CLUSTER NODES` of a live node: the current master of every slot range, and each node's flags. */
   readonly clusterNodes: () => Promise<string>
   /**
@@ -178,18 +180,19 @@ export const startRedisCluster = async (options: TestRedisClusterOptions = {}): 
       const masterId = masterIdOf(i)
       return { ...s, id: ids[i]!, busPort: ports[i]![1], role: i < masters ? 'master' : 'replica', ...(masterId === undefined ? {} : { masterId }) }
     })
-    const clusterNodes = async (): Promise<string> => {
+    const anyNode = async (args: ReadonlyArray<string>): Promise<string> => {
       for (const s of servers) {
         const a = await adminOf(s.url).catch(() => undefined)
         if (a === undefined) continue
         try {
-          return await command(a, ['CLUSTER', 'NODES'])
+          return await command(a, args)
         } finally {
           a.destroy()
         }
       }
       throw new Error('no node of the test Redis Cluster answers')
     }
+    const clusterNodes = (): Promise<string> => anyNode(['CLUSTER', 'NODES'])
     const restart = async (id: string): Promise<TestClusterNode> => {
       const i = nodes.findIndex((x) => x.id === id)
       const old = nodes[i]
@@ -198,9 +201,10 @@ export const startRedisCluster = async (options: TestRedisClusterOptions = {}): 
       servers[i] = await startNode(i, 10_000)
       return { ...old, ...servers[i]! }
     }
-    return { nodes, rootNodes: servers.map((s) => ({ url: s.url })), startedInMs: Date.now() - started, clusterNodes, restart, stop: stopAll }
+    return { nodes, rootNodes: servers.map((s) => ({ url: s.url })), startedInMs: Date.now() - started, anyNode, clusterNodes, restart, stop: stopAll }
   } catch (e) {
     await stopAll()
-    throw e
+    const ports = servers.map((x) => x.port).join(',')
+    throw new Error(`${e instanceof Error ? e.message : String(e)} (the cluster in ${dir} is gone: nodes on ports ${ports} killed, folder removed)`)
   }
 }

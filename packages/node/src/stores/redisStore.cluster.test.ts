@@ -50,7 +50,7 @@ const nodeClient = async (node: TestClusterNode) => {
 
 /** The node that is master of `key`'s slot now, by `CLUSTER NODES`. */
 const masterOf = async (key: string): Promise<TestClusterNode> => {
-  const slot = Number(await main.sendCommand(undefined, true, ['CLUSTER', 'KEYSLOT', key]))
+  const slot = Number(await cluster.anyNode(['CLUSTER', 'KEYSLOT', key]))
   const lines = (await cluster.clusterNodes()).trim().split('\n')
   const line = lines.find((l) => {
     const f = l.split(' ')
@@ -245,4 +245,93 @@ describe('redisStore on a Redis Cluster (3 masters, 3 replicas, real redis-serve
     expect([...failures.keys()].filter((c) => c !== 'io' && c !== 'conflict')).toEqual([])
     expect(slowestMs).toBeLessThan(5_000)
   }, 60_000)
+
+  it('why replicas: 1 matters: a write its replica never got is lost when that replica takes over; with replicas: 1 that write was refused, and every acknowledged one survives', async () => {
+    // A partition on a master that still has its original replica (not the pair failed over above).
+    let key = ''
+    let master: TestClusterNode | undefined
+    for (let i = 0; master === undefined; i++) {
+      const k = redisKey('takeover', `p${i}`)
+      const m = await masterOf(k)
+      if (m.role === 'master') [key, master] = [k, m]
+    }
+    const replica = cluster.nodes.find((x) => x.masterId === master.id)!
+    const partition = key.slice('authfold:takeover:'.length)
+    const safe = redisStore({ client: nodeRedisCommands(main), namespace: 'takeover', replicas: 1, replicaTimeoutMs: 300 }).forPartition(partition)
+    const unsafe = redisStore({ client: nodeRedisCommands(main), namespace: 'takeover' }).forPartition(partition)
+    right(await safe.update(addToken('replicated'))())
+    // Cut the replication link and keep the replica from mending it: frozen (SIGSTOP), with
+    // its connection to the master closed by the master (CLIENT KILL), so nothing written
+    // from now on reaches it (a frozen replica alone would still find later writes in its
+    // socket buffer when it wakes).
+    process.kill(replica.pid, 'SIGSTOP')
+    let refused: E.Either<unknown, unknown>
+    try {
+      const m = await nodeClient(master)
+      try {
+        expect(Number(await m.sendCommand(['CLIENT', 'KILL', 'TYPE', 'replica']))).toBe(1)
+      } finally {
+        m.destroy()
+      }
+      right(await unsafe.update(addToken('acknowledged-by-the-master-only'))())
+      refused = await safe.update(addToken('refused'))()
+      await master.kill()
+    } finally {
+      process.kill(replica.pid, 'SIGCONT')
+    }
+    expect(refused).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'io' } })
+    // The replica takes the dead master's slots at once (an operator's CLUSTER FAILOVER TAKEOVER).
+    const r = await nodeClient(replica)
+    try {
+      expect(await r.sendCommand(['CLUSTER', 'FAILOVER', 'TAKEOVER'])).toBe('OK')
+    } finally {
+      r.destroy()
+    }
+    const fresh = await connect()
+    let stored: ReadonlyArray<string> = []
+    const end = Date.now() + 15_000
+    while (Date.now() < end) {
+      const got = await redisStore({ client: nodeRedisCommands(fresh), namespace: 'takeover', commandTimeoutMs: 500 }).forPartition(partition).load()()
+      if (E.isRight(got)) {
+        stored = tokenKeys(got.right)
+        break
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    console.info(`redis cluster/takeover: after the replica took over, ${key} holds ${JSON.stringify(stored)}`)
+    expect((await masterOf(key)).id).toBe(replica.id)
+    // The write acknowledged with replicas: 1 survived; the one the master alone acknowledged is gone.
+    expect(stored).toEqual(['replicated'])
+  }, 30_000)
+
+  it('startup is bounded and cleans up: a cluster that cannot form in time is killed and its folder removed', async () => {
+    const e: unknown = await startRedisCluster({ masters: 3, replicasPerMaster: 1, withinMs: 1 }).then(
+      (c) => c.stop().then(() => new Error('formed within 1 ms')),
+      (err: unknown) => err,
+    )
+    expect(e).toBeInstanceOf(Error)
+    const message = e instanceof Error ? e.message : ''
+    expect(message).toContain('did not form in time')
+    const dir = /in (\S+authfold-rediscluster-\S+) /.exec(message)?.[1] ?? ''
+    const ports = (/ports ([\d,]+)/.exec(message)?.[1] ?? '').split(',').map(Number)
+    expect(ports).toHaveLength(6)
+    const { existsSync } = await import('node:fs')
+    expect(dir).not.toBe('')
+    expect(existsSync(dir)).toBe(false)
+    const net = await import('node:net')
+    const refused = await Promise.all(
+      ports.map(
+        (port) =>
+          new Promise<boolean>((resolve) => {
+            const sock = net.connect({ host: '127.0.0.1', port })
+            sock.on('connect', () => {
+              sock.destroy()
+              resolve(false)
+            })
+            sock.on('error', () => resolve(true))
+          }),
+      ),
+    )
+    expect(refused).toEqual(ports.map(() => true))
+  }, 30_000)
 })
