@@ -25,7 +25,7 @@ const connect = async (): Promise<Cluster> => {
 let main: Cluster
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1, nodeTimeoutMs: 1_000, withinMs: 30_000 })
+  cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1, nodeTimeoutMs: 2_000, withinMs: 30_000 })
   console.info(`redis cluster: 3 masters + 3 replicas formed in ${cluster.startedInMs} ms`)
   idp = await startIdentityProvider()
   main = await connect()
