@@ -160,6 +160,44 @@ describe('redisStore on a Redis Cluster (3 masters, 3 replicas, real redis-serve
     expect(tokenKeys(right(await s.load()()))).toEqual(['after', 'before', 'during', 'unreplicated'])
   })
 
+  it('a graceful failover (CLUSTER FAILOVER on the replica): a client still sending to the old master is redirected (MOVED), and its update with replicas: 1 is acknowledged by the new master with its replica', async () => {
+    // A partition on an original pair, not the one the next test fails over.
+    const avoid = (await masterOf(redisKey('failover', 'shared'))).id
+    let partition = ''
+    let master: TestClusterNode | undefined
+    for (let i = 0; master === undefined; i++) {
+      const m = await masterOf(redisKey('graceful', `p${i}`))
+      if (m.role === 'master' && m.id !== avoid) [partition, master] = [`p${i}`, m]
+    }
+    const replica = cluster.nodes.find((x) => x.masterId === master.id)!
+    const stale = await connect()
+    const s = redisStore({ client: nodeRedisCommands(stale), namespace: 'graceful', replicas: 1, replicaTimeoutMs: 1_000 }).forPartition(partition)
+    right(await s.update(addToken('before'))())
+    const r = await nodeClient(replica)
+    try {
+      expect(await r.sendCommand(['CLUSTER', 'FAILOVER'])).toBe('OK')
+    } finally {
+      r.destroy()
+    }
+    const end = Date.now() + 15_000
+    while (Date.now() < end && (await masterOf(redisKey('graceful', partition))).id !== replica.id) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await masterOf(redisKey('graceful', partition))).id).toBe(replica.id)
+    // The stale client still sends the key's writes to the old master, now a replica, which
+    // answers MOVED: evalAndWait follows it, and WAITs on the new master (whose replica is
+    // the old master). The value written is the one stored (read through another client, so
+    // the stale one's slot map stays stale until the write).
+    const key = redisKey('graceful', partition)
+    const raw = (await main.get(key)) ?? ''
+    const { createHash } = await import('node:crypto')
+    const sha = createHash('sha1').update(raw).digest('hex')
+    expect(await nodeRedisCommands(stale).evalAndWait?.(COMPARE_AND_SET, [key], [sha, raw, ''], 1, 1_000)).toEqual([1, 1])
+    // And the store through that client goes on.
+    const started = Date.now()
+    right(await s.update(addToken('after'))())
+    console.info(`redis cluster/graceful: after CLUSTER FAILOVER, an update acknowledged in ${Date.now() - started} ms`)
+    expect(tokenKeys(right(await s.load()()))).toEqual(['after', 'before'])
+  })
+
   it('a master killed (SIGKILL) while 4 clients x 50 concurrent updates write one partition with replicas: 1: its replica is promoted, typed errors meanwhile, no acknowledged write lost', async () => {
     const ns = 'failover'
     const key = redisKey(ns, 'shared')

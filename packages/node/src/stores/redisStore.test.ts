@@ -218,11 +218,11 @@ describe('redisStore against a real redis-server', () => {
       right(await store(ns, { replicas: 0 }).forPartition('p').update(addToken('y'))())
     })
 
-    it('a client without wait cannot honour replicas: CacheError io saying so', async () => {
+    it('a client without evalAndWait cannot honour replicas: CacheError io saying so', async () => {
       const inner = nodeRedisCommands(main)
       const r = await redisStore({ client: { get: inner.get, eval: inner.eval }, namespace: freshNamespace(), replicas: 1 }).forPartition('p').update(addToken('x'))()
       expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'io' } })
-      if (E.isLeft(r)) expect(r.left.message).toContain('replicas: 1 but its client has no wait function')
+      if (E.isLeft(r)) expect(r.left.message).toContain('replicas: 1 but its client has no evalAndWait function')
     })
   })
 

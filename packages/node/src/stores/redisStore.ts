@@ -33,8 +33,10 @@
  *
  * Redis replicates asynchronously: a master that dies right after a write may take it
  * with it when its replica is promoted. With `replicas: n`, an update is acknowledged only
- * after `WAIT n` on the connection that wrote it says `n` replicas have it (otherwise
- * `CacheError('io')`, and the caller may retry), so a failover loses no acknowledged write.
+ * once `WAIT n`, sent right after the `EVAL` on the connection that ran it, says `n`
+ * replicas have it (otherwise `CacheError('io')`, and the caller may retry). With one
+ * replica per master, the replica promoted is the one that confirmed the write, so a
+ * failover loses no acknowledged write.
  *
  * ### A Redis that does not answer
  *
@@ -60,8 +62,9 @@ import { cacheError, describeFailure, silentLogger, timerSleep, webCryptoRandom,
 import { decodeBlob, encodeBlob, type BlobPlace, type BlobTransform, type CacheStore, type CorruptPolicy, type PartitionedStore, type StoreError } from '@authfold/cache'
 
 /**
- * The two Redis commands the store uses. Implementations reject (or throw) on a
- * connection failure; the store turns that into `CacheError('io')`.
+ * The two Redis commands the store uses (and `EVAL` followed by `WAIT` for its `replicas`
+ * option). Implementations reject (or throw) on a connection failure; the store turns
+ * that into `CacheError('io')`.
  *
  * @category model
  * @since 0.1.0
@@ -72,11 +75,17 @@ export interface RedisCommands {
   /** `EVAL script numkeys key... arg...`: the script's reply. */
   readonly eval: (script: string, keys: ReadonlyArray<string>, args: ReadonlyArray<string>) => Promise<unknown>
   /**
-   * `WAIT replicas timeout` on the connection that ran the last `EVAL` of `key` (on a
-   * cluster, the connection to the master of `key`'s slot): how many replicas have its
-   * writes. Needed only with the store's `replicas` option.
+   * `EVAL` as above, then `WAIT replicas timeout` on the same connection (so the `WAIT`
+   * counts the replicas that have that write): the script's reply and the `WAIT` reply.
+   * Needed only with the store's `replicas` option.
    */
-  readonly wait?: (key: string, replicas: number, timeoutMs: number) => Promise<unknown>
+  readonly evalAndWait?: (
+    script: string,
+    keys: ReadonlyArray<string>,
+    args: ReadonlyArray<string>,
+    replicas: number,
+    timeoutMs: number,
+  ) => Promise<readonly [reply: unknown, replicas: unknown]>
 }
 
 /**
@@ -89,13 +98,13 @@ export interface RedisCommands {
 export interface NodeRedisClientLike {
   get(key: string): Promise<unknown>
   eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
-  /** Raw commands (`WAIT`, for the store's `replicas` option). */
+  /** Raw commands (`WAIT`, for the store's `replicas` option). Not a client pool: `WAIT` must follow `EVAL` on its connection. */
   sendCommand?(args: Array<string>): Promise<unknown>
 }
 
 /**
- * The part of a node-redis (v5 and later) cluster client that {@link nodeRedisCommands}
- * uses; `createCluster()` from `redis` or `@redis/client` satisfies it.
+ * The part of a node-redis cluster client that {@link nodeRedisCommands} uses;
+ * `createCluster()` from `redis` or `@redis/client` 6 satisfies it (tested with 6.3.1).
  *
  * @category model
  * @since 0.1.0
@@ -103,25 +112,56 @@ export interface NodeRedisClientLike {
 export interface NodeRedisClusterLike {
   get(key: string): Promise<unknown>
   eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
-  /** The connection to the master of `key`'s slot (where `WAIT` must run after a write of `key`). */
-  getNodeClientForKey(key: string): Promise<{ sendCommand(args: Array<string>): Promise<unknown> }>
+  /** The connection to the master of `key`'s slot (where `EVAL` and then `WAIT` run with `replicas`). */
+  getNodeClientForKey(key: string): Promise<{
+    eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
+    sendCommand(args: Array<string>): Promise<unknown>
+  }>
 }
 
 const isCluster = (client: NodeRedisClientLike | NodeRedisClusterLike): client is NodeRedisClusterLike => 'getNodeClientForKey' in client
 
-const waitOf = (client: NodeRedisClientLike | NodeRedisClusterLike): RedisCommands['wait'] => {
-  const args = (replicas: number, timeoutMs: number): Array<string> => ['WAIT', String(replicas), String(timeoutMs)]
-  if (isCluster(client)) return async (key, replicas, timeoutMs) => (await client.getNodeClientForKey(key)).sendCommand(args(replicas, timeoutMs))
+const waitCommand = (replicas: number, timeoutMs: number): Array<string> => ['WAIT', String(replicas), String(timeoutMs)]
+
+/** A `MOVED` or `ASK` reply: the slot is served elsewhere (a failover, a resharding). */
+const isRedirect = (e: unknown): boolean => e instanceof Error && /^(MOVED|ASK) /.test(e.message)
+
+/**
+ * `EVAL` then `WAIT` on one connection. On a cluster, both go to the connection to the
+ * key's master as the client knows it; when that node answers `MOVED`/`ASK` (the script
+ * did not run there), the `EVAL` goes through the cluster client, which follows the
+ * redirection and refreshes its slot map, and the `WAIT` to the key's master it now knows.
+ */
+const evalAndWaitOf = (client: NodeRedisClientLike | NodeRedisClusterLike): RedisCommands['evalAndWait'] => {
+  if (isCluster(client))
+    return async (script, keys, args, replicas, timeoutMs) => {
+      const options = { keys: [...keys], arguments: [...args] }
+      const key = keys[0] ?? ''
+      const node = await client.getNodeClientForKey(key)
+      const ran = await node.eval(script, options).then(
+        (reply) => ({ reply, node }),
+        async (e: unknown) => {
+          if (!isRedirect(e)) throw e
+          const reply = await client.eval(script, options)
+          return { reply, node: await client.getNodeClientForKey(key) }
+        },
+      )
+      return [ran.reply, await ran.node.sendCommand(waitCommand(replicas, timeoutMs))] as const
+    }
   const send = client.sendCommand?.bind(client)
-  return send === undefined ? undefined : (_key, replicas, timeoutMs) => send(args(replicas, timeoutMs))
+  if (send === undefined) return undefined
+  return async (script, keys, args, replicas, timeoutMs) => {
+    const reply = await client.eval(script, { keys: [...keys], arguments: [...args] })
+    return [reply, await send(waitCommand(replicas, timeoutMs))] as const
+  }
 }
 
 /**
  * Adapts a connected node-redis client, or cluster client (`createCluster`, which routes
  * each key to its slot's master and follows `MOVED`/`ASK`), to {@link RedisCommands}. A
  * `GET` reply that is neither text nor nil (a client set to return buffers) is refused
- * with a clear error. `WAIT` runs on the connection that wrote the key (on a cluster, the
- * one to the key's master, not every shard).
+ * with a clear error. With the store's `replicas`, `WAIT` runs right after the `EVAL` on the
+ * connection that ran it (on a cluster, the one to the key's master, not every shard).
  *
  * @example
  * import { createClient } from 'redis'
@@ -131,7 +171,7 @@ const waitOf = (client: NodeRedisClientLike | NodeRedisClusterLike): RedisComman
  * @since 0.1.0
  */
 export const nodeRedisCommands = (client: NodeRedisClientLike | NodeRedisClusterLike): RedisCommands => {
-  const wait = waitOf(client)
+  const evalAndWait = evalAndWaitOf(client)
   return {
     get: async (key) => {
       const v = await client.get(key)
@@ -139,7 +179,7 @@ export const nodeRedisCommands = (client: NodeRedisClientLike | NodeRedisCluster
       throw new TypeError('the Redis client returned a GET reply that is not text; create it without buffer replies')
     },
     eval: (script, keys, args) => client.eval(script, { keys: [...keys], arguments: [...args] }),
-    ...(wait === undefined ? {} : { wait }),
+    ...(evalAndWait === undefined ? {} : { evalAndWait }),
   }
 }
 
@@ -160,7 +200,7 @@ export interface RedisStoreOptions {
   /**
    * Acknowledge a write only once this many replicas have it (`WAIT`), so that a failover
    * (a replica promoted after its master died) loses no acknowledged write; fewer within
-   * `replicaTimeoutMs` is `CacheError('io')`. Needs a client with `wait`. Default 0 (no wait).
+   * `replicaTimeoutMs` is `CacheError('io')`. Needs a client with `evalAndWait`. Default 0 (no wait).
    */
   readonly replicas?: number
   /** How long `WAIT` waits for the replicas, in ms. Default 1,000 (at most `commandTimeoutMs`). */
@@ -343,22 +383,39 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
       return E.right({ raw, state: emptyCache, corrupt: true })
     }
 
-    /** With `replicas`, `WAIT`s for them after a write: Right once enough replicas have it. */
-    const replicatedTo = async (): Promise<E.Either<StoreError, number>> => {
-      if (replicas === 0) return E.right(0)
-      const wait = client.wait
-      if (wait === undefined)
-        return E.left(
-          cacheError('io', `The Redis store was created with replicas: ${replicas} but its client has no wait function; use nodeRedisCommands, or add wait (WAIT) to the RedisCommands given.`),
+    /**
+     * The compare-and-set: its reply, and with `replicas` how many replicas have the write
+     * (`EVAL` then `WAIT` on one connection).
+     */
+    const compareAndSet = async (args: ReadonlyArray<string>): Promise<E.Either<StoreError, readonly [unknown, number]>> => {
+      if (replicas === 0)
+        return E.map((reply: unknown) => [reply, 0] as const)(
+          await bounded(
+            () => client.eval(COMPARE_AND_SET, [key], args),
+            (e) => ioError('EVAL (compare-and-set)', e),
+            () => timedOut('EVAL (compare-and-set)'),
+          ),
         )
-      const waited = await bounded(
-        () => wait(key, replicas, replicaTimeoutMs),
-        (e) => ioError('WAIT', e),
-        () => timedOut('WAIT'),
+      const evalAndWait = client.evalAndWait
+      if (evalAndWait === undefined)
+        return E.left(
+          cacheError(
+            'io',
+            `The Redis store was created with replicas: ${replicas} but its client has no evalAndWait function; use nodeRedisCommands, or add evalAndWait (EVAL then WAIT on one connection) to the RedisCommands given.`,
+          ),
+        )
+      return E.map(([reply, got]: readonly [unknown, unknown]) => [reply, Number(got)] as const)(
+        await bounded(
+          () => evalAndWait(COMPARE_AND_SET, [key], args, replicas, replicaTimeoutMs),
+          (e) => ioError('EVAL (compare-and-set) and WAIT', e),
+          () => timedOut('EVAL (compare-and-set) and WAIT'),
+        ),
       )
-      if (E.isLeft(waited)) return waited
-      const got = Number(waited.right)
-      if (got >= replicas) return E.right(got)
+    }
+
+    /** With `replicas`, Right once enough replicas have the write `WAIT` counted. */
+    const replicated = (got: number): E.Either<StoreError, number> => {
+      if (replicas === 0 || got >= replicas) return E.right(got)
       return E.left(
         cacheError(
           'io',
@@ -375,17 +432,13 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
       if (next === state && raw !== null && !corrupt) return E.right(state)
       const blob = await encode(next)()
       if (E.isLeft(blob)) return blob
-      const evaluated = await bounded(
-        () => client.eval(COMPARE_AND_SET, [key], [raw === null ? '' : sha1hex(raw), blob.right, ttl]),
-        (e) => ioError('EVAL (compare-and-set)', e),
-        () => timedOut('EVAL (compare-and-set)'),
-      )
+      const evaluated = await compareAndSet([raw === null ? '' : sha1hex(raw), blob.right, ttl])
       if (E.isLeft(evaluated)) return evaluated
-      const reply = evaluated.right
+      const [reply, got] = evaluated.right
       if (reply === 1 || reply === '1') {
         if (corrupt) log('warning', `authfold redisStore: replaced the broken value of ${key} with a new cache.`, false)
-        const replicated = await replicatedTo()
-        return E.isLeft(replicated) ? replicated : E.right(next)
+        const confirmed = replicated(got)
+        return E.isLeft(confirmed) ? confirmed : E.right(next)
       }
       if (n >= maxAttempts) {
         return E.left(
