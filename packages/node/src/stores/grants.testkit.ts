@@ -16,15 +16,6 @@ import type { IdentityProvider } from '@authfold/testing'
 import { nodeHttpClient } from '../http/nodeHttpClient.js'
 
 /**
- * The scopes of the 100 grants, one resource each.
- *
- * @internal
- * @category testing
- * @since 0.1.0
- */
-export const hundredScopes: ReadonlyArray<string> = Array.from({ length: 100 }, (_, i) => `api://r${i}/.default`)
-
-/**
  * Runs the 100 grants of client `clientId` (registered at `idp` with `secret`) with
  * `cacheStore` and checks what the store holds afterwards.
  *
@@ -33,6 +24,7 @@ export const hundredScopes: ReadonlyArray<string> = Array.from({ length: 100 }, 
  * @since 0.1.0
  */
 export const hundredGrants = async (idp: IdentityProvider, clientId: string, secret: string, cacheStore: CacheStore): Promise<void> => {
+  const hundredScopes = Array.from({ length: 100 }, (_, i) => `api://r${i}/.default`)
   const app = createConfidentialClient({
     clientId,
     authority: idp.authority(),

@@ -269,7 +269,9 @@ describe('redisStore on a Redis Cluster (3 masters, 3 replicas, real redis-serve
     if (E.isLeft(state)) throw new Error(`the stored value is not a valid cache: ${state.left.message}`)
     const final = new Set(tokenKeys(state.right))
     const lost = acks.filter((k) => !final.has(k))
-    const ackedMeanwhile = ackTimes.filter((t) => t > killedAt + 500 && t < promotedAt).length
+    // A reply the master sent just before it died may be read (and stamped) a little later
+    // on a busy machine: acks count as "meanwhile" from 1 s after the kill.
+    const ackedMeanwhile = ackTimes.filter((t) => t > killedAt + 1_000 && t < promotedAt).length
     console.info(
       `redis cluster/failover: master of ${key} killed after ${ackedBefore} acks; replica promoted ${promotedAt - killedAt} ms later, the old master back as its replica ${rejoinedAt - killedAt} ms after the kill; ${acks.length} writes acknowledged, ${lost.length} lost, ${final.size} entries stored, ${ackedMeanwhile} acks between kill and promotion; failures by code ${JSON.stringify(Object.fromEntries(failures))}; slowest update ${slowestMs} ms; ${Date.now() - started} ms in all`,
     )
@@ -281,7 +283,8 @@ describe('redisStore on a Redis Cluster (3 masters, 3 replicas, real redis-serve
     expect(ackedMeanwhile).toBe(0)
     expect((failures.get('io') ?? 0) > 0).toBe(true)
     expect([...failures.keys()].filter((c) => c !== 'io' && c !== 'conflict')).toEqual([])
-    expect(slowestMs).toBeLessThan(5_000)
+    // No stuck call: each update returned within a bounded time (its rounds, or a timeout).
+    expect(slowestMs).toBeLessThan(10_000)
   }, 60_000)
 
   it('why replicas: 1 matters: a write its replica never got is lost when that replica takes over; with replicas: 1 that write was refused, and every acknowledged one survives', async () => {

@@ -30,6 +30,8 @@
  * routes each command to the slot's master and follows `MOVED`/`ASK` redirections. The key
  * layout is the same as on a single Redis (no hash tag is needed for one key), so moving a
  * cache to a cluster is a copy of its keys (e.g. `MIGRATE` or `redis-cli --cluster import`).
+ * (A namespace with `{...}` in it would be a hash tag and put every partition in one slot,
+ * on one master: leave braces out of namespaces.)
  *
  * Redis replicates asynchronously: a master that dies right after a write may take it
  * with it when its replica is promoted. With `replicas: n`, an update is acknowledged only
