@@ -42,9 +42,20 @@ export interface TestRedisOptions {
    * SIGKILL and a restart with the same directory. Default: no persistence.
    */
   readonly dataDir?: string
+  /** More `redis-server` arguments, appended last (e.g. `--cluster-enabled yes`). Default: none. */
+  readonly args?: ReadonlyArray<string>
+  /** Kill it and reject when it is not ready within this many ms. Default 10,000. */
+  readonly readyWithinMs?: number
 }
 
-const freePort = (): Promise<number> =>
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on (the OS's choice of a free one).
+ *
+ * @internal
+ * @category testing
+ * @since 0.1.0
+ */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = net.createServer()
     server.on('error', reject)
@@ -57,7 +68,8 @@ const freePort = (): Promise<number> =>
 
 /**
  * Starts `redis-server` (from `PATH`, or `REDIS_SERVER`) and resolves once it accepts
- * connections; rejects with its output if it exits first.
+ * connections; rejects with its output if it exits first or is not ready within
+ * `readyWithinMs` (then it is killed).
  *
  * @internal
  * @category testing
@@ -68,20 +80,34 @@ export const startRedis = async (options: TestRedisOptions = {}): Promise<TestRe
   const bin = process.env['REDIS_SERVER'] ?? 'redis-server'
   const persistence =
     options.dataDir === undefined ? ['--appendonly', 'no'] : ['--dir', options.dataDir, '--appendonly', 'yes', '--appendfsync', 'always']
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no'], {
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no', ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  const readyWithinMs = options.readyWithinMs ?? 10_000
   await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${bin} was not ready within ${readyWithinMs} ms (killed):\n${output}`))
+    }, readyWithinMs)
     const onData = (d: Buffer): void => {
       output += d.toString()
-      if (output.includes('Ready to accept connections')) resolve()
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer)
+        resolve()
+      }
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)
-    child.on('error', (e) => reject(new Error(`could not start ${bin}: ${e.message}; install redis-server (apt-get install redis-server)`)))
-    child.on('exit', (code) => reject(new Error(`${bin} exited with ${String(code)} before it was ready:\n${output}`)))
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      reject(new Error(`could not start ${bin}: ${e.message}; install redis-server (apt-get install redis-server)`))
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${bin} exited with ${String(code)} before it was ready:\n${output}`))
+    })
   })
   const end = (signal: NodeJS.Signals) => async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)

@@ -205,6 +205,27 @@ describe('redisStore against a real redis-server', () => {
     })
   })
 
+  describe('replicas (WAIT before acknowledging)', () => {
+    it('on a Redis with no replica, replicas: 1 refuses the write as CacheError io after replicaTimeoutMs (the value is written, not acknowledged)', async () => {
+      const ns = freshNamespace()
+      const started = Date.now()
+      const r = await store(ns, { replicas: 1, replicaTimeoutMs: 200 }).forPartition('p').update(addToken('x'))()
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190)
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'io' } })
+      if (E.isLeft(r)) expect(r.left.message).toBe(`Redis wrote ${redisKey(ns, 'p')} but only 0 of 1 replicas confirmed it within 200 ms (replicas, replicaTimeoutMs), so a failover could lose it. Retry the operation (it applies again over what is stored); check the replicas' links (INFO replication).`)
+      expect(tokenKeys(right(await store(ns).forPartition('p').load()()))).toEqual(['x'])
+      // replicas: 0 (the default) sends no WAIT
+      right(await store(ns, { replicas: 0 }).forPartition('p').update(addToken('y'))())
+    })
+
+    it('a client without evalAndWait cannot honour replicas: CacheError io saying so', async () => {
+      const inner = nodeRedisCommands(main)
+      const r = await redisStore({ client: { get: inner.get, eval: inner.eval }, namespace: freshNamespace(), replicas: 1 }).forPartition('p').update(addToken('x'))()
+      expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'CacheError', code: 'io' } })
+      if (E.isLeft(r)) expect(r.left.message).toContain('replicas: 1 but its client has no evalAndWait function')
+    })
+  })
+
   describe('with at-rest encryption', () => {
     const key = new Uint8Array(32).fill(3)
     it('stores an envelope bound to its key: a value copied to another partition does not open', async () => {

@@ -22,6 +22,24 @@
  * (one key per script), and sends a 40-character hash instead of the old value back.
  * Within one process, updates of one partition also queue in memory first.
  *
+ * ### Redis Cluster and replicas
+ *
+ * A partition is one key, so it lives in one hash slot, and the script touches only the
+ * key it is given (`KEYS[1]`; it builds no key name), so the store runs unchanged on a
+ * Redis Cluster: give it a cluster client (`nodeRedisCommands(createCluster(...))`), which
+ * routes each command to the slot's master and follows `MOVED`/`ASK` redirections. The key
+ * layout is the same as on a single Redis (no hash tag is needed for one key), so moving a
+ * cache to a cluster is a copy of its keys (e.g. `MIGRATE` or `redis-cli --cluster import`).
+ * (A namespace with `{...}` in it would be a hash tag and put every partition in one slot,
+ * on one master: leave braces out of namespaces.)
+ *
+ * Redis replicates asynchronously: a master that dies right after a write may take it
+ * with it when its replica is promoted. With `replicas: n`, an update is acknowledged only
+ * once `WAIT n`, sent right after the `EVAL` on the connection that ran it, says `n`
+ * replicas have it (otherwise `CacheError('io')`, and the caller may retry). With one
+ * replica per master, the replica promoted is the one that confirmed the write, so a
+ * failover loses no acknowledged write.
+ *
  * ### A Redis that does not answer
  *
  * Every command is bounded by `commandTimeoutMs` (default 5 s): a Redis that is down,
@@ -46,8 +64,9 @@ import { cacheError, describeFailure, silentLogger, timerSleep, webCryptoRandom,
 import { decodeBlob, encodeBlob, type BlobPlace, type BlobTransform, type CacheStore, type CorruptPolicy, type PartitionedStore, type StoreError } from '@authfold/cache'
 
 /**
- * The two Redis commands the store uses. Implementations reject (or throw) on a
- * connection failure; the store turns that into `CacheError('io')`.
+ * The two Redis commands the store uses (and `EVAL` followed by `WAIT` for its `replicas`
+ * option). Implementations reject (or throw) on a connection failure; the store turns
+ * that into `CacheError('io')`.
  *
  * @category model
  * @since 0.1.0
@@ -57,6 +76,18 @@ export interface RedisCommands {
   readonly get: (key: string) => Promise<string | null>
   /** `EVAL script numkeys key... arg...`: the script's reply. */
   readonly eval: (script: string, keys: ReadonlyArray<string>, args: ReadonlyArray<string>) => Promise<unknown>
+  /**
+   * `EVAL` as above, then `WAIT replicas timeout` on the same connection (so the `WAIT`
+   * counts the replicas that have that write): the script's reply and the `WAIT` reply.
+   * Needed only with the store's `replicas` option.
+   */
+  readonly evalAndWait?: (
+    script: string,
+    keys: ReadonlyArray<string>,
+    args: ReadonlyArray<string>,
+    replicas: number,
+    timeoutMs: number,
+  ) => Promise<readonly [reply: unknown, replicas: unknown]>
 }
 
 /**
@@ -69,11 +100,70 @@ export interface RedisCommands {
 export interface NodeRedisClientLike {
   get(key: string): Promise<unknown>
   eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
+  /** Raw commands (`WAIT`, for the store's `replicas` option). Not a client pool: `WAIT` must follow `EVAL` on its connection. */
+  sendCommand?(args: Array<string>): Promise<unknown>
 }
 
 /**
- * Adapts a connected node-redis client to {@link RedisCommands}. A `GET` reply that is
- * neither text nor nil (a client set to return buffers) is refused with a clear error.
+ * The part of a node-redis cluster client that {@link nodeRedisCommands} uses;
+ * `createCluster()` from `redis` or `@redis/client` 6 satisfies it (tested with 6.3.1).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface NodeRedisClusterLike {
+  get(key: string): Promise<unknown>
+  eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
+  /** The connection to the master of `key`'s slot (where `EVAL` and then `WAIT` run with `replicas`). */
+  getNodeClientForKey(key: string): Promise<{
+    eval(script: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
+    sendCommand(args: Array<string>): Promise<unknown>
+  }>
+}
+
+const isCluster = (client: NodeRedisClientLike | NodeRedisClusterLike): client is NodeRedisClusterLike => 'getNodeClientForKey' in client
+
+const waitCommand = (replicas: number, timeoutMs: number): Array<string> => ['WAIT', String(replicas), String(timeoutMs)]
+
+/** A `MOVED` or `ASK` reply: the slot is served elsewhere (a failover, a resharding). */
+const isRedirect = (e: unknown): boolean => e instanceof Error && /^(MOVED|ASK) /.test(e.message)
+
+/**
+ * `EVAL` then `WAIT` on one connection. On a cluster, both go to the connection to the
+ * key's master as the client knows it; when that node answers `MOVED`/`ASK` (the script
+ * did not run there), the `EVAL` goes through the cluster client, which follows the
+ * redirection and refreshes its slot map, and the `WAIT` to the key's master it now knows.
+ */
+const evalAndWaitOf = (client: NodeRedisClientLike | NodeRedisClusterLike): RedisCommands['evalAndWait'] => {
+  if (isCluster(client))
+    return async (script, keys, args, replicas, timeoutMs) => {
+      const options = { keys: [...keys], arguments: [...args] }
+      const key = keys[0] ?? ''
+      const node = await client.getNodeClientForKey(key)
+      const ran = await node.eval(script, options).then(
+        (reply) => ({ reply, node }),
+        async (e: unknown) => {
+          if (!isRedirect(e)) throw e
+          const reply = await client.eval(script, options)
+          return { reply, node: await client.getNodeClientForKey(key) }
+        },
+      )
+      return [ran.reply, await ran.node.sendCommand(waitCommand(replicas, timeoutMs))] as const
+    }
+  const send = client.sendCommand?.bind(client)
+  if (send === undefined) return undefined
+  return async (script, keys, args, replicas, timeoutMs) => {
+    const reply = await client.eval(script, { keys: [...keys], arguments: [...args] })
+    return [reply, await send(waitCommand(replicas, timeoutMs))] as const
+  }
+}
+
+/**
+ * Adapts a connected node-redis client, or cluster client (`createCluster`, which routes
+ * each key to its slot's master and follows `MOVED`/`ASK`), to {@link RedisCommands}. A
+ * `GET` reply that is neither text nor nil (a client set to return buffers) is refused
+ * with a clear error. With the store's `replicas`, `WAIT` runs right after the `EVAL` on the
+ * connection that ran it (on a cluster, the one to the key's master, not every shard).
  *
  * @example
  * import { createClient } from 'redis'
@@ -82,14 +172,18 @@ export interface NodeRedisClientLike {
  * @category adapters
  * @since 0.1.0
  */
-export const nodeRedisCommands = (client: NodeRedisClientLike): RedisCommands => ({
-  get: async (key) => {
-    const v = await client.get(key)
-    if (v === null || typeof v === 'string') return v
-    throw new TypeError('the Redis client returned a GET reply that is not text; create it without buffer replies')
-  },
-  eval: (script, keys, args) => client.eval(script, { keys: [...keys], arguments: [...args] }),
-})
+export const nodeRedisCommands = (client: NodeRedisClientLike | NodeRedisClusterLike): RedisCommands => {
+  const evalAndWait = evalAndWaitOf(client)
+  return {
+    get: async (key) => {
+      const v = await client.get(key)
+      if (v === null || typeof v === 'string') return v
+      throw new TypeError('the Redis client returned a GET reply that is not text; create it without buffer replies')
+    },
+    eval: (script, keys, args) => client.eval(script, { keys: [...keys], arguments: [...args] }),
+    ...(evalAndWait === undefined ? {} : { evalAndWait }),
+  }
+}
 
 /**
  * Options of {@link redisStore}.
@@ -105,6 +199,14 @@ export interface RedisStoreOptions {
   readonly maxAttempts?: number
   /** Backoff between attempts: first delay and cap, in ms. Default 2 and 100. */
   readonly retryDelayMs?: { readonly initial: number; readonly max: number }
+  /**
+   * Acknowledge a write only once this many replicas have it (`WAIT`), so that a failover
+   * (a replica promoted after its master died) loses no acknowledged write; fewer within
+   * `replicaTimeoutMs` is `CacheError('io')`. Needs a client with `evalAndWait`. Default 0 (no wait).
+   */
+  readonly replicas?: number
+  /** How long `WAIT` waits for the replicas, in ms. Default 1,000 (at most `commandTimeoutMs`). */
+  readonly replicaTimeoutMs?: number
   /** Expire a partition this many ms after its last write (`SET ... PX`). Default: never. */
   readonly ttlMs?: number
   /** A value that is not a cache: `fail` (default) or `reset` (overwritten by the next update). */
@@ -221,6 +323,8 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
   const sleep = options.sleep ?? timerSleep
   const commandTimeoutMs = Math.max(1, options.commandTimeoutMs ?? 5_000)
   const bounded = within(options.timeout ?? timerTimeout, commandTimeoutMs)
+  const replicas = Math.max(0, Math.floor(options.replicas ?? 0))
+  const replicaTimeoutMs = Math.max(1, Math.min(commandTimeoutMs, Math.round(options.replicaTimeoutMs ?? 1_000)))
   const random = options.random ?? webCryptoRandom
   const log = options.logger ?? silentLogger
   // One queue tail per busy partition; a partition's entry goes when its queue drains.
@@ -281,6 +385,47 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
       return E.right({ raw, state: emptyCache, corrupt: true })
     }
 
+    /**
+     * The compare-and-set: its reply, and with `replicas` how many replicas have the write
+     * (`EVAL` then `WAIT` on one connection).
+     */
+    const compareAndSet = async (args: ReadonlyArray<string>): Promise<E.Either<StoreError, readonly [unknown, number]>> => {
+      if (replicas === 0)
+        return E.map((reply: unknown) => [reply, 0] as const)(
+          await bounded(
+            () => client.eval(COMPARE_AND_SET, [key], args),
+            (e) => ioError('EVAL (compare-and-set)', e),
+            () => timedOut('EVAL (compare-and-set)'),
+          ),
+        )
+      const evalAndWait = client.evalAndWait
+      if (evalAndWait === undefined)
+        return E.left(
+          cacheError(
+            'io',
+            `The Redis store was created with replicas: ${replicas} but its client has no evalAndWait function; use nodeRedisCommands, or add evalAndWait (EVAL then WAIT on one connection) to the RedisCommands given.`,
+          ),
+        )
+      return E.map(([reply, got]: readonly [unknown, unknown]) => [reply, Number(got)] as const)(
+        await bounded(
+          () => evalAndWait(COMPARE_AND_SET, [key], args, replicas, replicaTimeoutMs),
+          (e) => ioError('EVAL (compare-and-set) and WAIT', e),
+          () => timedOut('EVAL (compare-and-set) and WAIT'),
+        ),
+      )
+    }
+
+    /** With `replicas`, Right once enough replicas have the write `WAIT` counted. */
+    const replicated = (got: number): E.Either<StoreError, number> => {
+      if (replicas === 0 || got >= replicas) return E.right(got)
+      return E.left(
+        cacheError(
+          'io',
+          `Redis wrote ${key} but only ${Number.isFinite(got) ? got : 0} of ${replicas} replicas confirmed it within ${replicaTimeoutMs} ms (replicas, replicaTimeoutMs), so a failover could lose it. Retry the operation (it applies again over what is stored); check the replicas' links (INFO replication).`,
+        ),
+      )
+    }
+
     const attempt = async (f: (current: CacheState) => CacheState, n: number, delay: number): Promise<E.Either<StoreError, CacheState>> => {
       const r = await read()
       if (E.isLeft(r)) return r
@@ -289,16 +434,13 @@ export const redisStore = (options: RedisStoreOptions): PartitionedStore<StoreEr
       if (next === state && raw !== null && !corrupt) return E.right(state)
       const blob = await encode(next)()
       if (E.isLeft(blob)) return blob
-      const evaluated = await bounded(
-        () => client.eval(COMPARE_AND_SET, [key], [raw === null ? '' : sha1hex(raw), blob.right, ttl]),
-        (e) => ioError('EVAL (compare-and-set)', e),
-        () => timedOut('EVAL (compare-and-set)'),
-      )
+      const evaluated = await compareAndSet([raw === null ? '' : sha1hex(raw), blob.right, ttl])
       if (E.isLeft(evaluated)) return evaluated
-      const reply = evaluated.right
+      const [reply, got] = evaluated.right
       if (reply === 1 || reply === '1') {
         if (corrupt) log('warning', `authfold redisStore: replaced the broken value of ${key} with a new cache.`, false)
-        return E.right(next)
+        const confirmed = replicated(got)
+        return E.isLeft(confirmed) ? confirmed : E.right(next)
       }
       if (n >= maxAttempts) {
         return E.left(
