@@ -7,6 +7,7 @@ const packages = ['core', 'cache', 'grants', 'wstrust', 'client', 'node', 'testi
 /** Entry points beside `src/index.ts`, as `exports` subpaths name them (see the package.json). */
 const extraEntries = {
   core: ['src/http/crossFetchHttpClient.ts', 'src/credentials/pfx.ts'],
+  grants: ['src/lean.ts'],
 }
 
 /** Anything that is not a relative or absolute path is a dependency, not bundled. */
