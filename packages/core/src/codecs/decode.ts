@@ -86,13 +86,15 @@ export const parseJson = (text: string, subject: string, hint = ''): E.Either<De
 
 /**
  * A JSON object decoder written by hand: what io-ts builds as
- * `keepUnknownFields(pipe(D.struct(required), D.intersect(D.partial(optional))))`, with the
- * same value (the input's fields, the decoded ones laid over them; an optional field that is
- * absent or `undefined` is left as it is) and the same first failure (a value that is not an
+ * `keepUnknownFields(pipe(D.struct(required), D.intersect(D.partial(optional))))` (or, with
+ * `keepUnknown` false, the same without `keepUnknownFields`), with the same value (the input's
+ * fields, the decoded ones laid over them; an optional field that is absent is left out, one
+ * that is `undefined` stays `undefined`) and the same first failure (a value that is not an
  * object, else the first required field that fails, else the first optional one, in the
  * order given), which is all {@link decodeWith} reads. Only that first failure is returned
- * (io-ts collects every one). The token and error answers use it: it keeps io-ts's struct
- * machinery out of every bundle that only sends token requests.
+ * (io-ts collects every one). Every wire answer uses it: it keeps io-ts's struct machinery
+ * out of the bundles (equivalence: tokenResponse.test.ts, authority/codecs.test.ts,
+ * grants' deviceCode/answerDecoders.test.ts).
  *
  * @example
  * const Answer = fieldsOf({ access_token: NonBlankString }, { scope: D.string })
@@ -102,6 +104,7 @@ export const parseJson = (text: string, subject: string, hint = ''): E.Either<De
 export const fieldsOf = <R, O>(
   required: { readonly [K in keyof R]: D.Decoder<unknown, R[K]> },
   optional: { readonly [K in keyof O]: D.Decoder<unknown, O[K]> },
+  keepUnknown = true,
 ): D.Decoder<unknown, { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>> => ({
   decode: (u) => {
     if (u === null || typeof u !== 'object' || Array.isArray(u)) return E.left(FS.of(DE.leaf(u, 'Record<string, unknown>')))
@@ -114,12 +117,16 @@ export const fieldsOf = <R, O>(
     for (const [decoders, kind] of groups)
       for (const [key, decoder] of Object.entries<D.Decoder<unknown, unknown>>(decoders)) {
         const value = input[key]
-        if (kind === DE.optional && value === undefined) continue
+        if (kind === DE.optional && value === undefined) {
+          // io-ts keeps an optional field that is there (`in`) but undefined, and drops an absent one
+          if (key in input) decoded[key] = undefined
+          continue
+        }
         const r = decoder.decode(value)
         if (E.isLeft(r)) return E.left(FS.of(DE.key(key, kind, r.left)))
         decoded[key] = r.right
       }
-    return E.right({ ...input, ...decoded } as { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>)
+    return E.right((keepUnknown ? { ...input, ...decoded } : decoded) as { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>)
   },
 })
 

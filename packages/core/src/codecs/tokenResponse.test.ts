@@ -9,6 +9,7 @@ import * as fc from 'fast-check'
 import * as D from 'io-ts/Decoder'
 import { pipe } from 'fp-ts/function'
 import { decodeWith, keepUnknownFields } from './decode.js'
+import { answerArb, nearlyValidArb, sameAs } from './equivalence.testkit.js'
 import { ErrorResponse, NonBlankString, PositiveSeconds, TokenResponse } from './tokenResponse.js'
 
 const ioTsTokenResponse = keepUnknownFields(
@@ -52,35 +53,12 @@ const ioTsErrorResponse = keepUnknownFields(
 const TOKEN_FIELDS = ['access_token', 'token_type', 'expires_in', 'ext_expires_in', 'refresh_in', 'scope', 'refresh_token', 'id_token', 'client_info', 'foci', 'refresh_token_expires_in']
 const ERROR_FIELDS = ['error', 'error_description', 'error_codes', 'suberror', 'correlation_id', 'trace_id', 'timestamp', 'error_uri', 'claims']
 
-/** A field's value: right or wrong for any of the fields, or missing, or undefined. */
-const fieldValueArb = fc.oneof(
-  fc.string(),
-  fc.constantFrom('', ' ', '3599', ' 60 ', '-5', '0.5', '1e3', 'abc'),
-  fc.double(),
-  fc.integer({ min: -10, max: 100_000_000 }),
-  fc.constantFrom(null, undefined, true, NaN, Infinity),
-  fc.array(fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)), { maxLength: 4 }),
-  fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }),
+const nearlyValidTokenArb = nearlyValidArb(
+  fc.record({ access_token: fc.string({ minLength: 1 }).filter((s) => /\S/.test(s)), expires_in: fc.integer({ min: 1, max: 100_000 }), token_type: fc.constant('Bearer') }),
+  TOKEN_FIELDS,
 )
-const answerArb = (fields: ReadonlyArray<string>) =>
-  fc.oneof(
-    { weight: 8, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...fields), fc.string({ maxLength: 6 }), fc.constant('__proto__')), fieldValueArb, { maxKeys: 12 }) },
-    { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) },
-  )
-/** Mostly valid answers with one or two fields broken, so the failures past the first field are reached too. */
-const nearlyValidTokenArb = fc
-  .record({ access_token: fc.string({ minLength: 1 }).filter((s) => /\S/.test(s)), expires_in: fc.integer({ min: 1, max: 100_000 }), token_type: fc.constant('Bearer') })
-  .chain((base) => fc.dictionary(fc.constantFrom(...TOKEN_FIELDS), fieldValueArb, { maxKeys: 2 }).map((broken) => ({ ...base, ...broken })))
-const nearlyValidErrorArb = fc
-  .record({ error: fc.string(), error_codes: fc.array(fc.integer(), { maxLength: 3 }) })
-  .chain((base) => fc.dictionary(fc.constantFrom(...ERROR_FIELDS), fieldValueArb, { maxKeys: 2 }).map((broken) => ({ ...base, ...broken })))
-
-const same = (hand: D.Decoder<unknown, unknown>, reference: D.Decoder<unknown, unknown>) => (u: unknown) => {
-  const a = decodeWith(hand, 'answer', 'hint')(u)
-  const b = decodeWith(reference, 'answer', 'hint')(u)
-  expect(a).toStrictEqual(b)
-  if (a._tag === 'Right' && b._tag === 'Right') expect(Object.keys(a.right as object)).toEqual(Object.keys(b.right as object))
-}
+const nearlyValidErrorArb = nearlyValidArb(fc.record({ error: fc.string(), error_codes: fc.array(fc.integer(), { maxLength: 3 }) }), ERROR_FIELDS)
+const same = sameAs
 
 describe('the hand-written answer decoders decode as the io-ts ones did', () => {
   it('TokenResponse (4,000 runs): the same value (key order too) or the same first failure', () => {
