@@ -3,7 +3,7 @@
  * app whose bundle size matters (an edge function, a browser extension's backend, a CLI):
  * the {@link appToken} grant, an Entra authority without discovery
  * ({@link staticEntraAuthority}), the empty unified cache it folds into, and the effects it
- * needs. About a sixth of the confidential client facade (README, "Performance"); the same
+ * needs. About a third of the confidential client facade gzipped (README, "Bundle size"); the same
  * pipeline steps and the same cache as the full grant.
  *
  * @example
