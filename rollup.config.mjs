@@ -8,6 +8,7 @@ const packages = ['core', 'cache', 'grants', 'wstrust', 'client', 'node', 'testi
 const extraEntries = {
   core: ['src/http/crossFetchHttpClient.ts', 'src/credentials/pfx.ts'],
   cli: ['src/bin.ts'],
+  grants: ['src/lean.ts'],
 }
 
 /** Anything that is not a relative or absolute path is a dependency, not bundled. */

@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@authfold/core/pfx': fileURLToPath(new URL('./packages/core/src/credentials/pfx.ts', import.meta.url)),
+      '@authfold/grants/lean': fileURLToPath(new URL('./packages/grants/src/lean.ts', import.meta.url)),
       '@authfold/core': pkg('core'),
       '@authfold/cache': pkg('cache'),
       '@authfold/grants': pkg('grants'),

@@ -51,6 +51,17 @@ describe('bundles keep out what an app does not import', () => {
       expect(r.modules.some((m) => m.startsWith('node-forge/'))).toBe(false)
     }, 60_000)
 
+    it('the lean entry (@authfold/grants/lean) holds the grant steps and the cache, and no discovery, no HTTP policy (retry, throttle, HTTP cache), no telemetry headers, no client context, no jose, no XML', async () => {
+      const r = await bundle('examples/size-apps/authfold-secret-lean.ts', target)
+      expect(ours(r).some((m) => /grants\/dist\/lean\/appToken\.js$/.test(m))).toBe(true)
+      expect(ours(r).some((m) => /cache\/dist\/fold\.js$/.test(m))).toBe(true)
+      expect(ours(r).some((m) => /core\/dist\/(authority\/(discovery|oidc|region|regional|parse)|policy\/|http\/retry|claims\/)|client\/dist\//.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/openid-configuration|discovery\/instance|x-client-current-telemetry|x-ms-lib-capability/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(hasXmlParser(r)).toBe(false)
+      expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
+    }, 60_000)
+
     it('takes the ESM files of fp-ts and io-ts, never their CommonJS lib/ (tree-shaken whatever the platform)', async () => {
       const r = await bundle('examples/size-apps/authfold-secret.ts', target)
       expect(r.modules.filter((m) => /^(fp-ts|io-ts)\//.test(m)).length).toBeGreaterThan(0)

@@ -42,6 +42,11 @@ export interface BundleReport {
    * dependencies (`fp-ts/es6/Either.js`), the entry as its workspace path.
    */
   readonly modules: ReadonlyArray<string>
+  /**
+   * Each module's share of the minified output before gzip (rollup's `renderedLength` after
+   * tree-shaking, esbuild's `bytesInOutput`), named as in {@link BundleReport.modules}, largest first.
+   */
+  readonly moduleSizes: ReadonlyArray<readonly [string, number]>
 }
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
@@ -50,13 +55,14 @@ const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:
 const moduleName = (id: string): string =>
   id.includes('node_modules') ? id.replace(/^.*node_modules[\\/]/, '') : relative(root, id).replace(/\\/g, '/')
 
-const report = (entry: string, target: Target, code: string, ids: ReadonlyArray<string>): BundleReport => ({
+const report = (entry: string, target: Target, code: string, sizes: ReadonlyArray<readonly [string, number]>): BundleReport => ({
   entry,
   target,
   minified: Buffer.byteLength(code),
   gzipped: gzipSync(code, { level: 9 }).length,
   code,
-  modules: ids.map(moduleName),
+  modules: sizes.map(([id]) => moduleName(id)),
+  moduleSizes: sizes.map(([id, n]) => [moduleName(id), n] as const).sort((a, b) => b[1] - a[1]),
 })
 
 /**
@@ -83,7 +89,8 @@ const withRollup = async (entry: string, target: Target): Promise<BundleReport> 
   const { output } = await build.generate({ format: 'es', inlineDynamicImports: true })
   await build.close()
   const chunk = output[0]
-  return report(entry, target, chunk.code, chunk.moduleIds.filter((id) => !id.startsWith('\0')))
+  const ids = chunk.moduleIds.filter((id) => !id.startsWith('\0'))
+  return report(entry, target, chunk.code, ids.map((id) => [id, chunk.modules[id]?.renderedLength ?? 0] as const))
 }
 
 /**
@@ -107,7 +114,9 @@ const withEsbuild = async (entry: string, target: Target): Promise<BundleReport>
   const code = r.outputFiles[0]?.text ?? ''
   // The modules that put code in the output (the metafile's inputs also list every module
   // esbuild read and then shook out entirely).
-  const kept = Object.values(r.metafile.outputs).flatMap((o) => Object.entries(o.inputs).flatMap(([id, i]) => (i.bytesInOutput > 0 ? [id] : [])))
+  const kept = Object.values(r.metafile.outputs).flatMap((o) =>
+    Object.entries(o.inputs).flatMap(([id, i]) => (i.bytesInOutput > 0 ? [[id, i.bytesInOutput] as const] : [])),
+  )
   return report(entry, target, code, kept)
 }
 

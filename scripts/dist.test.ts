@@ -43,6 +43,46 @@ describe('built packages', () => {
     expect(out.trim()).toBe('identity_provider cache')
   }, 120_000)
 
+  describe('@authfold/grants/lean', () => {
+    let idp: IdentityProvider
+    let dir = ''
+    beforeAll(async () => {
+      idp = await startIdentityProvider()
+      idp.registerClient({ clientId: 'lean-app', secret: 's' })
+      dir = mkdtempSync(join(tmpdir(), 'authfold-ca-'))
+      writeFileSync(join(dir, 'ca.pem'), idp.ca)
+    })
+    afterAll(async () => {
+      await idp.stop()
+      rmSync(dir, { recursive: true, force: true })
+    })
+
+    it('resolves in plain Node and acquires an app token with the platform fetch and no discovery, then answers from its cache', async () => {
+      const host = new URL(idp.url).host
+      const script = `
+        import { appToken, emptyCache, fetchHttpClient, silentLogger, staticEntraAuthority, systemClock, timerSleep, webCryptoRandom } from '@authfold/grants/lean'
+        import { clientSecret } from '@authfold/core'
+        const env = { http: fetchHttpClient(), now: systemClock, random: webCryptoRandom, sleep: timerSleep, log: silentLogger }
+        const grant = appToken({ clientId: 'lean-app', authority: staticEntraAuthority(${JSON.stringify(idp.tenantId)}, ${JSON.stringify(host)}), credential: clientSecret('s'), scopes: ['api://a/.default'] })
+        const a = await grant(emptyCache)(env)()
+        if (a._tag === 'Left') throw new Error(a.left.message)
+        const b = await grant(a.right[1])(env)()
+        if (b._tag === 'Left') throw new Error(b.left.message)
+        console.log(a.right[0].token_source + ' ' + b.right[0].token_source + ' ' + (a.right[0].access_token === b.right[0].access_token))`
+      // Node's fetch (undici) trusts NODE_EXTRA_CA_CERTS
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: join(root, 'examples/size-apps'),
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') },
+        timeout: 60_000,
+      })
+      expect(stdout.trim()).toBe('identity_provider cache true')
+      const token = idp.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token'))
+      expect(token.map((r) => [r.form['client_id'], r.form['grant_type']])).toEqual([['lean-app', 'client_credentials']])
+      // no instance or tenant discovery
+      expect(idp.requests.filter((r) => /discovery|openid-configuration/.test(r.path))).toEqual([])
+    }, 120_000)
+  })
+
   describe('@authfold/core/cross-fetch', () => {
     let idp: IdentityProvider
     let dir = ''

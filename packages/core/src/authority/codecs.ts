@@ -6,8 +6,7 @@
  * @module
  */
 import * as D from 'io-ts/Decoder'
-import { pipe } from 'fp-ts/function'
-import { keepUnknownFields } from '../codecs/decode.js'
+import { arrayOf, fieldsOf } from '../codecs/decode.js'
 
 /**
  * An absolute `https:` URL.
@@ -37,22 +36,18 @@ export const NonEmptyString: D.Decoder<unknown, string> = {
  * @since 0.1.0
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
  */
-export const OpenIdConfiguration = /*#__PURE__*/ keepUnknownFields(
-  /*#__PURE__*/ pipe(
-    /*#__PURE__*/ D.struct({
-      issuer: NonEmptyString,
-      authorization_endpoint: HttpsUrl,
-      token_endpoint: HttpsUrl,
-    }),
-    /*#__PURE__*/ D.intersect(
-      /*#__PURE__*/ D.partial({
-        device_authorization_endpoint: HttpsUrl,
-        end_session_endpoint: HttpsUrl,
-        jwks_uri: HttpsUrl,
-        userinfo_endpoint: HttpsUrl,
-      }),
-    ),
-  ),
+export const OpenIdConfiguration = /*#__PURE__*/ fieldsOf(
+  {
+    issuer: NonEmptyString,
+    authorization_endpoint: HttpsUrl,
+    token_endpoint: HttpsUrl,
+  },
+  {
+    device_authorization_endpoint: HttpsUrl,
+    end_session_endpoint: HttpsUrl,
+    jwks_uri: HttpsUrl,
+    userinfo_endpoint: HttpsUrl,
+  },
 )
 
 /**
@@ -69,12 +64,13 @@ export type OpenIdConfiguration = D.TypeOf<typeof OpenIdConfiguration>
  * @category codecs
  * @since 0.1.0
  */
-export const InstanceDiscoveryMetadataEntry = /*#__PURE__*/ keepUnknownFields(
-  /*#__PURE__*/ D.struct({
+export const InstanceDiscoveryMetadataEntry = /*#__PURE__*/ fieldsOf(
+  {
     preferred_network: D.string,
     preferred_cache: D.string,
-    aliases: /*#__PURE__*/ D.array(D.string),
-  }),
+    aliases: /*#__PURE__*/ arrayOf(D.string),
+  },
+  {},
 )
 
 /**
@@ -84,11 +80,9 @@ export const InstanceDiscoveryMetadataEntry = /*#__PURE__*/ keepUnknownFields(
  * @since 0.1.0
  * @see MSAL Python `msal.authority._instance_discovery`
  */
-export const InstanceDiscoveryResponse = /*#__PURE__*/ keepUnknownFields(
-  /*#__PURE__*/ pipe(
-    /*#__PURE__*/ D.struct({ tenant_discovery_endpoint: HttpsUrl }),
-    /*#__PURE__*/ D.intersect(/*#__PURE__*/ D.partial({ 'api-version': D.string, metadata: /*#__PURE__*/ D.array(InstanceDiscoveryMetadataEntry) })),
-  ),
+export const InstanceDiscoveryResponse = /*#__PURE__*/ fieldsOf(
+  { tenant_discovery_endpoint: HttpsUrl },
+  { 'api-version': D.string, metadata: /*#__PURE__*/ arrayOf(InstanceDiscoveryMetadataEntry) },
 )
 
 /**

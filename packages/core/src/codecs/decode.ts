@@ -6,8 +6,8 @@
  */
 import * as E from 'fp-ts/Either'
 import type * as D from 'io-ts/Decoder'
-import type * as DE from 'io-ts/DecodeError'
-import type * as FS from 'io-ts/FreeSemigroup'
+import * as DE from 'io-ts/DecodeError'
+import * as FS from 'io-ts/FreeSemigroup'
 import { decodeError, type DecodeError } from '../errors/errors.js'
 
 /**
@@ -83,3 +83,71 @@ export const parseJson = (text: string, subject: string, hint = ''): E.Either<De
         ? decodeError('not_json', subject, '', 'JSON', 'an HTML or XML document', hint)
         : decodeError('invalid_json', subject, '', 'JSON', text.trim() === '' ? 'an empty body' : 'text that is not valid JSON', hint),
   )
+
+/**
+ * A JSON object decoder written by hand: what io-ts builds as
+ * `keepUnknownFields(pipe(D.struct(required), D.intersect(D.partial(optional))))` (or, with
+ * `keepUnknown` false, the same without `keepUnknownFields`), with the same value (the input's
+ * fields, the decoded ones laid over them; an optional field that is absent is left out, one
+ * that is `undefined` stays `undefined`) and the same first failure (a value that is not an
+ * object, else the first required field that fails, else the first optional one, in the
+ * order given), which is all {@link decodeWith} reads. Only that first failure is returned
+ * (io-ts collects every one). Every wire answer uses it: it keeps io-ts's struct machinery
+ * out of the bundles (equivalence: tokenResponse.test.ts, authority/codecs.test.ts,
+ * grants' deviceCode/answerDecoders.test.ts).
+ *
+ * @example
+ * const Answer = fieldsOf({ access_token: NonBlankString }, { scope: D.string })
+ * @category utils
+ * @since 0.1.0
+ */
+export const fieldsOf = <R, O>(
+  required: { readonly [K in keyof R]: D.Decoder<unknown, R[K]> },
+  optional: { readonly [K in keyof O]: D.Decoder<unknown, O[K]> },
+  keepUnknown = true,
+): D.Decoder<unknown, { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>> => ({
+  decode: (u) => {
+    if (u === null || typeof u !== 'object' || Array.isArray(u)) return E.left(FS.of(DE.leaf(u, 'Record<string, unknown>')))
+    const input = u as Readonly<Record<string, unknown>>
+    const decoded: Record<string, unknown> = {}
+    const groups = [
+      [required, DE.required],
+      [optional, DE.optional],
+    ] as const
+    for (const [decoders, kind] of groups)
+      for (const [key, decoder] of Object.entries<D.Decoder<unknown, unknown>>(decoders)) {
+        const value = input[key]
+        if (kind === DE.optional && value === undefined) {
+          // io-ts keeps an optional field that is there (`in`) but undefined, and drops an absent one
+          if (key in input) decoded[key] = undefined
+          continue
+        }
+        const r = decoder.decode(value)
+        if (E.isLeft(r)) return E.left(FS.of(DE.key(key, kind, r.left)))
+        decoded[key] = r.right
+      }
+    return E.right((keepUnknown ? { ...input, ...decoded } : decoded) as { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>)
+  },
+})
+
+/**
+ * An array whose every item `item` accepts, with io-ts `D.array`'s first failure (a value
+ * that is not an array, else the first item that fails); the items as decoded.
+ *
+ * @example
+ * const Codes = arrayOf(D.number)
+ * @category utils
+ * @since 0.1.0
+ */
+export const arrayOf = <A>(item: D.Decoder<unknown, A>): D.Decoder<unknown, Array<A>> => ({
+  decode: (u) => {
+    if (!Array.isArray(u)) return E.left(FS.of(DE.leaf(u, 'Array<unknown>')))
+    const out: Array<A> = []
+    for (let i = 0; i < u.length; i++) {
+      const r = item.decode(u[i])
+      if (E.isLeft(r)) return E.left(FS.of(DE.index(i, DE.optional, r.left)))
+      out.push(r.right)
+    }
+    return E.right(out)
+  },
+})

@@ -6,7 +6,7 @@
 import * as D from 'io-ts/Decoder'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
-import { NonBlankString, NumberLike, processJsonAnswer, type AuthError, type HttpResponse } from '@authfold/core'
+import { NonBlankString, NumberLike, fieldsOf, processJsonAnswer, type AuthError, type HttpResponse } from '@authfold/core'
 
 /**
  * The device authorization answer as it arrives: `verification_uri` (RFC 8628), or
@@ -17,18 +17,17 @@ import { NonBlankString, NumberLike, processJsonAnswer, type AuthError, type Htt
  * @since 0.1.0
  * @see RFC 8628 §3.2
  */
-export const DeviceCodeAnswer = /*#__PURE__*/ pipe(
-  /*#__PURE__*/ D.struct({ user_code: NonBlankString, device_code: NonBlankString }),
-  /*#__PURE__*/ D.intersect(
-    /*#__PURE__*/ D.partial({
-      verification_uri: NonBlankString,
-      verification_url: NonBlankString,
-      verification_uri_complete: D.string,
-      expires_in: NumberLike,
-      interval: NumberLike,
-      message: D.string,
-    }),
-  ),
+export const DeviceCodeAnswer = /*#__PURE__*/ fieldsOf(
+  { user_code: NonBlankString, device_code: NonBlankString },
+  {
+    verification_uri: NonBlankString,
+    verification_url: NonBlankString,
+    verification_uri_complete: D.string,
+    expires_in: NumberLike,
+    interval: NumberLike,
+    message: D.string,
+  },
+  false,
 )
 
 /**

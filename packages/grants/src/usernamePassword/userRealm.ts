@@ -10,7 +10,7 @@ import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither'
-import { keepUnknownFields, processJsonAnswer, type Authority, type AuthError, type GrantEnv, type HttpRequest, type HttpResponse } from '@authfold/core'
+import { fieldsOf, processJsonAnswer, type Authority, type AuthError, type GrantEnv, type HttpRequest, type HttpResponse } from '@authfold/core'
 
 /**
  * A user realm discovery answer (`GET /common/userrealm/<username>?api-version=1.0`).
@@ -40,21 +40,17 @@ export interface UserRealm {
  * @category codecs
  * @since 0.1.0
  */
-export const UserRealmDecoder: D.Decoder<unknown, UserRealm> = keepUnknownFields(
-  pipe(
-    D.struct({ account_type: D.string }),
-    D.intersect(
-      D.partial({
-        ver: D.string,
-        domain_name: D.string,
-        cloud_instance_name: D.string,
-        cloud_audience_urn: D.string,
-        federation_protocol: D.string,
-        federation_metadata_url: D.string,
-        federation_active_auth_url: D.string,
-      }),
-    ),
-  ),
+export const UserRealmDecoder: D.Decoder<unknown, UserRealm> = /*#__PURE__*/ fieldsOf(
+  { account_type: D.string },
+  {
+    ver: D.string,
+    domain_name: D.string,
+    cloud_instance_name: D.string,
+    cloud_audience_urn: D.string,
+    federation_protocol: D.string,
+    federation_metadata_url: D.string,
+    federation_active_auth_url: D.string,
+  },
 )
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * An Entra authority known without discovery: its endpoints and cache fields computed from
+ * the cloud host and the tenant, as Entra publishes them, with no request.
+ *
+ * @module
+ */
+import { WORLD_WIDE, knownAliasGroup } from './clouds.js'
+import type { ResolvedAuthority } from './types.js'
+
+/**
+ * The {@link ResolvedAuthority} of an Entra tenant, without instance or tenant discovery:
+ * the token endpoint `https://<host>/<tenant>/oauth2/v2.0/token` (and its siblings), the
+ * cache `environment` the host itself, the aliases of its Microsoft cloud (so entries MSAL
+ * wrote under `login.windows.net` are read), the cache `realm` the tenant as given. Pass the
+ * tenant's GUID for a realm that matches what MSAL files after discovery (discovery turns a
+ * domain such as `contoso.onmicrosoft.com` into the GUID). No I/O: what the lean client
+ * credentials entry (`@authfold/grants/lean`) uses instead of `resolveAuthority`.
+ *
+ * @example
+ * const authority = staticEntraAuthority('72f988bf-86f1-41af-91ab-2d7cd011db47')
+ * @category discovery
+ * @since 0.1.0
+ * @see MSAL Python `Authority.__init__` with `instance_discovery=False` and known endpoints
+ */
+export const staticEntraAuthority = (tenant: string, host: string = WORLD_WIDE): ResolvedAuthority => {
+  const h = host.toLowerCase()
+  const base = `https://${h}/${tenant}/`
+  const group = knownAliasGroup(h)
+  return {
+    authority: { kind: 'entra', url: base, host: h, tenant, path: tenant },
+    metadata: {
+      issuer: `https://${h}/${tenant}/v2.0`,
+      authorization_endpoint: `${base}oauth2/v2.0/authorize`,
+      token_endpoint: `${base}oauth2/v2.0/token`,
+      device_authorization_endpoint: `${base}oauth2/v2.0/devicecode`,
+    },
+    environment: h,
+    aliases: group === undefined ? [h] : [h, ...group.aliases.filter((a) => a !== h)],
+    realm: tenant,
+  }
+}

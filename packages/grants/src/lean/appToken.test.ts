@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import * as TE from 'fp-ts/TaskEither'
+import { clientSecret, type GrantEnv, type HttpRequest, type HttpResponse } from '@authfold/core'
+import { emptyCache, serialize, type CacheState } from '@authfold/cache'
+import { testAuthority } from '../grant.testkit.js'
+import { clientCredentials } from '../clientCredentials/clientCredentials.js'
+import { appToken } from './appToken.js'
+
+const authority = testAuthority(['login.example', 'login.alias.example'])
+const params = { clientId: 'app-1', authority, credential: clientSecret('s3cret'), scopes: ['https://api.example/.default'] }
+
+const scripted = (answers: ReadonlyArray<HttpResponse>) => {
+  const sent: HttpRequest[] = []
+  const http = (req: HttpRequest) => {
+    sent.push(req)
+    return TE.right(answers[Math.min(sent.length - 1, answers.length - 1)] as HttpResponse)
+  }
+  return { http, sent }
+}
+const answer = (body: Record<string, unknown>, status = 200): HttpResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const envWith = (http: GrantEnv['http'], nowMs = 1_700_000_000_000): GrantEnv => ({
+  http,
+  now: () => nowMs,
+  random: (n) => new Uint8Array(n).fill(7),
+  sleep: () => async () => undefined,
+  log: () => undefined,
+})
+const form = (req: HttpRequest | undefined) => Object.fromEntries(new URLSearchParams(req?.body ?? ''))
+
+describe('appToken (the lean client credentials grant)', () => {
+  it('sends what clientCredentials sends, and answers and folds the cache as it does (any answer, 300 runs)', async () => {
+    const answerArb = fc.record(
+      {
+        access_token: fc.string({ minLength: 1 }).filter((s) => /\S/.test(s)),
+        expires_in: fc.integer({ min: 1, max: 100_000 }),
+        ext_expires_in: fc.integer({ min: 1, max: 100_000 }),
+        refresh_in: fc.integer({ min: 1, max: 100_000 }),
+        token_type: fc.constantFrom('Bearer', 'pop'),
+        scope: fc.string(),
+      },
+      { requiredKeys: ['access_token'] },
+    )
+    await fc.assert(
+      fc.asyncProperty(answerArb, async (body) => {
+        const lean = scripted([answer(body)])
+        const full = scripted([answer(body)])
+        const a = await appToken(params)(emptyCache)(envWith(lean.http))()
+        const b = await clientCredentials(params)(emptyCache)(envWith(full.http))()
+        expect(a._tag).toBe('Right')
+        if (a._tag !== 'Right' || b._tag !== 'Right') return expect(b._tag).toBe('Right')
+        expect(a.right[0]).toStrictEqual(b.right[0])
+        expect(serialize(a.right[1])).toBe(serialize(b.right[1]))
+        expect(lean.sent[0]?.url).toBe(full.sent[0]?.url)
+        expect(form(lean.sent[0])).toStrictEqual(form(full.sent[0]))
+        expect(lean.sent[0]?.headers['client-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('answers the second call from the cache, with no request, as MSAL does', async () => {
+    const { http, sent } = scripted([answer({ access_token: 'at-1', expires_in: 3600, token_type: 'Bearer' })])
+    const first = await appToken(params)(emptyCache)(envWith(http))()
+    if (first._tag !== 'Right') return expect(first._tag).toBe('Right')
+    const second = await appToken(params)(first.right[1])(envWith(http, 1_700_000_060_000))()
+    expect(second._tag === 'Right' && second.right[0]).toMatchObject({ access_token: 'at-1', token_source: 'cache' })
+    expect(sent).toHaveLength(1)
+  })
+
+  it('an OAuth error answer is a ProtocolError without the secret, and the cache is left as it was', async () => {
+    const { http } = scripted([answer({ error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' }, 401)])
+    const r = await appToken(params)(emptyCache)(envWith(http))()
+    expect(r._tag === 'Left' && r.left).toMatchObject({ _tag: 'ProtocolError', error: 'invalid_client', status: 401 })
+    expect(JSON.stringify(r)).not.toContain('s3cret')
+  })
+
+  it('refuses an empty scope list before any request', async () => {
+    const { http, sent } = scripted([answer({ access_token: 'x' })])
+    const r = await appToken({ ...params, scopes: [] })(emptyCache as CacheState)(envWith(http))()
+    expect(r._tag === 'Left' && r.left).toMatchObject({ _tag: 'ConfigError', field: 'scopes' })
+    expect(sent).toHaveLength(0)
+  })
+})

@@ -1,0 +1,78 @@
+/**
+ * The client credentials grant with nothing but what an app token with a secret or an
+ * assertion needs: the same steps as `clientCredentials` (cache first, the request
+ * builder, `authenticate` -> `send` -> `processTokenResponse`, the fold into the unified cache,
+ * `shapeResult`), without the options that pull code in (SSH certificates, FMI paths, claims
+ * challenges and client capabilities, regional endpoints, telemetry headers, single flight).
+ *
+ * @module
+ */
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import { configError, processTokenResponse, uuidFrom, type ClientAuth, type ResolvedAuthority } from '@authfold/core'
+import type { AuthResult, Grant } from '../grant.js'
+import { cacheFirst } from '../steps/cacheFirst.js'
+import { authenticate } from '../steps/authenticate.js'
+import { send } from '../steps/send.js'
+import { shapeResult } from '../steps/shapeResult.js'
+import { clientCredentialsRequest } from '../clientCredentials/request.js'
+import { appTokenQuery, foldClientCredentials } from '../clientCredentials/fold.js'
+
+/**
+ * Parameters of {@link appToken}.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface AppTokenParams {
+  readonly clientId: string
+  /** Typically `staticEntraAuthority(tenant)` (no discovery); any resolved authority works. */
+  readonly authority: ResolvedAuthority
+  readonly credential: ClientAuth
+  /** Sent as given; typically one `<resource>/.default`. */
+  readonly scopes: ReadonlyArray<string>
+}
+
+/**
+ * Acquires a token for the application itself, cache first: a valid cached app token for the
+ * same client, realm and scopes is returned (`token_source: "cache"`) with no request; one past
+ * its `refresh_on` is refreshed and still returned if the refresh fails; otherwise one
+ * `grant_type=client_credentials` request is sent (with `client-request-id`) and its answer
+ * folded into the cache, exactly as `clientCredentials` folds it (the same entries, keys
+ * and fields in MSAL's unified schema). Use `clientCredentials` (or the facade) for SSH
+ * certificates, FMI paths, claims challenges, client capabilities, regions, telemetry and
+ * single flight.
+ *
+ * @example
+ * import { appToken, staticEntraAuthority, emptyCache } from '@authfold/grants/lean'
+ * const outcome = await appToken({ clientId, authority: staticEntraAuthority(tenantId), credential: clientSecret(s), scopes })(emptyCache)(env)()
+ * @category grants
+ * @since 0.1.0
+ * @see MSAL Python `ConfidentialClientApplication.acquire_token_for_client`
+ */
+export const appToken =
+  (p: AppTokenParams): Grant<AuthResult> =>
+  (cache) =>
+  (env) => {
+    if (p.scopes.length === 0 || p.scopes.some((s) => typeof s !== 'string' || s.trim() === ''))
+      return TE.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes'))
+    const nowSeconds = Math.floor(env.now() / 1000)
+    const slot = { clientId: p.clientId, authority: p.authority, scopes: p.scopes }
+    const tokenEndpoint = p.authority.metadata.token_endpoint
+    return cacheFirst({ query: appTokenQuery(slot) }, () => (current) => (grantEnv) =>
+      pipe(
+        authenticate(p.credential)({
+          tokenEndpoint,
+          clientId: p.clientId,
+          fields: clientCredentialsRequest({ scopes: p.scopes }),
+          headers: { 'client-request-id': uuidFrom(grantEnv.random), 'return-client-request-id': 'true' },
+        })(grantEnv),
+        TE.chain((request) => send(request)(grantEnv)),
+        TE.chainEitherK(processTokenResponse(tokenEndpoint)),
+        TE.map((answer): [AuthResult, typeof current] => [
+          shapeResult(answer, nowSeconds, 'identity_provider'),
+          foldClientCredentials(slot, nowSeconds)(answer)(current),
+        ]),
+      ),
+    )(cache)(env)
+  }
