@@ -121,7 +121,11 @@ const credentialOf = (values: Values, env: Readonly<Record<string, string | unde
  * options, a missing value or a missing environment variable are a `usage` command.
  *
  * @example
- * parseCommand(['token', '--client-id', 'app', '--authority', 'https://login.microsoftonline.com/contoso.onmicrosoft.com/', '--client-secret-env', 'S'], { S: 'x' })
+ * ```ts
+ * import { parseCommand } from '@authfold/cli'
+ *
+ * const command = parseCommand(['token', '--client-id', 'app', '--authority', 'https://login.microsoftonline.com/contoso.onmicrosoft.com/', '--client-secret-env', 'S'], { S: 'x' })
+ * ```
  *
  * @category constructors
  * @since 0.1.0

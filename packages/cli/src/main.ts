@@ -59,7 +59,12 @@ const describeError = (e: unknown): string => {
  * could not be had (the typed error on stderr), 2 a usage error.
  *
  * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises'
+ * import { main } from '@authfold/cli'
+ *
  * process.exitCode = await main(process.argv.slice(2), { env: process.env, readFile: (p) => readFile(p, 'utf8'), stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) })
+ * ```
  *
  * @category utils
  * @since 0.1.0

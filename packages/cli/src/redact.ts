@@ -12,8 +12,12 @@ const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const
  * prints it>"` unless `showToken`; every other field as it is.
  *
  * @example
+ * ```ts
+ * import { redactTokens } from '@authfold/cli'
+ *
  * redactTokens({ access_token: 'eyJ...', token_type: 'Bearer' }, false)
  * // { access_token: '<redacted: 6 characters; --show-token prints it>', token_type: 'Bearer' }
+ * ```
  *
  * @category utils
  * @since 0.1.0

@@ -115,8 +115,14 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
  * configuration cannot work, as MSAL Python's constructor raises.
  *
  * @example
+ * ```ts
+ * import { createConfidentialClient } from '@authfold/client'
+ * import { clientSecret } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: string, secret: string
  * const app = createConfidentialClient({ clientId, authority, credential: clientSecret(secret) })
  * const { access_token } = await app.acquireTokenForClient(['https://graph.microsoft.com/.default'])
+ * ```
  * @category constructors
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication`

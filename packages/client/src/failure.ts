@@ -15,14 +15,20 @@ import { isAuthError, type AuthError } from '@authfold/core'
  * across duplicated installs.
  *
  * @example
+ * ```ts
+ * import { AuthFailureError, type ConfidentialClient } from '@authfold/client'
+ *
+ * declare const app: ConfidentialClient
  * try {
- *   await app.acquireTokenForClient(scopes)
+ *   await app.acquireTokenForClient(['https://graph.microsoft.com/.default'])
  * } catch (e) {
  *   if (!(e instanceof AuthFailureError)) throw e
  *   switch (e.authError._tag) {
- *     case 'HttpError': console.log(e.authError.code) // 'network' | 'timeout' | ...
+ *     case 'HttpError':
+ *       console.log(e.authError.code) // 'network' | 'timeout' | ...
  *   }
  * }
+ * ```
  *
  * @category model
  * @since 0.1.0
@@ -58,10 +64,15 @@ export type AuthFailure = AuthFailureError
  * AuthFailureError`, as a type guard.
  *
  * @example
- * const result = await app.acquireTokenForClient(scopes).catch((e: unknown) => {
+ * ```ts
+ * import { isAuthFailure, type ConfidentialClient } from '@authfold/client'
+ *
+ * declare const app: ConfidentialClient
+ * const result = await app.acquireTokenForClient(['https://graph.microsoft.com/.default']).catch((e: unknown) => {
  *   if (isAuthFailure(e) && e.authError._tag === 'HttpError') return undefined
  *   throw e
  * })
+ * ```
  *
  * @category guards
  * @since 0.1.0

@@ -115,11 +115,14 @@ export const managedIdentityClient = (config: ManagedIdentityClientConfig): E.Ei
  * `AuthFailure` for a bad configuration.
  *
  * @example
+ * ```ts
  * import { createManagedIdentityClient } from '@authfold/client'
  * import { systemAssignedManagedIdentity } from '@authfold/grants'
  * import { managedIdentityEnvironment, arcKeyFiles } from '@authfold/node'
+ *
  * const client = createManagedIdentityClient({ managedIdentity: systemAssignedManagedIdentity(), environment: managedIdentityEnvironment(process.env), arcFiles: arcKeyFiles() })
  * const { access_token } = await client.acquireTokenForClient('https://management.azure.com')
+ * ```
  * @category constructors
  * @since 0.1.0
  * @see MSAL Python `ManagedIdentityClient`

@@ -37,9 +37,14 @@ export type WithPromises<T extends TaskEitherMethods<T>> = PromiseMethods<T> & {
  * Makes the Promise twin of every TaskEither method: the one helper both facades use.
  *
  * @example
+ * ```ts
+ * import { acquireTokenForClient, withPromises, type ConfidentialContext } from '@authfold/client'
+ *
+ * declare const ctx: ConfidentialContext
  * const app = withPromises({ acquireTokenForClient: acquireTokenForClient(ctx) })
- * await app.acquireTokenForClient(scopes)          // Promise
- * await app.te.acquireTokenForClient(scopes)()     // Either
+ * await app.acquireTokenForClient(['https://graph.microsoft.com/.default']) // Promise
+ * await app.te.acquireTokenForClient(['https://graph.microsoft.com/.default'])() // Either
+ * ```
  * @category combinators
  * @since 0.1.0
  */

@@ -110,8 +110,13 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
  * configuration cannot work.
  *
  * @example
+ * ```ts
+ * import { createPublicClient } from '@authfold/client'
+ *
+ * declare const clientId: string
  * const app = createPublicClient({ clientId, authority: 'https://login.microsoftonline.com/organizations' })
  * const { realm } = await app.resolveAuthority()
+ * ```
  * @category constructors
  * @since 0.1.0
  * @see MSAL Python `PublicClientApplication`

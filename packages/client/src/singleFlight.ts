@@ -42,8 +42,16 @@ const copy = <A>(outcome: E.Either<AuthError, A>): E.Either<AuthError, A> =>
  * Builds an empty in-flight table; a client context holds one (never module-level).
  *
  * @example
+ * ```ts
+ * import { singleFlight } from '@authfold/client'
+ * import type { AuthError, ClientAuth, TokenResponse } from '@authfold/core'
+ * import type { TaskEither } from 'fp-ts/TaskEither'
+ *
+ * declare const key: string, credential: ClientAuth, callSignal: AbortSignal
+ * declare const sendTokenRequest: (signal: AbortSignal) => TaskEither<AuthError, TokenResponse>
  * const flights = singleFlight<TokenResponse>()
  * const answer = await flights.join(key, credential, callSignal, (signal) => sendTokenRequest(signal))()
+ * ```
  * @category constructors
  * @since 0.1.0
  */

@@ -7,8 +7,14 @@
  * pipeline steps and the same cache as the full grant.
  *
  * @example
- * import { appToken, emptyCache, fetchHttpClient, staticEntraAuthority } from '@authfold/grants/lean'
+ * ```ts
+ * import { appToken, emptyCache, fetchHttpClient, silentLogger, staticEntraAuthority, systemClock, timerSleep, webCryptoRandom } from '@authfold/grants/lean'
  * import { clientSecret } from '@authfold/core'
+ *
+ * declare const clientId: string, tenantId: string, secret: string
+ * const env = { http: fetchHttpClient(), now: systemClock, random: webCryptoRandom, sleep: timerSleep, log: silentLogger }
+ * const outcome = await appToken({ clientId, authority: staticEntraAuthority(tenantId), credential: clientSecret(secret), scopes: ['https://graph.microsoft.com/.default'] })(emptyCache)(env)()
+ * ```
  * @module
  */
 export { appToken, type AppTokenParams } from './lean/appToken.js'

@@ -78,10 +78,14 @@ const redact =
  * no error ever holds the password.
  *
  * @example
+ * ```ts
  * import { createPublicClient } from '@authfold/client'
  * import { wsTrustFederation } from '@authfold/wstrust'
+ *
+ * declare const clientId: string, password: string
  * const app = createPublicClient({ clientId, federation: wsTrustFederation })
  * await app.acquireTokenByUsernamePassword('jane@fabrikam.com', password, ['User.Read'])
+ * ```
  * @category federation
  * @since 0.1.0
  * @see MSAL Python `ClientApplication._acquire_token_by_username_password_federated`

@@ -108,7 +108,12 @@ export const usernamePasswordEndpoints = (root: XmlElement): ReadonlyArray<WsTru
  * no https address), is a `DecodeError` saying so.
  *
  * @example
+ * ```ts
+ * import { readMex } from '@authfold/wstrust'
+ *
+ * declare const microsoftMex: string // the MEX document of corp.sts.microsoft.com
  * readMex(microsoftMex) // Right({ address: 'https://corp.sts.microsoft.com/adfs/services/trust/13/usernamemixed', action: ACTION_13 })
+ * ```
  * @category mex
  * @since 0.1.0
  * @see MSAL Python `Mex.get_wstrust_username_password_endpoint`

@@ -28,7 +28,15 @@ export interface AcquireTokenByAuthCodeFlowOptions extends CallOptions {
  * it was.
  *
  * @example
- * const result = await app.acquireTokenByAuthCodeFlow(req.session.flow, req.query) // or req.body with form_post
+ * ```ts
+ * import type { ConfidentialClient } from '@authfold/client'
+ * import type { AuthCodeFlow } from '@authfold/grants'
+ *
+ * declare const app: ConfidentialClient
+ * declare const session: { flow: AuthCodeFlow } // kept by initiateAuthCodeFlow
+ * declare const query: Record<string, string> // the redirect's query (or the form_post body)
+ * const result = await app.acquireTokenByAuthCodeFlow(session.flow, query)
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_by_auth_code_flow`

@@ -28,7 +28,13 @@ export interface AcquireTokenByAuthorizationCodeOptions extends CallOptions {
  * `acquireTokenByAuthCodeFlow`, which adds PKCE and checks the state for you.
  *
  * @example
+ * ```ts
+ * import type { ConfidentialClient } from '@authfold/client'
+ *
+ * declare const app: ConfidentialClient
+ * declare const code: string, redirectUri: string, nonce: string
  * const result = await app.acquireTokenByAuthorizationCode(code, ['User.Read'], { redirectUri, nonce })
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_by_authorization_code`

@@ -49,9 +49,14 @@ export const deviceFlowTimeoutMs = (flow: DeviceFlow, nowMs: number, timeoutMs: 
  * `bad_verification_code`). Nothing is saved on any failure.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
  * const flow = await app.initiateDeviceFlow(['User.Read'])
  * console.log(flow.message)
  * const result = await app.acquireTokenByDeviceFlow(flow, { signal: AbortSignal.timeout(120_000) })
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `PublicClientApplication.acquire_token_by_device_flow`

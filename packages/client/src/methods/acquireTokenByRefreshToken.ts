@@ -27,7 +27,13 @@ export interface AcquireTokenByRefreshTokenOptions extends CallOptions {
  * library obtained: the silent flow refreshes those itself.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
+ * declare const oldRefreshToken: string
  * const result = await app.acquireTokenByRefreshToken(oldRefreshToken, ['User.Read'])
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_by_refresh_token`

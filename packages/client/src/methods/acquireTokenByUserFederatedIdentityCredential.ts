@@ -34,7 +34,13 @@ export interface AcquireTokenByUserFederatedIdentityCredentialOptions extends Ca
  * an error answer is a `ProtocolError` and the cache stays as it was.
  *
  * @example
+ * ```ts
+ * import type { ConfidentialClient } from '@authfold/client'
+ *
+ * declare const app: ConfidentialClient
+ * declare const t2: string // the agent's federated identity credential
  * const result = await app.acquireTokenByUserFederatedIdentityCredential(['User.Read'], t2, { username: 'agent@contoso.com' })
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_by_user_federated_identity_credential`

@@ -34,8 +34,14 @@ export interface AcquireTokenByUsernamePasswordOptions extends CallOptions {
  * consent); prefer interactive sign-in or the device code flow where you can.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
+ * declare const password: string
  * const result = await app.acquireTokenByUsernamePassword('jane@contoso.com', password, ['User.Read'])
  * result.account?.username // 'jane@contoso.com'
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_by_username_password`

@@ -36,7 +36,12 @@ export interface AcquireTokenForClientOptions extends CallOptions {
  * else with the client credentials grant.
  *
  * @example
- * const result = await acquireTokenForClient(ctx)(['https://graph.microsoft.com/.default'])()
+ * ```ts
+ * import { acquireTokenForClient, type ConfidentialContext } from '@authfold/client'
+ *
+ * declare const ctx: ConfidentialContext
+ * const result = await acquireTokenForClient(ctx)(['https://graph.microsoft.com/.default'])() // an Either
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_for_client`

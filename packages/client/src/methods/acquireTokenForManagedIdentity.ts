@@ -26,7 +26,12 @@ export interface ManagedIdentityTokenOptions extends CallOptions {
  * environment names.
  *
  * @example
+ * ```ts
+ * import type { ManagedIdentityClient } from '@authfold/client'
+ *
+ * declare const client: ManagedIdentityClient
  * const result = await client.acquireTokenForClient('https://management.azure.com')
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ManagedIdentityClient.acquire_token_for_client`

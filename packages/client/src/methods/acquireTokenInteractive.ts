@@ -43,8 +43,14 @@ export interface AcquireTokenInteractiveOptions
  * saying to pass `redirectListener: loopbackListener` from `@authfold/node`.
  *
  * @example
+ * ```ts
+ * import { createPublicClient } from '@authfold/client'
+ * import { loopbackListener } from '@authfold/node'
+ *
+ * declare const clientId: string, authority: string
  * const app = createPublicClient({ clientId, authority, redirectListener: loopbackListener })
  * const result = await app.acquireTokenInteractive(['User.Read'])
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `PublicClientApplication.acquire_token_interactive`

@@ -31,7 +31,13 @@ export interface AcquireTokenOnBehalfOfOptions extends CallOptions {
  * and the cache stays as it was.
  *
  * @example
+ * ```ts
+ * import type { ConfidentialClient } from '@authfold/client'
+ *
+ * declare const app: ConfidentialClient
+ * declare const incomingJwt: string // the access token the API was called with
  * const result = await app.acquireTokenOnBehalfOf(incomingJwt, ['api://downstream/read'])
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_on_behalf_of`

@@ -16,8 +16,15 @@ import { acquireTokenSilentWithError, type AcquireTokenSilentOptions } from './a
  * provider (the network, a bad argument) still reject, as MSAL Python raises them.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ * import type { AuthResult } from '@authfold/grants'
+ *
+ * declare const app: PublicClient
+ * declare const signInInteractively: () => Promise<AuthResult>
  * const [account] = await app.getAccounts()
  * const result = (account && (await app.acquireTokenSilent(['User.Read'], account))) ?? (await signInInteractively())
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_silent`

@@ -44,11 +44,16 @@ export interface AcquireTokenSilentOptions extends CallOptions {
  * `account: null` on a confidential client reads the app's own tokens, as MSAL Python's does.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
  * const [account] = await app.getAccounts()
  * const result = await app.acquireTokenSilentWithError(['User.Read'], account ?? null)
  * if (result === undefined) {
  *   // nothing cached: sign in interactively
  * }
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_silent_with_error`

@@ -16,8 +16,13 @@ import type { CallOptions } from '../callLimits.js'
  * authority first (its alias group), reads the store, sends no token request.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
  * const [account] = await app.getAccounts('jane@contoso.com')
  * const result = account === undefined ? undefined : await app.acquireTokenSilent(['User.Read'], account)
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.get_accounts`

@@ -22,7 +22,13 @@ export interface GetAuthorizationRequestUrlOptions
  * and check). Prefer `initiateAuthCodeFlow`.
  *
  * @example
+ * ```ts
+ * import type { ConfidentialClient } from '@authfold/client'
+ *
+ * declare const app: ConfidentialClient
+ * declare const state: string, redirectUri: string
  * const url = await app.getAuthorizationRequestUrl(['User.Read'], { state, redirectUri })
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.get_authorization_request_url`

@@ -36,9 +36,16 @@ export interface InitiateAuthCodeFlowOptions extends CallOptions {
  * client's `excludeScopes`); PKCE, state and nonce are made here.
  *
  * @example
+ * ```ts
+ * import type { ConfidentialClient } from '@authfold/client'
+ * import type { AuthCodeFlow } from '@authfold/grants'
+ *
+ * declare const app: ConfidentialClient
+ * declare const req: { session: { flow?: AuthCodeFlow } }, res: { redirect: (url: string) => void }
  * const flow = await app.initiateAuthCodeFlow(['User.Read'], { redirectUri: 'https://app.example/callback' })
  * req.session.flow = flow
  * res.redirect(flow.auth_uri)
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.initiate_auth_code_flow`

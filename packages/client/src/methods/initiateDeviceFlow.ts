@@ -24,9 +24,14 @@ export interface InitiateDeviceFlowOptions extends CallOptions {
  * `acquireTokenByDeviceFlow`. The flow is plain JSON.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
  * const flow = await app.initiateDeviceFlow(['User.Read'])
  * console.log(flow.message)
  * const result = await app.acquireTokenByDeviceFlow(flow)
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `PublicClientApplication.initiate_device_flow`

@@ -11,7 +11,12 @@ import type { ClientContext } from '../context.js'
  * authfold has no broker, so it answers as MSAL Python does without one.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
  * await app.isPopSupported() // false
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.is_pop_supported`

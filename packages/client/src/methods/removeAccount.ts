@@ -23,7 +23,12 @@ const fieldOf = (account: unknown, name: string): string | undefined => {
  * `ConfigError`.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
  * for (const account of await app.getAccounts()) await app.removeAccount(account)
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.remove_account`

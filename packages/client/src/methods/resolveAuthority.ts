@@ -13,7 +13,12 @@ import type { CallOptions } from '../callLimits.js'
  * token call reuses the answer. A failure is not kept: the next call tries again.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ *
+ * declare const app: PublicClient
  * const { metadata, realm } = await app.resolveAuthority()
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.__init__` (authority validation)

@@ -92,7 +92,12 @@ export const cacheAndId = (options: Pick<ResolveAuthorityOptions, 'httpCache' | 
  * use `resolveAuthority`, which also checks its issuer. `azureRegion` is not looked at.
  *
  * @example
+ * ```ts
+ * import { resolveEntraAuthority, type Authority, type GrantEnv } from '@authfold/core'
+ *
+ * declare const authority: Authority, env: GrantEnv
  * const resolved = await resolveEntraAuthority(authority)(env)()
+ * ```
  * @category discovery
  * @since 0.1.0
  */

@@ -17,7 +17,11 @@ import type { ResolvedAuthority } from './types.js'
  * credentials entry (`@authfold/grants/lean`) uses instead of `resolveAuthority`.
  *
  * @example
+ * ```ts
+ * import { staticEntraAuthority } from '@authfold/core'
+ *
  * const authority = staticEntraAuthority('72f988bf-86f1-41af-91ab-2d7cd011db47')
+ * ```
  * @category discovery
  * @since 0.1.0
  * @see MSAL Python `Authority.__init__` with `instance_discovery=False` and known endpoints

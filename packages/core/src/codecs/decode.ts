@@ -97,7 +97,12 @@ export const parseJson = (text: string, subject: string, hint = ''): E.Either<De
  * grants' deviceCode/answerDecoders.test.ts).
  *
  * @example
+ * ```ts
+ * import { fieldsOf, NonBlankString } from '@authfold/core'
+ * import * as D from 'io-ts/Decoder'
+ *
  * const Answer = fieldsOf({ access_token: NonBlankString }, { scope: D.string })
+ * ```
  * @category utils
  * @since 0.1.0
  */
@@ -135,7 +140,12 @@ export const fieldsOf = <R, O>(
  * that is not an array, else the first item that fails); the items as decoded.
  *
  * @example
+ * ```ts
+ * import { arrayOf } from '@authfold/core'
+ * import * as D from 'io-ts/Decoder'
+ *
  * const Codes = arrayOf(D.number)
+ * ```
  * @category utils
  * @since 0.1.0
  */

@@ -104,7 +104,12 @@ const protectedHeader = (alg: 'RS256' | 'PS256', header: CertHeader): JWTHeaderP
  * the private key makes `problem` a {@link ConfigError}, and the key is imported once.
  *
  * @example
+ * ```ts
+ * import { certificate } from '@authfold/core'
+ *
+ * declare const pem: string // the private key, PEM
  * const credential = certificate({ privateKey: pem, thumbprint: 'A1B2...' })
+ * ```
  * @category credentials
  * @since 0.1.0
  * @see MSAL Python `client_credential={"private_key": ..., "thumbprint": ...}`

@@ -49,9 +49,20 @@ export const assertionContext = (context: AssertionContext): AssertionContext =>
  * several FMI paths.
  *
  * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises'
+ * import { clientAssertion } from '@authfold/core'
+ *
+ * declare const tokenFile: string
  * const credential = clientAssertion(async () => readFile(tokenFile, 'utf8'))
+ * ```
  * @example
+ * ```ts
+ * import { clientAssertion } from '@authfold/core'
+ *
+ * declare const assertionFor: (fmiPath: string) => Promise<string>
  * const perPath = clientAssertion(({ fmiPath }) => assertionFor(fmiPath ?? 'default'))
+ * ```
  * @category credentials
  * @since 0.1.0
  * @see MSAL Python `client_credential={"client_assertion": ...}`

@@ -10,7 +10,11 @@ import { makeClientAuth, type ClientAuth } from './clientAuth.js'
  * (`client_secret_post`, what MSAL sends). Pulls in no crypto code.
  *
  * @example
+ * ```ts
+ * import { clientSecret } from '@authfold/core'
+ *
  * const credential = clientSecret(process.env.CLIENT_SECRET!)
+ * ```
  * @category credentials
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication(client_credential="secret")`

@@ -196,7 +196,12 @@ const contentsOf = (f: Forge, p12: forge.pkcs12.Pkcs12Pfx): E.Either<ConfigError
  * with the passphrase in it).
  *
  * @example
+ * ```ts
+ * import { readPfx } from '@authfold/core/pfx'
+ *
+ * declare const bytes: Uint8Array // the .pfx file
  * const contents = readPfx(bytes, 'passphrase') // Either<ConfigError, PfxContents>
+ * ```
  * @category credentials
  * @since 0.1.0
  * @see MSAL Python `_parse_pfx` (`cryptography`'s `pkcs12.load_key_and_certificates`)
@@ -268,8 +273,13 @@ export const pfxCertificateOptions = (contents: PfxContents, options: Omit<PfxCe
  * as `x5c` for subject name / issuer authentication.
  *
  * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises'
  * import { pfxCertificate } from '@authfold/core/pfx'
- * const credential = pfxCertificate({ pfx: await readFile('app.pfx'), passphrase: process.env.PFX_PASS })
+ *
+ * declare const passphrase: string // from your secret store
+ * const credential = pfxCertificate({ pfx: await readFile('app.pfx'), passphrase })
+ * ```
  * @category credentials
  * @since 0.1.0
  * @see MSAL Python `client_credential={"private_key_pfx_path": ..., "passphrase": ..., "public_certificate": True}`

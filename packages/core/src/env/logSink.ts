@@ -40,8 +40,12 @@ const methodOf: Readonly<Record<LogLevel, keyof LogMethods>> = { error: 'error',
  * Whether personal data passes is decided before the sink (`piiLoggingEnabled`).
  *
  * @example
+ * ```ts
+ * import { toLogger } from '@authfold/core'
+ *
  * const log = toLogger(console)
  * log('warning', 'IMDS unavailable; using the global endpoints.', false) // console.warn(...)
+ * ```
  *
  * @category constructors
  * @since 0.1.0

@@ -35,9 +35,11 @@ export const unsupportedRuntimeMessage = (missing: ReadonlyArray<string>): strin
  * missing one is a {@link ConfigError} `unsupported` whose message says to upgrade.
  *
  * @example
+ * ```ts
  * import { checkRuntime } from '@authfold/core'
  *
  * const ready = checkRuntime(globalThis) // Left(ConfigError) on Node 18
+ * ```
  * @category utils
  * @since 0.1.0
  */

@@ -14,7 +14,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u20
  * space, at most `max` characters.
  *
  * @example
+ * ```ts
+ * import { printableText } from '@authfold/core'
+ *
  * printableText('AADSTS50126: bad\u001b[31m red\r\nTrace ID: x') // 'AADSTS50126: bad red'
+ * ```
  * @category utils
  * @since 0.1.0
  */

@@ -17,11 +17,14 @@ import { fetchHttpClient, type FetchLike } from './fetchHttpClient.js'
  * failures and timeouts are `HttpError`s, any HTTP status is a response.
  *
  * @example
+ * ```ts
  * import { createConfidentialClient } from '@authfold/client'
  * import { clientSecret } from '@authfold/core'
  * import { crossFetchHttpClient } from '@authfold/core/cross-fetch'
  *
+ * declare const clientId: string, authority: string, secret: string
  * const app = createConfidentialClient({ clientId, authority, credential: clientSecret(secret), http: crossFetchHttpClient() })
+ * ```
  * @category constructors
  * @since 0.1.0
  */

@@ -176,8 +176,12 @@ const networkError = (request: HttpRequest, e: unknown): HttpError => {
  * `too_large`); any HTTP status is a response. Redirects are not followed.
  *
  * @example
+ * ```ts
+ * import { fetchHttpClient } from '@authfold/core'
+ *
  * const http = fetchHttpClient() // globalThis.fetch, 10 s, 4 MiB
  * const res = await http({ method: 'GET', url: 'https://login.microsoftonline.com/common/discovery/instance', headers: {} })()
+ * ```
  *
  * @category constructors
  * @since 0.1.0

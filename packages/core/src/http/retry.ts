@@ -201,8 +201,12 @@ export const retryDelay = (
  * returned as it came.
  *
  * @example
+ * ```ts
+ * import { fetchHttpClient, noRetry, timerSleep, withRetry } from '@authfold/core'
+ *
  * const http = withRetry({ retries: 2, sleep: timerSleep })(fetchHttpClient())
  * const off = withRetry(noRetry)(fetchHttpClient()) // the client as it is
+ * ```
  *
  * @category combinators
  * @since 0.1.0

@@ -114,8 +114,12 @@ const secretsOf = (request: Pick<HttpRequest, 'url' | 'headers' | 'body'> | unde
  * `details withheld` is said.
  *
  * @example
+ * ```ts
+ * import { describeFailure } from '@authfold/core'
+ *
  * describeFailure(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) }))
  * // 'TypeError: fetch failed; cause: connect ECONNREFUSED 127.0.0.1:1'
+ * ```
  *
  * @category utils
  * @since 0.1.0

@@ -53,7 +53,13 @@ export const accountsIn =
  * (case-insensitive) when one is given. Pure.
  *
  * @example
- * listAccounts({ environment: 'login.microsoftonline.com', aliases, username: 'jane@contoso.com' })(cache)
+ * ```ts
+ * import { listAccounts } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ *
+ * declare const cache: CacheState
+ * const accounts = listAccounts({ environment: 'login.microsoftonline.com', aliases: ['login.windows.net'], username: 'jane@contoso.com' })(cache)
+ * ```
  * @category accounts
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.get_accounts`

@@ -89,7 +89,15 @@ export const redeemScopes = (p: AuthCodeFlowParams): E.Either<AuthError, Readonl
  * before it checks the nonce).
  *
  * @example
- * const outcome = await acquireTokenByAuthCodeFlow({ clientId, authority, credential, flow: session.flow, authResponse: req.query })(cache)(env)()
+ * ```ts
+ * import { acquireTokenByAuthCodeFlow, type AuthCodeFlow, type AuthResponse } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ * import type { ClientAuth, GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, credential: ClientAuth, cache: CacheState, env: GrantEnv
+ * declare const session: { flow: AuthCodeFlow }, query: AuthResponse // the flow kept at the start, the redirect's query
+ * const outcome = await acquireTokenByAuthCodeFlow({ clientId, authority, credential, flow: session.flow, authResponse: query })(cache)(env)()
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_by_auth_code_flow`

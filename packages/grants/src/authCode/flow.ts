@@ -154,8 +154,14 @@ export const authUri = (authorizationEndpoint: string, f: AuthUriFields): string
  * Gives the flow object (see {@link AuthCodeFlow}): keep it, send the user to `auth_uri`.
  *
  * @example
- * const flow = await initiateAuthCodeFlow({ clientId, authority, scopes: ['User.Read'], redirectUri })({ random })()
+ * ```ts
+ * import { initiateAuthCodeFlow } from '@authfold/grants'
+ * import { webCryptoRandom, type ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, redirectUri: string
+ * const flow = await initiateAuthCodeFlow({ clientId, authority, scopes: ['User.Read'], redirectUri })({ random: webCryptoRandom })()
  * // session.flow = flow (a Right); redirect the browser to flow.auth_uri
+ * ```
  * @category flows
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.initiate_auth_code_flow`, RFC 7636, OpenID Connect Core §3.1.2.1

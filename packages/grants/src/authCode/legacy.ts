@@ -44,7 +44,13 @@ export interface AuthorizationRequestUrlParams {
  * PKCE and no state of its own: prefer `initiateAuthCodeFlow`.
  *
  * @example
- * getAuthorizationRequestUrl({ clientId, authority, scopes: ['User.Read'], state: 's1', redirectUri })
+ * ```ts
+ * import { getAuthorizationRequestUrl } from '@authfold/grants'
+ * import type { ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, redirectUri: string
+ * const url = getAuthorizationRequestUrl({ clientId, authority, scopes: ['User.Read'], state: 's1', redirectUri }) // Either<AuthError, string>
+ * ```
  * @category flows
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.get_authorization_request_url`

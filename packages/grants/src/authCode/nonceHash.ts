@@ -8,7 +8,11 @@
  * id_token's `nonce` is compared with.
  *
  * @example
+ * ```ts
+ * import { nonceHash } from '@authfold/grants'
+ *
  * await nonceHash('abc') // 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+ * ```
  * @category utils
  * @since 0.1.0
  * @see MSAL Python `oauth2cli.oidc._nonce_hash`, OpenID Connect Core §15.5.2

@@ -32,7 +32,11 @@ export const codeVerifier = (random: RandomBytes): string => base64url(random(32
  * The S256 challenge of a verifier: `base64url(sha256(ascii(verifier)))`, no padding.
  *
  * @example
+ * ```ts
+ * import { codeChallenge } from '@authfold/grants'
+ *
  * await codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk') // 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
+ * ```
  * @category pkce
  * @since 0.1.0
  * @see RFC 7636 §4.2

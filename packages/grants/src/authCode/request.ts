@@ -27,7 +27,12 @@ export interface AuthCodeFields {
  * `redirect_uri`, `scope` (undefined ones left out).
  *
  * @example
- * authCodeRequest({ code, redirectUri, scopes: ['User.Read', 'openid', 'profile', 'offline_access'], codeVerifier })
+ * ```ts
+ * import { authCodeRequest } from '@authfold/grants'
+ *
+ * declare const code: string, redirectUri: string, codeVerifier: string
+ * const fields = authCodeRequest({ code, redirectUri, scopes: ['User.Read', 'openid', 'profile', 'offline_access'], codeVerifier })
+ * ```
  * @category requests
  * @since 0.1.0
  * @see RFC 6749 §4.1.3, RFC 7636 §4.5, MSAL Python `oauth2cli.oauth2.Client._obtain_token_by_authorization_code`

@@ -13,7 +13,11 @@ const pythonQuotePlus = (s: string): string =>
  * undefined values; so an auth URI is MSAL Python's byte for byte.
  *
  * @example
+ * ```ts
+ * import { pythonUrlencode } from '@authfold/grants'
+ *
  * pythonUrlencode([['login_hint', 'a b@c'], ['prompt', undefined]]) // 'login_hint=a+b%40c'
+ * ```
  * @category utils
  * @since 0.1.0
  */

@@ -108,11 +108,17 @@ export const clientCredentialsPolicy = (p: ClientCredentialsParams): CacheFirstP
  * `shapeResult`.
  *
  * @example
+ * ```ts
  * import { clientCredentials } from '@authfold/grants'
- * const outcome = await clientCredentials({ clientId, authority, credential, scopes })(cache)(env)()
+ * import type { CacheState } from '@authfold/cache'
+ * import type { ClientAuth, GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, credential: ClientAuth, cache: CacheState, env: GrantEnv
+ * const outcome = await clientCredentials({ clientId, authority, credential, scopes: ['https://graph.microsoft.com/.default'] })(cache)(env)()
  * if (outcome._tag === 'Right') {
  *   const [result, nextCache] = outcome.right // keep nextCache for the next call
  * }
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_for_client`

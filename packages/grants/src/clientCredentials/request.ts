@@ -25,8 +25,12 @@ export interface ClientCredentialsFields {
  * The form fields of a client-credentials request: pure, testable without HTTP.
  *
  * @example
+ * ```ts
+ * import { clientCredentialsRequest } from '@authfold/grants'
+ *
  * clientCredentialsRequest({ scopes: ['https://graph.microsoft.com/.default'] })
  * // { grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default', claims: undefined, fmi_path: undefined }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see RFC 6749 §4.4.2, MSAL Python `ConfidentialClientApplication._acquire_token_for_client`

@@ -157,9 +157,18 @@ const maxPolls = (flow: DeviceFlow, nowMs: number): number => Math.max(1, Math.c
  * cache is untouched by every failure.
  *
  * @example
+ * ```ts
+ * import { deviceCode, initiateDeviceFlow } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ * import type { GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, cache: CacheState, env: GrantEnv
  * const flow = await initiateDeviceFlow({ clientId, authority, scopes: ['User.Read'] })(env)()
- * // show flow.right.message, then:
- * const outcome = await deviceCode({ clientId, authority }, flow.right)(cache)(env)()
+ * if (flow._tag === 'Right') {
+ *   console.log(flow.right.message) // then:
+ *   const outcome = await deviceCode({ clientId, authority }, flow.right)(cache)(env)()
+ * }
+ * ```
  * @category grants
  * @since 0.1.0
  * @see RFC 8628 §3.4-3.5, MSAL Python `PublicClientApplication.acquire_token_by_device_flow`

@@ -44,8 +44,14 @@ export const deviceAuthorizationEndpoint = (authority: ResolvedAuthority): strin
  * user, then poll with `deviceCode(params, flow)`.
  *
  * @example
+ * ```ts
+ * import { initiateDeviceFlow } from '@authfold/grants'
+ * import type { GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, env: GrantEnv
  * const flow = await initiateDeviceFlow({ clientId, authority, scopes: ['User.Read'] })(env)()
  * if (flow._tag === 'Right') console.log(flow.right.message)
+ * ```
  * @category grants
  * @since 0.1.0
  * @see RFC 8628 §3.1, MSAL Python `PublicClientApplication.initiate_device_flow`

@@ -22,8 +22,12 @@ export interface DeviceCodeFields {
  * The form fields of a device authorization request: pure, testable without HTTP.
  *
  * @example
+ * ```ts
+ * import { deviceCodeRequest } from '@authfold/grants'
+ *
  * deviceCodeRequest({ clientId: 'cid', scopes: ['User.Read', 'openid', 'profile', 'offline_access'] })
  * // { client_id: 'cid', scope: 'User.Read openid profile offline_access', claims: undefined }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see RFC 8628 §3.1, MSAL Python `Client.initiate_device_flow`
@@ -40,8 +44,12 @@ export const deviceCodeRequest = (p: DeviceCodeFields): TokenFields => ({
  * `code` (a transition hack Entra still accepts), and asks for `client_info`.
  *
  * @example
+ * ```ts
+ * import { deviceCodePollRequest } from '@authfold/grants'
+ *
  * deviceCodePollRequest({ deviceCode: 'dc' })
  * // { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'dc', code: 'dc', client_info: '1', claims: undefined }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see RFC 8628 §3.4, MSAL Python `ClientApplication.acquire_token_by_device_flow`

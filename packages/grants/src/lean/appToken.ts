@@ -44,8 +44,13 @@ export interface AppTokenParams {
  * single flight.
  *
  * @example
- * import { appToken, staticEntraAuthority, emptyCache } from '@authfold/grants/lean'
- * const outcome = await appToken({ clientId, authority: staticEntraAuthority(tenantId), credential: clientSecret(s), scopes })(emptyCache)(env)()
+ * ```ts
+ * import { appToken, emptyCache, staticEntraAuthority, type GrantEnv } from '@authfold/grants/lean'
+ * import { clientSecret } from '@authfold/core'
+ *
+ * declare const clientId: string, tenantId: string, secret: string, env: GrantEnv
+ * const outcome = await appToken({ clientId, authority: staticEntraAuthority(tenantId), credential: clientSecret(secret), scopes: ['https://graph.microsoft.com/.default'] })(emptyCache)(env)()
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_for_client`

@@ -128,7 +128,14 @@ const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(1
  * by its SHA-256 (`token_sha256_to_refresh`).
  *
  * @example
- * const outcome = await managedIdentityGrant({ managedIdentity: systemAssignedManagedIdentity(), resource, environment })(cache)(env)()
+ * ```ts
+ * import { managedIdentityGrant, systemAssignedManagedIdentity, type ManagedIdentityEnvironment } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ * import type { GrantEnv } from '@authfold/core'
+ *
+ * declare const environment: ManagedIdentityEnvironment, cache: CacheState, env: GrantEnv
+ * const outcome = await managedIdentityGrant({ managedIdentity: systemAssignedManagedIdentity(), resource: 'https://management.azure.com', environment })(cache)(env)()
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ManagedIdentityClient.acquire_token_for_client`

@@ -127,7 +127,15 @@ export const oboRefreshToken =
  * as here.
  *
  * @example
+ * ```ts
+ * import { onBehalfOf } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ * import type { ClientAuth, GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, credential: ClientAuth, cache: CacheState, env: GrantEnv
+ * declare const incomingJwt: string // the access token the API was called with
  * const outcome = await onBehalfOf({ clientId, authority, credential, userAssertion: incomingJwt, scopes: ['api://downstream/read'] })(cache)(env)()
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_on_behalf_of`

@@ -19,9 +19,14 @@ export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-beare
  * `claims` when there are any. Pure, testable without HTTP.
  *
  * @example
+ * ```ts
+ * import { onBehalfOfRequest } from '@authfold/grants'
+ *
+ * declare const jwt: string
  * onBehalfOfRequest({ assertion: jwt, scopes: ['api://downstream/read', 'openid', 'profile', 'offline_access'] })
  * // { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt, requested_token_use: 'on_behalf_of',
  * //   scope: 'api://downstream/read openid profile offline_access', client_info: '1', claims: undefined }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_on_behalf_of`, RFC 7523 §2.1

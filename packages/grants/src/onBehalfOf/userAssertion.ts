@@ -28,7 +28,11 @@ const jsonObjectOf = (segment: string): Readonly<Record<string, unknown>> | unde
  * cache untouched. The message never holds the assertion.
  *
  * @example
+ * ```ts
+ * import { checkUserAssertion } from '@authfold/grants'
+ *
  * checkUserAssertion('not a jwt') // Left(ConfigError invalid_argument, field 'userAssertion')
+ * ```
  * @category steps
  * @since 0.1.0
  */
@@ -56,7 +60,11 @@ export const checkUserAssertion = (assertion: unknown): E.Either<ConfigError, st
  * .NET's `UserAssertion.AssertionHash`). Computed with WebCrypto.
  *
  * @example
+ * ```ts
+ * import { userAssertionHash } from '@authfold/grants'
+ *
  * await userAssertionHash('abc') // 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0'
+ * ```
  * @category steps
  * @since 0.1.0
  * @see msal-node `OnBehalfOfClient.acquireToken` (`userAssertionHash`)

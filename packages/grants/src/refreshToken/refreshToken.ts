@@ -152,7 +152,14 @@ export interface ByRefreshTokenParams {
  * it was.
  *
  * @example
+ * ```ts
+ * import { byRefreshToken } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ * import type { GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, oldRt: string, cache: CacheState, env: GrantEnv
  * const outcome = await byRefreshToken({ clientId, authority, refreshToken: oldRt, scopes: ['User.Read'] })(cache)(env)()
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_by_refresh_token`

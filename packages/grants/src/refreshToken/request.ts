@@ -27,8 +27,13 @@ export interface RefreshTokenFields {
  * space-joined, as `oauth2cli` normalises it) and `claims` when there are any. Pure.
  *
  * @example
+ * ```ts
+ * import { refreshTokenRequest } from '@authfold/grants'
+ *
+ * declare const rt: string
  * refreshTokenRequest({ refreshToken: rt, scopes: ['User.Read', 'openid', 'profile', 'offline_access'] })
  * // { grant_type: 'refresh_token', client_info: '1', refresh_token: rt, scope: 'User.Read offline_access openid profile', claims: undefined }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see RFC 6749 §6, MSAL Python `oauth2cli.oauth2.BaseClient.obtain_token_by_refresh_token`

@@ -211,7 +211,14 @@ export const silentPolicy = (p: SilentParams): CacheFirstPolicy | undefined => {
  * `account: null` looks up the app's own tokens (no refresh token is tried).
  *
  * @example
+ * ```ts
+ * import { silent, type SilentAccount } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ * import type { GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, account: SilentAccount, cache: CacheState, env: GrantEnv
  * const outcome = await silent({ clientId, authority, scopes: ['User.Read'], account })(cache)(env)()
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_silent_with_error`

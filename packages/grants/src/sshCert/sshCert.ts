@@ -36,8 +36,12 @@ export interface SshCertificateRequest {
  * (nothing is sent).
  *
  * @example
+ * ```ts
+ * import { checkSshCertificate } from '@authfold/grants'
+ *
  * checkSshCertificate({ keyId: 'key1', reqCnf: '{"kty":"RSA","n":"...","e":"AQAB","kid":"key1"}' }) // Right(...)
  * checkSshCertificate({ keyId: '', reqCnf: '{...}' }) // Left(ConfigError, field 'sshCertificate.keyId')
+ * ```
  * @category steps
  * @since 0.1.0
  * @see MSAL Python `ClientApplication._validate_ssh_cert_input_data`
@@ -66,7 +70,12 @@ export const checkSshCertificate = (ssh: Partial<SshCertificateRequest> | undefi
  * `token_type=ssh-cert`, `key_id`, `req_cnf`.
  *
  * @example
+ * ```ts
+ * import { sshCertificateFields } from '@authfold/grants'
+ *
+ * declare const jwk: string // the public key, a JWK as JSON
  * sshCertificateFields({ keyId: 'key1', reqCnf: jwk }) // { token_type: 'ssh-cert', key_id: 'key1', req_cnf: jwk }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see MSAL Python `acquire_token_for_client(scopes, data={"token_type": "ssh-cert", "key_id": ..., "req_cnf": ...})`

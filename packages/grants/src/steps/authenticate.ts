@@ -35,7 +35,13 @@ export interface TokenEndpointRequest {
  * headers the request, and the result is the form POST to send.
  *
  * @example
+ * ```ts
+ * import { authenticate, type TokenEndpointRequest } from '@authfold/grants'
+ * import { clientSecret, type GrantEnv } from '@authfold/core'
+ *
+ * declare const tokenRequest: TokenEndpointRequest, secret: string, env: GrantEnv
  * const httpRequest = await authenticate(clientSecret(secret))(tokenRequest)(env)()
+ * ```
  * @category steps
  * @since 0.1.0
  * @see RFC 6749 §2.3, RFC 7523 §2.2

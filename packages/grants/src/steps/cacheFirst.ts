@@ -39,7 +39,15 @@ export interface CacheFirstPolicy {
  * - `skipCache`: `fetch(skipCache)` without looking.
  *
  * @example
- * const grant = cacheFirst({ query }, (reason) => pipe(fetchToken(reason), ...))
+ * ```ts
+ * import { cacheFirst, type AuthResult, type Grant } from '@authfold/grants'
+ * import type { AccessTokenQuery } from '@authfold/cache'
+ * import type { RefreshReason } from '@authfold/core'
+ *
+ * declare const query: AccessTokenQuery
+ * declare const fetchToken: (reason: RefreshReason) => Grant<AuthResult> // request, send, fold into the cache
+ * const grant = cacheFirst({ query }, (reason) => fetchToken(reason))
+ * ```
  * @category steps
  * @since 0.1.0
  * @see MSAL Python `ClientApplication._acquire_token_silent_from_cache_and_possibly_refresh_it`
@@ -77,7 +85,13 @@ export const cacheFirst =
  * is the lookup (default `findAccessTokens`; a facade passes a memoized one).
  *
  * @example
- * const hit = peekCacheFirst(policy, Date.now() / 1000)(cache)
+ * ```ts
+ * import { peekCacheFirst, type CacheFirstPolicy } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ *
+ * declare const policy: CacheFirstPolicy, cache: CacheState
+ * const hit = peekCacheFirst(policy, Date.now() / 1000)(cache) // AuthResult | undefined
+ * ```
  * @category steps
  * @since 0.1.0
  */

@@ -61,7 +61,13 @@ export const callHeaders = (env: GrantEnv, context: TelemetryContext): Readonly<
  * only the first caller authenticates and sends, and every sharer gets the one answer.
  *
  * @example
- * const answer = await requestToken({ tokenEndpoint, clientId, fields }, clientSecret(s), { apiId: ApiId.acquireTokenForClient, refreshReason: RefreshReason.atAbsent })(env)()
+ * ```ts
+ * import { requestToken, type TokenFields } from '@authfold/grants'
+ * import { ApiId, clientSecret, RefreshReason, type GrantEnv } from '@authfold/core'
+ *
+ * declare const tokenEndpoint: string, clientId: string, fields: TokenFields, secret: string, env: GrantEnv
+ * const answer = await requestToken({ tokenEndpoint, clientId, fields }, clientSecret(secret), { apiId: ApiId.acquireTokenForClient, refreshReason: RefreshReason.atAbsent })(env)()
+ * ```
  * @category steps
  * @since 0.1.0
  */

@@ -33,7 +33,13 @@ const notNoise = (name: string): boolean => !NOISE_HEADERS.includes(name.toLower
  * array, so no two different requests can spell the same key).
  *
  * @example
+ * ```ts
+ * import { shareKey } from '@authfold/grants'
+ * import { ApiId } from '@authfold/core'
+ *
+ * declare const tokenEndpoint: string
  * shareKey({ tokenEndpoint, clientId: 'app', fields: { grant_type: 'client_credentials', scope: 'api://r/.default' } }, ApiId.acquireTokenForClient)
+ * ```
  * @category steps
  * @since 0.1.0
  */

@@ -24,7 +24,11 @@ export interface UserRequestScopes {
  * a JSON object, is a `ConfigError`).
  *
  * @example
+ * ```ts
+ * import { userRequestScopes } from '@authfold/grants'
+ *
  * userRequestScopes({ scopes: ['User.Read'] }) // Right({ scopes: ['User.Read', 'openid', 'profile', 'offline_access'], claims: undefined })
+ * ```
  * @category steps
  * @since 0.1.0
  * @see MSAL Python `ClientApplication._decorate_scope`, `_merge_claims_challenge_and_capabilities`

@@ -28,9 +28,14 @@ export type UserFicSubject = { readonly username: string; readonly userObjectId?
  * without HTTP.
  *
  * @example
+ * ```ts
+ * import { userFicRequest } from '@authfold/grants'
+ *
+ * declare const t2: string
  * userFicRequest({ assertion: t2, subject: { username: 'agent@contoso.com' }, scopes: ['User.Read', 'openid', 'profile', 'offline_access'] })
  * // { grant_type: 'user_fic', user_federated_identity_credential: t2, username: 'agent@contoso.com', user_id: undefined,
  * //   scope: 'User.Read openid profile offline_access', client_info: '1', claims: undefined }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_by_user_federated_identity_credential` (PR #918)

@@ -60,8 +60,12 @@ const given = (v: unknown): boolean => v !== undefined && v !== null
  * MSAL refuses them.
  *
  * @example
+ * ```ts
+ * import { userFicSubject } from '@authfold/grants'
+ *
  * userFicSubject({ username: 'agent@contoso.com' }) // Right({ username: 'agent@contoso.com' })
  * userFicSubject({}) // Left(ConfigError invalid_argument)
+ * ```
  * @category steps
  * @since 0.1.0
  */
@@ -130,8 +134,15 @@ export const checkUserFic = (
  * `requestToken`, `foldUserToken`.
  *
  * @example
+ * ```ts
  * import { userFic } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ * import type { ClientAuth, GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, credential: ClientAuth, cache: CacheState, env: GrantEnv
+ * declare const t2: string // the agent's federated identity credential
  * const outcome = await userFic({ clientId, authority, credential, assertion: t2, username: 'agent@contoso.com', scopes: ['User.Read'] })(cache)(env)()
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_by_user_federated_identity_credential`

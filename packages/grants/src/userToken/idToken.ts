@@ -37,7 +37,12 @@ const fail = (code: ValidationError['code'], message: string): E.Either<Validati
  * verified here, as MSAL does not (the token came over TLS from the token endpoint).
  *
  * @example
- * checkIdToken(idToken, { clientId, issuer, nonce, nowSeconds })
+ * ```ts
+ * import { checkIdToken } from '@authfold/grants'
+ *
+ * declare const idToken: string, clientId: string, issuer: string, nonce: string
+ * const claims = checkIdToken(idToken, { clientId, issuer, nonce, nowSeconds: Date.now() / 1000 })
+ * ```
  * @category steps
  * @since 0.1.0
  * @see MSAL Python `oauth2cli.oidc.decode_id_token`

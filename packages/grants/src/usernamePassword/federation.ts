@@ -53,8 +53,12 @@ export type Federation = (user: FederatedUser) => ReaderTaskEither<GrantEnv, Aut
  * bearer grant), `assertion`, the decorated `scope`, `client_info=1` and `claims` when given.
  *
  * @example
+ * ```ts
+ * import { federatedAssertionRequest } from '@authfold/grants'
+ *
  * federatedAssertionRequest({ grantType: 'urn:ietf:params:oauth:grant-type:saml1_1-bearer', assertion: 'PHNhbWw...' }, ['User.Read', 'openid', 'profile', 'offline_access'], undefined)
  * // { grant_type: 'urn:ietf:params:oauth:grant-type:saml1_1-bearer', assertion: 'PHNhbWw...', scope: 'User.Read openid profile offline_access', client_info: '1', claims: undefined }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see RFC 7522 §2.1, MSAL Python `oauth2cli.oauth2.Client.obtain_token_by_assertion`

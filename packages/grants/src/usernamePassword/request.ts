@@ -24,8 +24,13 @@ export interface UsernamePasswordFields {
  * Pure, testable without HTTP.
  *
  * @example
+ * ```ts
+ * import { usernamePasswordRequest } from '@authfold/grants'
+ *
+ * declare const p: string // the password
  * usernamePasswordRequest({ username: 'jane@contoso.com', password: p, scopes: ['User.Read', 'openid', 'profile', 'offline_access'] })
  * // { grant_type: 'password', username: 'jane@contoso.com', password: p, scope: 'User.Read openid profile offline_access', client_info: '1', claims: undefined }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see RFC 6749 §4.3.2, MSAL Python `oauth2.Client.obtain_token_by_username_password`

@@ -92,8 +92,12 @@ export const usernamePathSegment = (username: string): string => encodeURICompon
  * with `Accept: application/json` and the call's `client-request-id`.
  *
  * @example
+ * ```ts
+ * import { userRealmRequest } from '@authfold/grants'
+ *
  * userRealmRequest('login.microsoftonline.com', 'jane@contoso.com', 'corr-1')
  * // { method: 'GET', url: 'https://login.microsoftonline.com/common/userrealm/jane@contoso.com?api-version=1.0', headers: { Accept: 'application/json', 'client-request-id': 'corr-1' } }
+ * ```
  * @category requests
  * @since 0.1.0
  * @see MSAL Python `Authority.user_realm_discovery`

@@ -132,11 +132,17 @@ export const checkUserRealm = (realm: UserRealm | undefined, federation?: Federa
  * `requestToken`, `foldUserToken`.
  *
  * @example
+ * ```ts
  * import { usernamePassword } from '@authfold/grants'
+ * import type { CacheState } from '@authfold/cache'
+ * import type { GrantEnv, ResolvedAuthority } from '@authfold/core'
+ *
+ * declare const clientId: string, authority: ResolvedAuthority, username: string, password: string, cache: CacheState, env: GrantEnv
  * const outcome = await usernamePassword({ clientId, authority, username, password, scopes: ['User.Read'] })(cache)(env)()
  * if (outcome._tag === 'Right') {
  *   const [result, nextCache] = outcome.right // result.account.username === username
  * }
+ * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_by_username_password`

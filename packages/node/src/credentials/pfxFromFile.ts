@@ -22,8 +22,11 @@ const readBytes = (path: string): Uint8Array | undefined => {
  * `ConfigError`, and the facades refuse to build the client with it.
  *
  * @example
+ * ```ts
  * import { pfxFromFile } from '@authfold/node'
+ *
  * const credential = pfxFromFile('/etc/app/app.pfx', process.env.PFX_PASSPHRASE, { publicCertificate: true })
+ * ```
  * @category credentials
  * @since 0.1.0
  * @see MSAL Python `client_credential={"private_key_pfx_path": path, "passphrase": ...}`

@@ -191,9 +191,15 @@ const send = (request: HttpRequest, options: NodeHttpClientOptions, agentFor: (p
  * without the query string or body. Redirects are not followed.
  *
  * @example
+ * ```ts
+ * import { nodeHttpClient } from '@authfold/node'
+ * import type { IdentityProvider } from '@authfold/testing'
+ *
+ * declare const idp: IdentityProvider
  * const http = nodeHttpClient({ ca: idp.ca, timeoutMs: 5_000 })
  * const res = await http({ method: 'GET', url: `${idp.authority()}v2.0/.well-known/openid-configuration`, headers: {} })()
  * const behindProxy = nodeHttpClient({ proxy: 'env' }) // HTTPS_PROXY, NO_PROXY
+ * ```
  *
  * @category constructors
  * @since 0.1.0

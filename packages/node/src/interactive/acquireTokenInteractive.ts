@@ -15,8 +15,14 @@ import { systemBrowser } from './systemBrowser.js'
  * (query or form_post). Give it to a public client as `redirectListener`.
  *
  * @example
+ * ```ts
+ * import { createPublicClient } from '@authfold/client'
+ * import { loopbackListener } from '@authfold/node'
+ *
+ * declare const clientId: string, authority: string
  * const app = createPublicClient({ clientId, authority, redirectListener: loopbackListener })
  * const result = await app.acquireTokenInteractive(['User.Read'])
+ * ```
  * @category interactive
  * @since 0.1.0
  * @see MSAL Python `oauth2cli.authcode.AuthCodeReceiver`
@@ -29,8 +35,14 @@ export const loopbackListener: RedirectListener = (request) => loopbackRedirect(
  * loopback listener. See the client's `acquireTokenInteractive` for the options and errors.
  *
  * @example
+ * ```ts
+ * import { orThrow, publicContext, toPromise } from '@authfold/client'
+ * import { acquireTokenInteractive } from '@authfold/node'
+ *
+ * declare const clientId: string, authority: string
  * const ctx = orThrow(publicContext({ clientId, authority }))
  * const result = await toPromise(acquireTokenInteractive(ctx)(['User.Read']))
+ * ```
  * @category methods
  * @since 0.1.0
  * @see MSAL Python `PublicClientApplication.acquire_token_interactive`

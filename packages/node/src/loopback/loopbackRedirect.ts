@@ -158,7 +158,13 @@ const refuseBody = (req: http.IncomingMessage, res: http.ServerResponse, max: nu
  * (with the state) and turn into its typed error.
  *
  * @example
- * const response = await loopbackRedirect({ timeoutMs: 300_000, authUri: (redirectUri) => flowFor(redirectUri).auth_uri, opener: openBrowser })()
+ * ```ts
+ * import { loopbackRedirect, systemBrowser } from '@authfold/node'
+ * import type { AuthCodeFlow } from '@authfold/grants'
+ *
+ * declare const flowFor: (redirectUri: string) => AuthCodeFlow // starts the flow for this redirect URI
+ * const response = await loopbackRedirect({ timeoutMs: 300_000, authUri: (redirectUri) => flowFor(redirectUri).auth_uri, opener: systemBrowser })()
+ * ```
  * @category interactive
  * @since 0.1.0
  * @see MSAL Python `oauth2cli.authcode.AuthCodeReceiver`, RFC 8252 §7.3

@@ -44,7 +44,13 @@ export const arcAgentPathOf = (platform: string, vars: Readonly<Record<string, s
  * agent is installed, and the Arc key folder of the platform.
  *
  * @example
- * createManagedIdentityClient({ managedIdentity, environment: managedIdentityEnvironment(process.env), arcFiles: arcKeyFiles() })
+ * ```ts
+ * import { createManagedIdentityClient, type ManagedIdentity } from '@authfold/client'
+ * import { arcKeyFiles, managedIdentityEnvironment } from '@authfold/node'
+ *
+ * declare const managedIdentity: ManagedIdentity
+ * const client = createManagedIdentityClient({ managedIdentity, environment: managedIdentityEnvironment(process.env), arcFiles: arcKeyFiles() })
+ * ```
  * @category managed identity
  * @since 0.1.0
  */

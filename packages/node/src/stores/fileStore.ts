@@ -273,8 +273,16 @@ const ioError = (what: string, e: unknown, advice: string): CacheError =>
  * the module comment for the protocol and the corrupt-file policy). Node only.
  *
  * @example
+ * ```ts
+ * import { homedir } from 'node:os'
+ * import { join } from 'node:path'
+ * import { createPublicClient } from '@authfold/client'
+ * import { fileStore } from '@authfold/node'
+ *
+ * declare const clientId: string
  * const cacheStore = fileStore({ path: join(homedir(), '.myapp', 'token-cache.json') })
  * const app = createPublicClient({ clientId, cacheStore })
+ * ```
  * @category stores
  * @since 0.1.0
  * @see msal-extensions `FilePersistence` with `CrossPlatformLock`

@@ -166,9 +166,13 @@ const evalAndWaitOf = (client: NodeRedisClientLike | NodeRedisClusterLike): Redi
  * connection that ran it (on a cluster, the one to the key's master, not every shard).
  *
  * @example
+ * ```ts
  * import { createClient } from 'redis'
- * const client = await createClient({ url: process.env.REDIS_URL }).connect()
+ * import { nodeRedisCommands, redisStore } from '@authfold/node'
+ *
+ * const client = await createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }).connect()
  * const store = redisStore({ client: nodeRedisCommands(client), namespace: 'my-app' })
+ * ```
  * @category adapters
  * @since 0.1.0
  */
@@ -306,8 +310,14 @@ const sha1hex = (s: string): string => createHash('sha1').update(s, 'utf8').dige
  * client). `forPartition(key)` is cheap; a web app calls it per request.
  *
  * @example
+ * ```ts
+ * import { createConfidentialClient, type ConfidentialClientConfig } from '@authfold/client'
+ * import { nodeRedisCommands, redisStore, type NodeRedisClientLike } from '@authfold/node'
+ *
+ * declare const client: NodeRedisClientLike, config: ConfidentialClientConfig, session: { homeAccountId: string }
  * const store = redisStore({ client: nodeRedisCommands(client), namespace: 'my-web-app' })
  * const app = createConfidentialClient({ ...config, cacheStore: store.forPartition(session.homeAccountId) })
+ * ```
  * @category stores
  * @since 0.1.0
  * @see msal-node `DistributedCachePlugin`

@@ -17,6 +17,7 @@
  *   disk), `deserializedCacheArb`, `foldedCacheArb`, `cacheStateArb`.
  *
  * @example
+ * ```ts
  * import * as fc from 'fast-check'
  * import { cacheStateArb, tokenEventArb } from '@authfold/testing'
  * import { addTokenResponse, serialize } from '@authfold/cache'
@@ -25,6 +26,7 @@
  *   const once = addTokenResponse(e)(s)
  *   return serialize(addTokenResponse(e)(once)) === serialize(once)
  * }))
+ * ```
  *
  * @module
  */

@@ -60,7 +60,12 @@ export const entraTimestamp = (epochMs: number): string => new Date(epochMs).toI
  * Builds one Entra error answer.
  *
  * @example
- * entraError(ctx, 401, 'invalid_client', 7000215, "Invalid client secret provided. ...")
+ * ```ts
+ * import { entraError, type ErrorContext } from '@authfold/testing'
+ *
+ * declare const ctx: ErrorContext
+ * const answer = entraError(ctx, 401, 'invalid_client', 7000215, 'Invalid client secret provided. ...')
+ * ```
  *
  * @category idp
  * @since 0.1.0

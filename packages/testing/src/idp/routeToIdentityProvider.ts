@@ -51,9 +51,14 @@ export const identityProviderRoute =
  * `HttpError` `network` naming it.
  *
  * @example
+ * ```ts
+ * import { nodeHttpClient } from '@authfold/node'
+ * import { routeToIdentityProvider, startIdentityProvider } from '@authfold/testing'
+ *
  * const idp = await startIdentityProvider({ publicHost: 'login.microsoftonline.com' })
  * const http = routeToIdentityProvider(idp)(nodeHttpClient({ ca: idp.ca }))
  * // an app with authority https://login.microsoftonline.com/<tenant> and this http talks to the IdP
+ * ```
  *
  * @category idp
  * @since 0.1.0

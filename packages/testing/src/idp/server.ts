@@ -190,11 +190,16 @@ const writeResult = (res: ServerResponse, result: EndpointResult, correlationId:
  * Starts a local identity provider on `https://127.0.0.1:<random port>`.
  *
  * @example
+ * ```ts
+ * import { nodeHttpClient } from '@authfold/node'
+ * import { startIdentityProvider } from '@authfold/testing'
+ *
  * const idp = await startIdentityProvider()
  * idp.registerClient({ clientId: 'app', secret: 's3cret' })
  * const http = nodeHttpClient({ ca: idp.ca })
  * // ... authority: idp.authority()
  * await idp.stop()
+ * ```
  *
  * @category idp
  * @since 0.1.0

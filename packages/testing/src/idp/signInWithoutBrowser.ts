@@ -92,9 +92,15 @@ export const hiddenInputsOf = (html: string): Record<string, string> =>
  * Rejects (it is a test helper) when a page is not what the sign-in flow shows.
  *
  * @example
+ * ```ts
+ * import type { PublicClient } from '@authfold/client'
+ * import { signInWithoutBrowser, type IdentityProvider } from '@authfold/testing'
+ *
+ * declare const app: PublicClient, idp: IdentityProvider, username: string, password: string
  * const flow = await app.initiateAuthCodeFlow(['User.Read'], { redirectUri: 'http://localhost:8400' })
  * const authResponse = await signInWithoutBrowser({ authUri: flow.auth_uri, username, password, ca: idp.ca })
  * await app.acquireTokenByAuthCodeFlow(flow, authResponse)
+ * ```
  * @category idp
  * @since 0.1.0
  */

@@ -262,8 +262,12 @@ const buildCertificate = async (
  * `NODE_EXTRA_CA_CERTS`) and every certificate it issues is trusted.
  *
  * @example
+ * ```ts
+ * import { createCertificateAuthority, issueCertificate } from '@authfold/testing'
+ *
  * const ca = await createCertificateAuthority()
  * const server = await issueCertificate(ca, { commonName: '127.0.0.1', altNames: ['127.0.0.1', 'localhost'] })
+ * ```
  *
  * @category x509
  * @since 0.1.0
@@ -297,8 +301,13 @@ export const issueCertificate = async (ca: CertificateAuthority, options: Certif
  * client assertions with `privateKeyPem` and `sha1Thumbprint` (or `sha256Thumbprint`).
  *
  * @example
+ * ```ts
+ * import { selfSignedCertificate, type IdentityProvider } from '@authfold/testing'
+ *
+ * declare const idp: IdentityProvider
  * const cert = await selfSignedCertificate({ commonName: 'my daemon' })
- * idp.registerClient({ clientId, certificate: { certificatePem: cert.certificatePem } })
+ * idp.registerClient({ clientId: 'daemon', certificate: { certificatePem: cert.certificatePem } })
+ * ```
  *
  * @category x509
  * @since 0.1.0

@@ -10,8 +10,13 @@ import { SignJWT, type CryptoKey } from 'jose'
  * certificate by its SHA-1 thumbprint (`x5t`); `aud` is the token endpoint.
  *
  * @example
+ * ```ts
+ * import { clientAssertion } from '@authfold/core'
+ * import { selfSignedCertificate, signedAssertion } from '@authfold/testing'
+ *
  * const cert = await selfSignedCertificate({ commonName: 'app' })
  * const credential = clientAssertion(signedAssertion(cert))
+ * ```
  * @category x509
  * @since 0.1.0
  */

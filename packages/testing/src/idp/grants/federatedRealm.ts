@@ -29,7 +29,12 @@ export interface FederatedDomain {
  * `Federated` for one of `domains`, and leaves every other username to the next route.
  *
  * @example
+ * ```ts
+ * import { federatedRealmRoute, type IdentityProvider } from '@authfold/testing'
+ *
+ * declare const idp: IdentityProvider, federationMetadataUrl: string, federationActiveAuthUrl: string
  * idp.addRoute(federatedRealmRoute([{ domain: 'fabrikam.test', federationMetadataUrl, federationActiveAuthUrl }]))
+ * ```
  * @category idp
  * @since 0.1.0
  */
