@@ -121,6 +121,12 @@ const check = (examples: ReadonlyArray<Example>): ReadonlyMap<Example, ReadonlyA
   return new Map(examples.map((e) => [e, out.get(e.virtualPath) ?? []]))
 }
 
+/** The entry points users import (each package's `exports`). */
+const publishedNames: ReadonlyArray<string> = packageNames.flatMap((p) => {
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, unknown> }
+  return Object.keys(manifest.exports ?? { '.': null }).filter((k) => !k.endsWith('package.json')).map((k) => (k === '.' ? manifest.name : `${manifest.name}${k.slice(1)}`))
+})
+
 const examples = shippedSources().flatMap((f) => docExamples(f, readFileSync(join(root, f), 'utf8')))
 
 describe('the @example blocks of the packages’ doc comments type-check against the packages', () => {
@@ -136,6 +142,16 @@ describe('the @example blocks of the packages’ doc comments type-check against
 
   it('every @example is one fenced ts block', () => {
     expect(examples.filter((e) => e.code === undefined).map((e) => `${e.file}:${e.line}: @example is not one \`\`\`ts block`)).toEqual([])
+  })
+
+  it('imports what a user can: the published names, node: modules and other packages, never a relative path', () => {
+    const wrong = examples.flatMap((e) =>
+      [...(e.code ?? '').matchAll(/from '([^']+)'/g)]
+        .map((m) => m[1] ?? '')
+        .filter((s) => s.startsWith('.') || s.startsWith('/') || (s.startsWith('@authfold/') && !publishedNames.includes(s)))
+        .map((s) => `${e.file}:${e.line}: imports '${s}'`),
+    )
+    expect(wrong).toEqual([])
   })
 
   it.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('%s', (_name, e) => {
