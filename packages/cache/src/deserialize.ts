@@ -32,7 +32,18 @@ import { decodeError, type DecodeError } from '@authfold/core'
 import * as E from 'fp-ts/Either'
 import { accessTokenShape, accountShape, appMetadataShape, hasShape, idTokenShape, refreshTokenShape, type EntityShape } from './entityShapes.js'
 import { ACCESS_TOKEN_WITH_AUTH_SCHEME, CredentialType, type SectionName } from './schema.js'
-import { emptyCache, specs, tableFromEntries, type CacheState, type Table, type TableSpec, type UnreadableEntry } from './state.js'
+import { isSortedDeep } from './serialize.js'
+import {
+  emptyCache,
+  specs,
+  tableFromEntries,
+  type CacheState,
+  type LoadedDocument,
+  type LoadedSection,
+  type Table,
+  type TableSpec,
+  type UnreadableEntry,
+} from './state.js'
 
 /**
  * The deepest nesting a cache document may have, counting objects and arrays: the top
@@ -126,6 +137,8 @@ const belongs = (name: SectionName, entry: Readonly<Record<string, unknown>>): b
 interface Section<A, I extends string> {
   readonly table: Table<A, I>
   readonly unreadable: ReadonlyArray<UnreadableEntry>
+  /** The section as read, when its keys and its entries' keys were all in sorted order. */
+  readonly loaded: LoadedSection | undefined
 }
 
 const readSection = <A, I extends string>(
@@ -135,22 +148,28 @@ const readSection = <A, I extends string>(
   spec: TableSpec<A, I>,
   table: Table<A, I>,
 ): E.Either<DecodeError, Section<A, I>> => {
-  if (value === undefined) return E.right({ table, unreadable: [] })
+  if (value === undefined) return E.right({ table, unreadable: [], loaded: undefined })
   if (!isObject(value)) {
     return E.left(decodeError('invalid_shape', 'cache', name, `an object of ${name} entries by key`, typeName(value), HINT))
   }
   const pairs: Array<readonly [string, A]> = []
   const unreadable: Array<UnreadableEntry> = []
+  const fits = hasShape(shape)
+  let inOrder = true
+  let prev: string | undefined
   for (const key of Object.keys(value)) {
     const entry = value[key]
     // Level 3: the top level is 1, the section 2.
     const deep = tooDeep(entry, 3, [name, key])
     if (deep !== undefined) return E.left(depthError(deep))
+    if (inOrder && ((prev !== undefined && !(prev < key)) || !isSortedDeep(entry))) inOrder = false
+    prev = key
     // The shape only validates: keep the parsed object itself, unknown fields included.
-    if (isObject(entry) && hasShape(shape)(entry) && belongs(name, entry)) pairs.push([key, entry as unknown as A])
+    if (isObject(entry) && fits(entry) && belongs(name, entry)) pairs.push([key, entry as unknown as A])
     else unreadable.push([name, key, entry])
   }
-  return E.right({ table: tableFromEntries(spec, pairs), unreadable })
+  const t = tableFromEntries(spec, pairs)
+  return E.right({ table: t, unreadable, loaded: inOrder ? { object: value, entries: t.entries } : undefined })
 }
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CredentialType))
@@ -186,6 +205,13 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
     const deep = tooDeep(v, 2, [k])
     if (deep !== undefined) return E.left(depthError(deep))
   }
+  const unreadable = [...at.right.unreadable, ...rt.right.unreadable, ...idt.right.unreadable, ...acc.right.unreadable, ...am.right.unreadable]
+  const sections: { -readonly [K in keyof LoadedDocument['sections']]: LoadedDocument['sections'][K] } = {}
+  if (at.right.loaded !== undefined) sections.accessTokens = at.right.loaded
+  if (rt.right.loaded !== undefined) sections.refreshTokens = rt.right.loaded
+  if (idt.right.loaded !== undefined) sections.idTokens = idt.right.loaded
+  if (acc.right.loaded !== undefined) sections.accounts = acc.right.loaded
+  if (am.right.loaded !== undefined) sections.appMetadata = am.right.loaded
   return E.right({
     accessTokens: at.right.table,
     refreshTokens: rt.right.table,
@@ -193,7 +219,8 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
     accounts: acc.right.table,
     appMetadata: am.right.table,
     extra,
-    unreadable: [...at.right.unreadable, ...rt.right.unreadable, ...idt.right.unreadable, ...acc.right.unreadable, ...am.right.unreadable],
+    unreadable,
+    loaded: { sections, unreadable },
   })
 }
 
