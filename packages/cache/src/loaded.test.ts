@@ -81,7 +81,7 @@ describe('a state read from sorted JSON', () => {
         const answers = (before: CacheState, after: CacheState, beforeFirst: boolean) => {
           const ask = (s: CacheState) => [
             findAccessTokens(q)(s).map((x) => x.secret),
-            getAccounts({ environment: e.environment })(s).length,
+            getAccounts({ environments: [e.environment] })(s).length,
             getAccounts({})(s).length,
             findRefreshTokens({ environments: [e.environment], clientId: e.clientId, homeAccountId: '' })(s).length,
           ]
