@@ -36,7 +36,7 @@ import { isSortedDeep } from './serialize.js'
 import {
   emptyCache,
   specs,
-  tableFromEntries,
+  tableFromRecord,
   type CacheState,
   type LoadedDocument,
   type LoadedSection,
@@ -105,6 +105,26 @@ const tooDeep = (value: unknown, depth: number, at: ReadonlyArray<string>): stri
 const depthError = (path: string): DecodeError =>
   decodeError('invalid_shape', 'cache', path, `at most ${MAX_CACHE_DEPTH} levels of nested objects and arrays`, 'a value nested deeper', HINT)
 
+/**
+ * One pass over an entry's keys: `flat` (no object or array in any field) with its keys in
+ * sorted order, `unsorted` (flat, keys out of order), or `nested` (look deeper). A value
+ * that is not an object is `flat`.
+ */
+const flatAndSorted = (v: unknown): 'flat' | 'unsorted' | 'nested' => {
+  if (typeof v !== 'object' || v === null) return 'flat'
+  if (Array.isArray(v)) return 'nested'
+  const o = v as Readonly<Record<string, unknown>>
+  let out: 'flat' | 'unsorted' = 'flat'
+  let prev: string | undefined
+  for (const k of Object.keys(o)) {
+    const x = o[k]
+    if (typeof x === 'object' && x !== null) return 'nested'
+    if (prev !== undefined && !(prev < k)) out = 'unsorted'
+    prev = k
+  }
+  return out
+}
+
 const nonEmptyValue = (v: unknown): boolean =>
   typeof v === 'string' ? v !== '' : typeof v === 'object' && v !== null && Object.keys(v).length > 0
 
@@ -126,6 +146,8 @@ const belongs = (name: SectionName, entry: Readonly<Record<string, unknown>>): b
   if (name === CredentialType.ACCOUNT || name === CredentialType.APP_METADATA) return true
   const ct = entry['credential_type']
   if (typeof ct !== 'string') return false
+  // the common case first: the section's own name as MSAL writes it, an access token unbound
+  if (ct === name) return name !== CredentialType.ACCESS_TOKEN || !(nonEmptyValue(entry['additionalCacheKeyComponents']) || nonEmptyValue(entry['requestedClaimsHash']) || nonEmptyValue(entry['ext']))
   const c = ct.toLowerCase()
   if (name !== CredentialType.ACCESS_TOKEN) return c === name.toLowerCase()
   return (
@@ -152,23 +174,26 @@ const readSection = <A, I extends string>(
   if (!isObject(value)) {
     return E.left(decodeError('invalid_shape', 'cache', name, `an object of ${name} entries by key`, typeName(value), HINT))
   }
-  const pairs: Array<readonly [string, A]> = []
   const unreadable: Array<UnreadableEntry> = []
   const fits = hasShape(shape)
   let inOrder = true
   let prev: string | undefined
   for (const key of Object.keys(value)) {
     const entry = value[key]
-    // Level 3: the top level is 1, the section 2.
-    const deep = tooDeep(entry, 3, [name, key])
-    if (deep !== undefined) return E.left(depthError(deep))
-    if (inOrder && ((prev !== undefined && !(prev < key)) || !isSortedDeep(entry))) inOrder = false
+    // one look at the entry's keys: are they in order, and is it flat (the common case)?
+    const look = flatAndSorted(entry)
+    if (look === 'nested') {
+      // Level 3: the top level is 1, the section 2.
+      const deep = tooDeep(entry, 3, [name, key])
+      if (deep !== undefined) return E.left(depthError(deep))
+    }
+    if (inOrder && ((prev !== undefined && !(prev < key)) || look === 'unsorted' || (look === 'nested' && !isSortedDeep(entry)))) inOrder = false
     prev = key
-    // The shape only validates: keep the parsed object itself, unknown fields included.
-    if (isObject(entry) && fits(entry) && belongs(name, entry)) pairs.push([key, entry as unknown as A])
-    else unreadable.push([name, key, entry])
+    // The shape only validates: the table reads the parsed section itself, unknown fields
+    // included, and hides the entries it cannot read.
+    if (!(isObject(entry) && fits(entry) && belongs(name, entry))) unreadable.push([name, key, entry])
   }
-  const t = tableFromEntries(spec, pairs)
+  const t = tableFromRecord(spec, value as Readonly<Record<string, A>>, unreadable.map(([, k]) => k))
   return E.right({ table: t, unreadable, loaded: inOrder ? { object: value, entries: t.entries } : undefined })
 }
 
@@ -227,7 +252,8 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
 /**
  * Reads MSAL unified-schema JSON into a cache with fresh indexes; a `Left(DecodeError)`
  * naming the path and the expected type when the text is not a cache (see the module
- * comment). Never throws. O(n log n).
+ * comment). Never throws. O(n): the state reads through the parsed sections (see the
+ * `state` module), and no index is built until a query asks for it.
  *
  * @category serialization
  * @since 0.1.0

@@ -142,7 +142,9 @@ const withAppTokenHomeAccountId =
 /**
  * The cache as a plain JSON object: the five MSAL sections (always present, possibly
  * empty) with their unreadable entries as they were read, and every unknown top-level
- * section as it was read. Indexes are not written.
+ * section as it was read. Indexes are not written. A section that nobody changed since
+ * `deserialize` read it in sorted order is the parsed section object itself, shared with
+ * the state: read the result, never modify it.
  *
  * @category serialization
  * @since 0.1.0
@@ -168,7 +170,9 @@ export const toJsonObject = (s: CacheState, options: SerializeOptions = {}): Rea
  * The cache as MSAL unified-schema JSON that MSAL Python (`SerializableTokenCache.deserialize`)
  * and msal-node (`TokenCache.deserialize`) read. Deterministic: sections, entries and
  * fields in sorted key order, compact (no indentation), so equal states give equal
- * strings. O(n log n). See {@link SerializeOptions} for the one field the SDKs write
+ * strings. O(n log n) for a state built by folds; for a state read by `deserialize`, O(n)
+ * plus the sorting of what was added since (sections read in sorted order and unchanged
+ * are written as read, with no copy). See {@link SerializeOptions} for the one field the SDKs write
  * differently.
  *
  * @category serialization

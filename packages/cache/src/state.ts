@@ -3,6 +3,11 @@
  * persistent maps ({@link Hamt}) so every operation returns a new state in O(log n)
  * time and space while the old state stays valid and unchanged.
  *
+ * A state read by `deserialize` copies nothing: each section's map reads through the
+ * parsed section object itself (`hamtFromRecord`), and writes go to a trie beside it, so
+ * a loaded cache holds the parsed document and little else, and `serialize` writes the
+ * sections nobody changed as they were read.
+ *
  * ### Indexes
  *
  * Each section is a {@link Table}: its entries by cache key, and for each index a map
@@ -43,7 +48,7 @@
  *
  * @module
  */
-import { emptyHamt, hamtEntries, hamtFromEntries, hamtGet, hamtKeys, hamtRemove, hamtSet, type Hamt } from './hamt.js'
+import { emptyHamt, hamtEntries, hamtFromEntries, hamtFromRecord, hamtGet, hamtKeys, hamtRemove, hamtSet, type Hamt } from './hamt.js'
 import {
   CredentialType,
   keyIdOf,
@@ -412,6 +417,22 @@ export const tableRemove = <E, I extends string>(spec: TableSpec<E, I>, table: T
  */
 export const tableFromEntries = <E, I extends string>(spec: TableSpec<E, I>, pairs: Iterable<readonly [string, E]>): Table<E, I> => ({
   entries: hamtFromEntries(pairs),
+  spec,
+  built: {},
+})
+
+/**
+ * A table over a section of a parsed document, kept as parsed (see `hamtFromRecord`):
+ * every own key of `record` but the `hidden` ones (the entries that are not readable),
+ * its indexes not built yet. What `deserialize` uses: nothing is copied. The record must
+ * never be written afterwards.
+ *
+ * @category tables
+ * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
+ */
+export const tableFromRecord = <E, I extends string>(spec: TableSpec<E, I>, record: Readonly<Record<string, E>>, hidden: Iterable<string>): Table<E, I> => ({
+  entries: hamtFromRecord(record, hidden),
   spec,
   built: {},
 })
