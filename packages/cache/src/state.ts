@@ -73,12 +73,13 @@ import {
 export type KeySet = Hamt<true>
 
 /**
- * A persistent index: bucket key to the set of cache keys in that bucket.
+ * A persistent index: bucket key to the cache keys in that bucket, the key itself when
+ * it is the only one (most buckets: one account's entry), else a set of them.
  *
  * @category model
  * @since 0.1.0
  */
-export type Index = Hamt<KeySet>
+export type Index = Hamt<KeySet | string>
 
 /**
  * How to index one section: for each index name, the bucket key of an entry.
@@ -345,15 +346,22 @@ export const dropReplacedUnreadable = (s: CacheState): CacheState => {
   return kept.length === s.unreadable.length ? s : { ...s, unreadable: kept }
 }
 
-const indexAdd = (idx: Index, bucket: string, key: string): Index =>
-  hamtSet(idx, bucket, hamtSet(hamtGet(idx, bucket) ?? emptyHamt, key, true as const))
+const indexAdd = (idx: Index, bucket: string, key: string): Index => {
+  const cur = hamtGet(idx, bucket)
+  if (cur === undefined) return hamtSet(idx, bucket, key)
+  if (typeof cur === 'string') return cur === key ? idx : hamtSet(idx, bucket, hamtFromEntries([[cur, true as const], [key, true as const]]))
+  return hamtSet(idx, bucket, hamtSet(cur, key, true as const))
+}
 
 const indexRemove = (idx: Index, bucket: string, key: string): Index => {
-  const set = hamtGet(idx, bucket)
-  if (set === undefined) return idx
-  const next = hamtRemove(set, key)
-  if (next === set) return idx
-  return next.size === 0 ? hamtRemove(idx, bucket) : hamtSet(idx, bucket, next)
+  const cur = hamtGet(idx, bucket)
+  if (cur === undefined) return idx
+  if (typeof cur === 'string') return cur === key ? hamtRemove(idx, bucket) : idx
+  const next = hamtRemove(cur, key)
+  if (next === cur) return idx
+  if (next.size === 0) return hamtRemove(idx, bucket)
+  if (next.size === 1) for (const only of hamtKeys(next)) return hamtSet(idx, bucket, only)
+  return hamtSet(idx, bucket, next)
 }
 
 /**
@@ -445,14 +453,15 @@ export const tableFromRecord = <E, I extends string>(spec: TableSpec<E, I>, reco
  * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
 export const buildIndex = <E>(bucketOf: (e: E) => string, entries: Hamt<E>): Index => {
-  const buckets = new Map<string, Array<readonly [string, true]>>()
+  const buckets = new Map<string, string | Array<readonly [string, true]>>()
   for (const [k, e] of hamtEntries(entries)) {
     const b = bucketOf(e)
-    const list = buckets.get(b)
-    if (list === undefined) buckets.set(b, [[k, true]])
-    else list.push([k, true])
+    const cur = buckets.get(b)
+    if (cur === undefined) buckets.set(b, k)
+    else if (typeof cur === 'string') buckets.set(b, [[cur, true], [k, true]])
+    else cur.push([k, true])
   }
-  return hamtFromEntries(Array.from(buckets, ([b, keys]) => [b, hamtFromEntries(keys)] as const))
+  return hamtFromEntries(Array.from(buckets, ([b, keys]) => [b, typeof keys === 'string' ? keys : hamtFromEntries(keys)] as const))
 }
 
 /**
@@ -485,6 +494,10 @@ export const tableBucket = <E, I extends string>(
 ): ReadonlyArray<readonly [string, E]> => {
   const set = hamtGet(tableIndex(table, index), bucket)
   if (set === undefined) return []
+  if (typeof set === 'string') {
+    const e = hamtGet(table.entries, set)
+    return e === undefined ? [] : [[set, e]]
+  }
   const out: Array<readonly [string, E]> = []
   for (const k of hamtKeys(set)) {
     const e = hamtGet(table.entries, k)
