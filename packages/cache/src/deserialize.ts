@@ -116,7 +116,9 @@ const flatAndSorted = (v: unknown): 'flat' | 'unsorted' | 'nested' => {
   const o = v as Readonly<Record<string, unknown>>
   let out: 'flat' | 'unsorted' = 'flat'
   let prev: string | undefined
-  for (const k of Object.keys(o)) {
+  // for-in allocates no key array; an inherited enumerable key (a polluted prototype) can
+  // only make the entry look unsorted or nested, which costs speed, never correctness
+  for (const k in o) {
     const x = o[k]
     if (typeof x === 'object' && x !== null) return 'nested'
     if (prev !== undefined && !(prev < k)) out = 'unsorted'
