@@ -32,7 +32,18 @@ import { decodeError, type DecodeError } from '@authfold/core'
 import * as E from 'fp-ts/Either'
 import { accessTokenShape, accountShape, appMetadataShape, hasShape, idTokenShape, refreshTokenShape, type EntityShape } from './entityShapes.js'
 import { ACCESS_TOKEN_WITH_AUTH_SCHEME, CredentialType, type SectionName } from './schema.js'
-import { emptyCache, specs, tableFromEntries, type CacheState, type Table, type TableSpec, type UnreadableEntry } from './state.js'
+import { isSortedDeep } from './serialize.js'
+import {
+  emptyCache,
+  specs,
+  tableFromRecord,
+  type CacheState,
+  type LoadedDocument,
+  type LoadedSection,
+  type Table,
+  type TableSpec,
+  type UnreadableEntry,
+} from './state.js'
 
 /**
  * The deepest nesting a cache document may have, counting objects and arrays: the top
@@ -94,6 +105,28 @@ const tooDeep = (value: unknown, depth: number, at: ReadonlyArray<string>): stri
 const depthError = (path: string): DecodeError =>
   decodeError('invalid_shape', 'cache', path, `at most ${MAX_CACHE_DEPTH} levels of nested objects and arrays`, 'a value nested deeper', HINT)
 
+/**
+ * One pass over an entry's keys: `flat` (no object or array in any field) with its keys in
+ * sorted order, `unsorted` (flat, keys out of order), or `nested` (look deeper). A value
+ * that is not an object is `flat`.
+ */
+const flatAndSorted = (v: unknown): 'flat' | 'unsorted' | 'nested' => {
+  if (typeof v !== 'object' || v === null) return 'flat'
+  if (Array.isArray(v)) return 'nested'
+  const o = v as Readonly<Record<string, unknown>>
+  let out: 'flat' | 'unsorted' = 'flat'
+  let prev: string | undefined
+  // for-in allocates no key array; an inherited enumerable key (a polluted prototype) can
+  // only make the entry look unsorted or nested, which costs speed, never correctness
+  for (const k in o) {
+    const x = o[k]
+    if (typeof x === 'object' && x !== null) return 'nested'
+    if (prev !== undefined && !(prev < k)) out = 'unsorted'
+    prev = k
+  }
+  return out
+}
+
 const nonEmptyValue = (v: unknown): boolean =>
   typeof v === 'string' ? v !== '' : typeof v === 'object' && v !== null && Object.keys(v).length > 0
 
@@ -115,6 +148,8 @@ const belongs = (name: SectionName, entry: Readonly<Record<string, unknown>>): b
   if (name === CredentialType.ACCOUNT || name === CredentialType.APP_METADATA) return true
   const ct = entry['credential_type']
   if (typeof ct !== 'string') return false
+  // the common case first: the section's own name as MSAL writes it, an access token unbound
+  if (ct === name) return name !== CredentialType.ACCESS_TOKEN || !(nonEmptyValue(entry['additionalCacheKeyComponents']) || nonEmptyValue(entry['requestedClaimsHash']) || nonEmptyValue(entry['ext']))
   const c = ct.toLowerCase()
   if (name !== CredentialType.ACCESS_TOKEN) return c === name.toLowerCase()
   return (
@@ -126,6 +161,8 @@ const belongs = (name: SectionName, entry: Readonly<Record<string, unknown>>): b
 interface Section<A, I extends string> {
   readonly table: Table<A, I>
   readonly unreadable: ReadonlyArray<UnreadableEntry>
+  /** The section as read, when its keys and its entries' keys were all in sorted order. */
+  readonly loaded: LoadedSection | undefined
 }
 
 const readSection = <A, I extends string>(
@@ -135,22 +172,31 @@ const readSection = <A, I extends string>(
   spec: TableSpec<A, I>,
   table: Table<A, I>,
 ): E.Either<DecodeError, Section<A, I>> => {
-  if (value === undefined) return E.right({ table, unreadable: [] })
+  if (value === undefined) return E.right({ table, unreadable: [], loaded: undefined })
   if (!isObject(value)) {
     return E.left(decodeError('invalid_shape', 'cache', name, `an object of ${name} entries by key`, typeName(value), HINT))
   }
-  const pairs: Array<readonly [string, A]> = []
   const unreadable: Array<UnreadableEntry> = []
+  const fits = hasShape(shape)
+  let inOrder = true
+  let prev: string | undefined
   for (const key of Object.keys(value)) {
     const entry = value[key]
-    // Level 3: the top level is 1, the section 2.
-    const deep = tooDeep(entry, 3, [name, key])
-    if (deep !== undefined) return E.left(depthError(deep))
-    // The shape only validates: keep the parsed object itself, unknown fields included.
-    if (isObject(entry) && hasShape(shape)(entry) && belongs(name, entry)) pairs.push([key, entry as unknown as A])
-    else unreadable.push([name, key, entry])
+    // one look at the entry's keys: are they in order, and is it flat (the common case)?
+    const look = flatAndSorted(entry)
+    if (look === 'nested') {
+      // Level 3: the top level is 1, the section 2.
+      const deep = tooDeep(entry, 3, [name, key])
+      if (deep !== undefined) return E.left(depthError(deep))
+    }
+    if (inOrder && ((prev !== undefined && !(prev < key)) || look === 'unsorted' || (look === 'nested' && !isSortedDeep(entry)))) inOrder = false
+    prev = key
+    // The shape only validates: the table reads the parsed section itself, unknown fields
+    // included, and hides the entries it cannot read.
+    if (!(isObject(entry) && fits(entry) && belongs(name, entry))) unreadable.push([name, key, entry])
   }
-  return E.right({ table: tableFromEntries(spec, pairs), unreadable })
+  const t = tableFromRecord(spec, value as Readonly<Record<string, A>>, unreadable.map(([, k]) => k))
+  return E.right({ table: t, unreadable, loaded: inOrder ? { object: value, entries: t.entries } : undefined })
 }
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CredentialType))
@@ -186,6 +232,13 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
     const deep = tooDeep(v, 2, [k])
     if (deep !== undefined) return E.left(depthError(deep))
   }
+  const unreadable = [...at.right.unreadable, ...rt.right.unreadable, ...idt.right.unreadable, ...acc.right.unreadable, ...am.right.unreadable]
+  const sections: { -readonly [K in keyof LoadedDocument['sections']]: LoadedDocument['sections'][K] } = {}
+  if (at.right.loaded !== undefined) sections.accessTokens = at.right.loaded
+  if (rt.right.loaded !== undefined) sections.refreshTokens = rt.right.loaded
+  if (idt.right.loaded !== undefined) sections.idTokens = idt.right.loaded
+  if (acc.right.loaded !== undefined) sections.accounts = acc.right.loaded
+  if (am.right.loaded !== undefined) sections.appMetadata = am.right.loaded
   return E.right({
     accessTokens: at.right.table,
     refreshTokens: rt.right.table,
@@ -193,14 +246,16 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
     accounts: acc.right.table,
     appMetadata: am.right.table,
     extra,
-    unreadable: [...at.right.unreadable, ...rt.right.unreadable, ...idt.right.unreadable, ...acc.right.unreadable, ...am.right.unreadable],
+    unreadable,
+    loaded: { sections, unreadable },
   })
 }
 
 /**
  * Reads MSAL unified-schema JSON into a cache with fresh indexes; a `Left(DecodeError)`
  * naming the path and the expected type when the text is not a cache (see the module
- * comment). Never throws. O(n log n).
+ * comment). Never throws. O(n): the state reads through the parsed sections (see the
+ * `state` module), and no index is built until a query asks for it.
  *
  * @category serialization
  * @since 0.1.0

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
-import { emptyHamt, hamtEntries, hamtFromEntries, hamtGet, hamtRemove, hamtSet, type Hamt } from './hamt.js'
+import { emptyHamt, hamtDiff, hamtEntries, hamtFromEntries, hamtFromRecord, hamtGet, hamtRemove, hamtSet, type Hamt } from './hamt.js'
 
 type Op = { readonly op: 'set'; readonly k: string; readonly v: number } | { readonly op: 'del'; readonly k: string }
 
@@ -72,5 +72,55 @@ describe('hamtFromEntries', () => {
       }),
       { numRuns: 200 },
     )
+  })
+})
+
+describe('hamtFromRecord', () => {
+  const recordArb = fc.dictionary(keyArb, fc.integer(), { maxKeys: 30 })
+
+  it('behaves like a Map of the record less its hidden keys under any writes, leaves the record alone, and diffs like the Maps', () => {
+    fc.assert(
+      fc.property(recordArb, fc.array(keyArb, { maxLength: 5 }), fc.array(opArb, { maxLength: 100 }), (record, hidden, ops) => {
+        const frozen = JSON.stringify(record)
+        let m: Hamt<number> = hamtFromRecord(record, hidden)
+        const ref = new Map(Object.entries(record).filter(([k]) => !hidden.includes(k)))
+        const versions: Array<readonly [Hamt<number>, ReadonlyMap<string, number>]> = [[m, new Map(ref)]]
+        for (const o of ops) {
+          if (o.op === 'set') {
+            m = hamtSet(m, o.k, o.v)
+            ref.set(o.k, o.v)
+          } else {
+            m = hamtRemove(m, o.k)
+            ref.delete(o.k)
+          }
+          versions.push([m, new Map(ref)])
+        }
+        for (const [h, r] of versions) {
+          expect(h.size).toBe(r.size)
+          expect(new Map(hamtEntries(h))).toEqual(r)
+          for (const [k, v] of r) expect(hamtGet(h, k)).toBe(v)
+        }
+        const [first] = versions[0] ?? [emptyHamt]
+        const [last, lastRef] = versions[versions.length - 1] ?? [emptyHamt, new Map<string, number>()]
+        const firstRef = versions[0]?.[1] ?? new Map<string, number>()
+        const expected = [
+          ...Array.from(lastRef).filter(([k, v]) => firstRef.get(k) !== v),
+          ...Array.from(firstRef.keys()).filter((k) => !lastRef.has(k)).map((k) => [k, undefined] as const),
+        ]
+        const byKey = (a: readonly [string, unknown], b: readonly [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+        expect([...hamtDiff(first, last)].sort(byKey)).toEqual(expected.sort(byKey))
+        expect([...hamtDiff(first, hamtFromEntries(lastRef))].sort(byKey)).toEqual(expected.sort(byKey))
+        expect(JSON.stringify(record)).toBe(frozen)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('returns the same reference for no-op writes', () => {
+    const m = hamtFromRecord({ a: 1, b: 2 }, ['b'])
+    expect(hamtSet(m, 'a', 1)).toBe(m)
+    expect(hamtRemove(m, 'b')).toBe(m)
+    expect(hamtGet(m, 'b')).toBeUndefined()
+    expect(m.size).toBe(1)
   })
 })

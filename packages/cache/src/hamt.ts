@@ -43,7 +43,22 @@ interface Collision<V> {
 export type HamtNode<V> = Leaf<V> | Branch<V> | Collision<V>
 
 /**
- * A persistent map from string keys to values.
+ * A plain object a map reads through (see {@link hamtFromRecord}): its own keys, less the
+ * `hidden` ones, are the map's keys where the trie does not say otherwise. Never written.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface HamtBase<V> {
+  readonly record: Readonly<Record<string, V>>
+  /** Keys of `record` that are not in the map (removed since, or never meant to be). */
+  readonly hidden: Hamt<true>
+}
+
+/**
+ * A persistent map from string keys to values: a trie, and optionally a plain object it
+ * reads through (a section of a parsed cache document, kept as parsed instead of copied
+ * into the trie; writes go to the trie, removals of the object's keys to `base.hidden`).
  *
  * @category model
  * @since 0.1.0
@@ -51,19 +66,25 @@ export type HamtNode<V> = Leaf<V> | Branch<V> | Collision<V>
 export interface Hamt<V> {
   readonly root: HamtNode<V> | undefined
   readonly size: number
+  readonly base?: HamtBase<V>
 }
 
 const BITS = 5
 const MASK = 31
 
-/** FNV-1a over UTF-16 code units, 32 bits. */
+/**
+ * FNV-1a over UTF-16 code units, kept to 30 bits: a small integer V8 stores inside the
+ * leaf (a 32-bit hash above 2^30 would be a separate heap number per entry, 12 more
+ * bytes and one more allocation each). Six levels of 5 bits use all 30; keys whose
+ * hashes agree in all of them share a collision node.
+ */
 const hashOf = (key: string): number => {
   let h = 0x811c9dc5
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i)
     h = Math.imul(h, 0x01000193)
   }
-  return h >>> 0
+  return (h ^ (h >>> 30)) & 0x3fffffff
 }
 
 const popcount = (x: number): number => {
@@ -110,8 +131,23 @@ export const emptyHamt: Hamt<never> = { root: undefined, size: 0 }
  * @since 0.1.0
  */
 export const hamtGet = <V>(m: Hamt<V>, key: string): V | undefined => {
+  if (m.base === undefined) return trieGet(m.root, key)
+  if (m.root !== undefined) {
+    const v = trieGet(m.root, key)
+    if (v !== undefined) return v
+  }
+  return baseGet(m.base, key)
+}
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
+
+/** The base's value under `key` (not hidden), or `undefined`. */
+const baseGet = <V>(b: HamtBase<V>, key: string): V | undefined =>
+  hasOwn(b.record, key) && (b.hidden.size === 0 || trieGet(b.hidden.root, key) === undefined) ? b.record[key] : undefined
+
+const trieGet = <V>(root: HamtNode<V> | undefined, key: string): V | undefined => {
   const hash = hashOf(key)
-  let node = m.root
+  let node = root
   let shift = 0
   while (node !== undefined) {
     switch (node.t) {
@@ -192,6 +228,12 @@ const setNode = <V>(
  * @since 0.1.0
  */
 export const hamtSet = <V>(m: Hamt<V>, key: string, value: V): Hamt<V> => {
+  if (m.base !== undefined) {
+    const old = hamtGet(m, key)
+    if (old === value) return m
+    const [root] = setNode(m.root, 0, { t: 0, hash: hashOf(key), key, value })
+    return { root, size: old === undefined ? m.size + 1 : m.size, base: m.base }
+  }
   const [root, added] = setNode(m.root, 0, { t: 0, hash: hashOf(key), key, value })
   if (root === m.root) return m
   return { root, size: added ? m.size + 1 : m.size }
@@ -243,6 +285,13 @@ const removeNode = <V>(
  * @since 0.1.0
  */
 export const hamtRemove = <V>(m: Hamt<V>, key: string): Hamt<V> => {
+  if (m.base !== undefined) {
+    if (hamtGet(m, key) === undefined) return m
+    const next = m.root === undefined ? NOT_FOUND : removeNode(m.root, 0, hashOf(key), key)
+    const root = next === NOT_FOUND ? m.root : next
+    const base = hasOwn(m.base.record, key) ? { record: m.base.record, hidden: hamtSet(m.base.hidden, key, true as const) } : m.base
+    return { root, size: m.size - 1, base }
+  }
   if (m.root === undefined) return m
   const next = removeNode(m.root, 0, hashOf(key), key)
   if (next === NOT_FOUND) return m
@@ -270,7 +319,19 @@ function* walk<V>(node: HamtNode<V> | undefined): Generator<readonly [string, V]
  * @category queries
  * @since 0.1.0
  */
-export const hamtEntries = <V>(m: Hamt<V>): IterableIterator<readonly [string, V]> => walk(m.root)
+export const hamtEntries = <V>(m: Hamt<V>): IterableIterator<readonly [string, V]> => (m.base === undefined ? walk(m.root) : walkWithBase(m))
+
+function* walkWithBase<V>(m: Hamt<V>): Generator<readonly [string, V]> {
+  const b = m.base
+  if (b !== undefined) {
+    for (const k of Object.keys(b.record)) {
+      if (b.hidden.size > 0 && trieGet(b.hidden.root, k) !== undefined) continue
+      if (m.root !== undefined && trieGet(m.root, k) !== undefined) continue
+      yield [k, b.record[k] as V]
+    }
+  }
+  yield* walk(m.root)
+}
 
 /**
  * Every key, in hash order.
@@ -279,7 +340,7 @@ export const hamtEntries = <V>(m: Hamt<V>): IterableIterator<readonly [string, V
  * @since 0.1.0
  */
 export function* hamtKeys<V>(m: Hamt<V>): IterableIterator<string> {
-  for (const [k] of walk(m.root)) yield k
+  for (const [k] of hamtEntries(m)) yield k
 }
 
 /**
@@ -289,7 +350,7 @@ export function* hamtKeys<V>(m: Hamt<V>): IterableIterator<string> {
  * @since 0.1.0
  */
 export function* hamtValues<V>(m: Hamt<V>): IterableIterator<V> {
-  for (const [, v] of walk(m.root)) yield v
+  for (const [, v] of hamtEntries(m)) yield v
 }
 
 const collect = <V>(node: HamtNode<V> | undefined): Map<string, V> => {
@@ -331,7 +392,30 @@ const diffNodes = <V>(
  */
 export const hamtDiff = <V>(a: Hamt<V>, b: Hamt<V>): ReadonlyArray<readonly [string, V | undefined]> => {
   const out: Array<readonly [string, V | undefined]> = []
-  diffNodes(a.root, b.root, out)
+  if (a.base === undefined && b.base === undefined) {
+    diffNodes(a.root, b.root, out)
+    return out
+  }
+  if (a === b) return out
+  if (a.base !== undefined && b.base !== undefined && a.base.record === b.base.record) {
+    // one document under both: only keys either trie or either hidden set touched can differ
+    const touched = new Set<string>()
+    const trie: Array<readonly [string, V | undefined]> = []
+    diffNodes(a.root, b.root, trie)
+    for (const [k] of trie) touched.add(k)
+    const hidden: Array<readonly [string, true | undefined]> = []
+    diffNodes(a.base.hidden.root, b.base.hidden.root, hidden)
+    for (const [k] of hidden) touched.add(k)
+    for (const k of touched) {
+      const vb = hamtGet(b, k)
+      if (hamtGet(a, k) !== vb) out.push([k, vb])
+    }
+    return out
+  }
+  const ma = new Map(hamtEntries(a))
+  const mb = new Map(hamtEntries(b))
+  for (const [k, v] of mb) if (ma.get(k) !== v || !ma.has(k)) out.push([k, v])
+  for (const k of ma.keys()) if (!mb.has(k)) out.push([k, undefined])
   return out
 }
 
@@ -392,4 +476,19 @@ export const hamtFromEntries = <V>(entries: Iterable<readonly [string, V]>): Ham
   let root: HamtNode<V> | undefined
   for (const [key, value] of entries) root = insertOwned(root, 0, { t: 0, hash: hashOf(key), key, value }, added)
   return { root, size: added.n }
+}
+
+/**
+ * A map that reads through a plain object instead of copying it: its own keys but the
+ * `hidden` ones, bound to their values. O(n) to count the keys, nothing copied; reads
+ * and writes then cost what they cost in a trie (writes go to the trie; the object is
+ * never written, so keep it unchanged). What `deserialize` uses for a section of the
+ * parsed document: no second copy of a hundred thousand entries.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const hamtFromRecord = <V>(record: Readonly<Record<string, V>>, hidden: Iterable<string> = []): Hamt<V> => {
+  const h = hamtFromEntries(Array.from(hidden, (k) => [k, true as const] as const).filter(([k]) => hasOwn(record, k)))
+  return { root: undefined, size: Object.keys(record).length - h.size, base: { record, hidden: h } }
 }

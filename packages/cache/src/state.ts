@@ -3,6 +3,11 @@
  * persistent maps ({@link Hamt}) so every operation returns a new state in O(log n)
  * time and space while the old state stays valid and unchanged.
  *
+ * A state read by `deserialize` copies nothing: each section's map reads through the
+ * parsed section object itself (`hamtFromRecord`), and writes go to a trie beside it, so
+ * a loaded cache holds the parsed document and little else, and `serialize` writes the
+ * sections nobody changed as they were read.
+ *
  * ### Indexes
  *
  * Each section is a {@link Table}: its entries by cache key, and for each index a map
@@ -22,7 +27,14 @@
  * | Account | `homeEnv`, `home`, `env`, `username` | as named | `getAccounts`, `removeAccount` |
  * | AppMetadata | `client` | client | `getAppMetadata` |
  *
- * Indexes are derived data: `deserialize` rebuilds them, `serialize` never writes them.
+ * Indexes are derived data, built lazily: a table read by `deserialize` holds only its
+ * entries, and each index is built from them (O(n), once) the first time a query asks for
+ * it, then kept with the table. Writes update the indexes already built (O(log n) each)
+ * and leave the others to be built on demand from the new table's entries. So a load
+ * builds no index at all, a process that only answers silent lookups builds the one
+ * `slot` index, and a fold costs O(log n) once the indexes it reads exist. The built
+ * indexes are a memo: filling one never changes what any query answers, so a table (and
+ * the state) stays a value. `serialize` never writes them.
  *
  * ### Entries authfold does not understand
  *
@@ -36,7 +48,7 @@
  *
  * @module
  */
-import { emptyHamt, hamtEntries, hamtFromEntries, hamtGet, hamtKeys, hamtRemove, hamtSet, type Hamt } from './hamt.js'
+import { emptyHamt, hamtEntries, hamtFromEntries, hamtFromRecord, hamtGet, hamtKeys, hamtRemove, hamtSet, type Hamt } from './hamt.js'
 import {
   CredentialType,
   keyIdOf,
@@ -61,12 +73,13 @@ import {
 export type KeySet = Hamt<true>
 
 /**
- * A persistent index: bucket key to the set of cache keys in that bucket.
+ * A persistent index: bucket key to the cache keys in that bucket, the key itself when
+ * it is the only one (most buckets: one account's entry), else a set of them.
  *
  * @category model
  * @since 0.1.0
  */
-export type Index = Hamt<KeySet>
+export type Index = Hamt<KeySet | string>
 
 /**
  * How to index one section: for each index name, the bucket key of an entry.
@@ -77,14 +90,26 @@ export type Index = Hamt<KeySet>
 export type TableSpec<E, I extends string> = { readonly [K in I]: (e: E) => string }
 
 /**
- * One section: its entries by cache key and its indexes.
+ * The indexes of a table built so far, by name (see the module comment). A memo that
+ * {@link tableIndex} fills the first time a query asks for an index; never emptied.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type IndexMemo<I extends string> = { [K in I]?: Index }
+
+/**
+ * One section: its entries by cache key, how it is indexed, and the indexes built so far.
  *
  * @category model
  * @since 0.1.0
  */
 export interface Table<E, I extends string> {
   readonly entries: Hamt<E>
-  readonly indexes: { readonly [K in I]: Index }
+  /** The section's index definitions (one of {@link specs}). */
+  readonly spec: TableSpec<E, I>
+  /** The indexes built so far; read them through {@link tableIndex}. */
+  readonly built: IndexMemo<I>
 }
 
 /**
@@ -215,6 +240,37 @@ export interface CacheState {
    * written back by `serialize`; never served by a lookup (see the module comment).
    */
   readonly unreadable: ReadonlyArray<UnreadableEntry>
+  /**
+   * The document `deserialize` read this state from (absent for a state built otherwise):
+   * lets `serialize` write what did not change without copying or sorting it again.
+   * Derived data: no query reads it, and it never changes what `serialize` writes.
+   */
+  readonly loaded?: LoadedDocument
+}
+
+/**
+ * One section as `deserialize` read it: the parsed section object (its keys and every
+ * entry's keys, at every depth, already in sorted order; kept only then) and the
+ * section's table entries as they were read.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface LoadedSection {
+  readonly object: Readonly<Record<string, unknown>>
+  readonly entries: Hamt<unknown>
+}
+
+/**
+ * The document a state was read from (see {@link CacheState.loaded}): the sections that
+ * were already in sorted order, and the `unreadable` list as read.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface LoadedDocument {
+  readonly sections: { readonly [K in TableName]?: LoadedSection }
+  readonly unreadable: ReadonlyArray<UnreadableEntry>
 }
 
 /**
@@ -234,10 +290,12 @@ export type UnreadableEntry = readonly [section: SectionName, key: string, value
  */
 export type TableName = keyof typeof specs
 
+// Every index of an empty table is empty and counted as built, so the memo of
+// `emptyCache` is never written, and caches grown by folds keep every index up to date.
 const emptyTable = <E, I extends string>(spec: TableSpec<E, I>): Table<E, I> => {
-  const indexes = {} as { [K in I]: Index }
-  for (const name of Object.keys(spec) as Array<I>) indexes[name] = emptyHamt
-  return { entries: emptyHamt, indexes }
+  const built: IndexMemo<I> = {}
+  for (const name of Object.keys(spec) as Array<I>) built[name] = emptyHamt
+  return { entries: emptyHamt, spec, built }
 }
 
 /**
@@ -288,15 +346,22 @@ export const dropReplacedUnreadable = (s: CacheState): CacheState => {
   return kept.length === s.unreadable.length ? s : { ...s, unreadable: kept }
 }
 
-const indexAdd = (idx: Index, bucket: string, key: string): Index =>
-  hamtSet(idx, bucket, hamtSet(hamtGet(idx, bucket) ?? emptyHamt, key, true as const))
+const indexAdd = (idx: Index, bucket: string, key: string): Index => {
+  const cur = hamtGet(idx, bucket)
+  if (cur === undefined) return hamtSet(idx, bucket, key)
+  if (typeof cur === 'string') return cur === key ? idx : hamtSet(idx, bucket, hamtFromEntries([[cur, true as const], [key, true as const]]))
+  return hamtSet(idx, bucket, hamtSet(cur, key, true as const))
+}
 
 const indexRemove = (idx: Index, bucket: string, key: string): Index => {
-  const set = hamtGet(idx, bucket)
-  if (set === undefined) return idx
-  const next = hamtRemove(set, key)
-  if (next === set) return idx
-  return next.size === 0 ? hamtRemove(idx, bucket) : hamtSet(idx, bucket, next)
+  const cur = hamtGet(idx, bucket)
+  if (cur === undefined) return idx
+  if (typeof cur === 'string') return cur === key ? hamtRemove(idx, bucket) : idx
+  const next = hamtRemove(cur, key)
+  if (next === cur) return idx
+  if (next.size === 0) return hamtRemove(idx, bucket)
+  if (next.size === 1) for (const only of hamtKeys(next)) return hamtSet(idx, bucket, only)
+  return hamtSet(idx, bucket, next)
 }
 
 /**
@@ -310,18 +375,24 @@ const indexRemove = (idx: Index, bucket: string, key: string): Index => {
 export const tablePut = <E, I extends string>(spec: TableSpec<E, I>, table: Table<E, I>, key: string, entry: E): Table<E, I> => {
   const old = hamtGet(table.entries, key)
   if (old === entry) return table
-  const indexes: { [K in I]: Index } = { ...table.indexes }
-  for (const name of Object.keys(spec) as Array<I>) {
+  const built: IndexMemo<I> = {}
+  for (const name of Object.keys(table.built) as Array<I>) {
+    const before = table.built[name]
+    if (before === undefined) continue
     const f = spec[name]
     const nb = f(entry)
+    let idx = before
     if (old !== undefined) {
       const ob = f(old)
-      if (ob === nb) continue
-      indexes[name] = indexRemove(indexes[name], ob, key)
+      if (ob === nb) {
+        built[name] = idx
+        continue
+      }
+      idx = indexRemove(idx, ob, key)
     }
-    indexes[name] = indexAdd(indexes[name], nb, key)
+    built[name] = indexAdd(idx, nb, key)
   }
-  return { entries: hamtSet(table.entries, key, entry), indexes }
+  return { entries: hamtSet(table.entries, key, entry), spec: table.spec, built }
 }
 
 /**
@@ -335,34 +406,78 @@ export const tablePut = <E, I extends string>(spec: TableSpec<E, I>, table: Tabl
 export const tableRemove = <E, I extends string>(spec: TableSpec<E, I>, table: Table<E, I>, key: string): Table<E, I> => {
   const old = hamtGet(table.entries, key)
   if (old === undefined) return table
-  const indexes: { [K in I]: Index } = { ...table.indexes }
-  for (const name of Object.keys(spec) as Array<I>) indexes[name] = indexRemove(indexes[name], spec[name](old), key)
-  return { entries: hamtRemove(table.entries, key), indexes }
+  const built: IndexMemo<I> = {}
+  for (const name of Object.keys(table.built) as Array<I>) {
+    const idx = table.built[name]
+    if (idx !== undefined) built[name] = indexRemove(idx, spec[name](old), key)
+  }
+  return { entries: hamtRemove(table.entries, key), spec: table.spec, built }
 }
 
 /**
- * A table holding the given `[key, entry]` pairs with its indexes, built in one pass
- * (what `deserialize` uses; equal in content to putting the pairs one by one).
+ * A table holding the given `[key, entry]` pairs (a later pair wins over an earlier one
+ * with the same key), built in one pass, its indexes not built yet (what `deserialize`
+ * uses; answers every query as putting the pairs one by one would).
  *
  * @category tables
  * @since 0.1.0
  * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
-export const tableFromEntries = <E, I extends string>(spec: TableSpec<E, I>, pairs: ReadonlyArray<readonly [string, E]>): Table<E, I> => {
-  const entries = hamtFromEntries(pairs)
-  const indexes = {} as { [K in I]: Index }
-  for (const name of Object.keys(spec) as Array<I>) {
-    const f = spec[name]
-    const buckets = new Map<string, Array<readonly [string, true]>>()
-    for (const [k, e] of hamtEntries(entries)) {
-      const b = f(e)
-      const list = buckets.get(b)
-      if (list === undefined) buckets.set(b, [[k, true]])
-      else list.push([k, true])
-    }
-    indexes[name] = hamtFromEntries(Array.from(buckets, ([b, keys]) => [b, hamtFromEntries(keys)] as const))
+export const tableFromEntries = <E, I extends string>(spec: TableSpec<E, I>, pairs: Iterable<readonly [string, E]>): Table<E, I> => ({
+  entries: hamtFromEntries(pairs),
+  spec,
+  built: {},
+})
+
+/**
+ * A table over a section of a parsed document, kept as parsed (see `hamtFromRecord`):
+ * every own key of `record` but the `hidden` ones (the entries that are not readable),
+ * its indexes not built yet. What `deserialize` uses: nothing is copied. The record must
+ * never be written afterwards.
+ *
+ * @category tables
+ * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
+ */
+export const tableFromRecord = <E, I extends string>(spec: TableSpec<E, I>, record: Readonly<Record<string, E>>, hidden: Iterable<string>): Table<E, I> => ({
+  entries: hamtFromRecord(record, hidden),
+  spec,
+  built: {},
+})
+
+/**
+ * One index built from scratch: every entry's bucket, each bucket's keys in one set. O(n).
+ *
+ * @category indexes
+ * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
+ */
+export const buildIndex = <E>(bucketOf: (e: E) => string, entries: Hamt<E>): Index => {
+  const buckets = new Map<string, string | Array<readonly [string, true]>>()
+  for (const [k, e] of hamtEntries(entries)) {
+    const b = bucketOf(e)
+    const cur = buckets.get(b)
+    if (cur === undefined) buckets.set(b, k)
+    else if (typeof cur === 'string') buckets.set(b, [[cur, true], [k, true]])
+    else cur.push([k, true])
   }
-  return { entries, indexes }
+  return hamtFromEntries(Array.from(buckets, ([b, keys]) => [b, typeof keys === 'string' ? keys : hamtFromEntries(keys)] as const))
+}
+
+/**
+ * One index of a table: the built one, or built now from the table's entries and kept
+ * in its memo (O(n) the first time for that table, O(1) after; see the module comment).
+ *
+ * @category indexes
+ * @since 0.1.0
+ * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
+ */
+export const tableIndex = <E, I extends string>(table: Table<E, I>, name: I): Index => {
+  const built = table.built[name]
+  if (built !== undefined) return built
+  const idx = buildIndex(table.spec[name], table.entries)
+  table.built[name] = idx
+  return idx
 }
 
 /**
@@ -377,8 +492,12 @@ export const tableBucket = <E, I extends string>(
   index: I,
   bucket: string,
 ): ReadonlyArray<readonly [string, E]> => {
-  const set = hamtGet(table.indexes[index], bucket)
+  const set = hamtGet(tableIndex(table, index), bucket)
   if (set === undefined) return []
+  if (typeof set === 'string') {
+    const e = hamtGet(table.entries, set)
+    return e === undefined ? [] : [[set, e]]
+  }
   const out: Array<readonly [string, E]> = []
   for (const k of hamtKeys(set)) {
     const e = hamtGet(table.entries, k)

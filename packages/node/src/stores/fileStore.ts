@@ -53,6 +53,13 @@
  * the directory is fsynced too where the platform allows. A reader sees the old file or
  * the new one, never half of one, and a crash leaves the old one.
  *
+ * ### What a change writes
+ *
+ * The whole cache, every time: an `update` that changes the state re-encodes all of it
+ * and replaces the whole file (as above); one that changes nothing writes nothing. One
+ * MSAL document in one atomically replaced file leaves no smaller unit to write; the
+ * Redis store, which partitions by account, writes one partition per update.
+ *
  * ### A broken file
  *
  * A truncated, non-JSON or not-a-cache file (or an encrypted one that does not open) is
