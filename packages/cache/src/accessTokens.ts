@@ -217,8 +217,13 @@ const queryKey = (q: AccessTokenQuery): string =>
  * state. Queries with `nowSeconds` are not remembered (their answer depends on it).
  *
  * @example
+ * ```ts
+ * import { memoizedAccessTokenFinder, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+ *
+ * declare const query: AccessTokenQuery, state: CacheState
  * const find = memoizedAccessTokenFinder()
  * const tokens = find(query)(state) // the second call with an equal query on `state` is a map lookup
+ * ```
  * @category queries
  * @since 0.1.0
  */

@@ -15,7 +15,12 @@ import { tableBucket, type CacheState } from './state.js'
  * query (home account, scopes, `userAssertionHash`) finds the token.
  *
  * @example
+ * ```ts
+ * import { homeAccountsOfAssertion, type CacheState } from '@authfold/cache'
+ *
+ * declare const cache: CacheState, hash: string // userAssertionHash of the incoming assertion
  * homeAccountsOfAssertion({ clientId: 'mid-tier', userAssertionHash: hash })(cache) // ['uid.utid']
+ * ```
  * @category queries
  * @since 0.1.0
  * @see MSAL .NET `OnBehalfOfRequest` (access tokens filtered by `user_assertion_hash`)

@@ -130,8 +130,12 @@ export const extCacheKeyExcludedFields: ReadonlyArray<string> = [
  * fields, only excluded fields, only empty values).
  *
  * @example
+ * ```ts
+ * import { computeExtCacheKey } from '@authfold/cache'
+ *
  * computeExtCacheKey({ fmi_path: 'SomePath/Credential' }) // non-empty, stable
- * computeExtCacheKey({ key1: 'value1', key2: 'value2' }) === 'latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike'
+ * computeExtCacheKey({ key1: 'value1', key2: 'value2' }) // 'latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike'
+ * ```
  *
  * @category fold
  * @since 0.1.0
@@ -147,7 +151,11 @@ export const computeExtCacheKey = (data: Readonly<Record<string, string | null |
  * the same keys, without bundling the JavaScript SHA-256. The grants use this one.
  *
  * @example
- * await computeExtCacheKeyAsync({ key1: 'value1', key2: 'value2' }) === 'latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike'
+ * ```ts
+ * import { computeExtCacheKeyAsync } from '@authfold/cache'
+ *
+ * await computeExtCacheKeyAsync({ key1: 'value1', key2: 'value2' }) // 'latlwkpewb_a0rcsmjvkecqt0_huumkw4sflzociike'
+ * ```
  *
  * @category fold
  * @since 0.1.0

@@ -132,7 +132,13 @@ const randomProblem = (a: Uint8Array, b: Uint8Array): string | undefined =>
  * with the previous one and refuses to encrypt (`CacheError('io')`) on a repeat.
  *
  * @example
+ * ```ts
+ * import { aesGcm } from '@authfold/cache'
+ * import { fileStore } from '@authfold/node'
+ *
+ * declare const path: string, keyBytes: Uint8Array // a 32-byte key from your secret store
  * const store = fileStore({ path, transform: aesGcm(keyBytes) })
+ * ```
  * @category encryption
  * @since 0.1.0
  */

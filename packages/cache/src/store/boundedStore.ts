@@ -249,7 +249,11 @@ const removeAccountEverywhere =
  * `cacheStore` of `createConfidentialClient` / `createPublicClient`.
  *
  * @example
+ * ```ts
+ * import { boundedStore } from '@authfold/cache'
+ *
  * const cacheStore = boundedStore({ maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 })
+ * ```
  * @category stores
  * @since 0.1.0
  */

@@ -80,8 +80,15 @@ export interface CacheStore<E extends AuthError = AuthError> {
  * id). Updates to different partitions never contend.
  *
  * @example
- * const store = redisStore({ client, namespace: 'my-web-app' })
- * const app = createConfidentialClient({ ...config, cacheStore: store.forPartition(appPartitionKey(clientId)) })
+ * ```ts
+ * import { appPartitionKey } from '@authfold/cache'
+ * import { createConfidentialClient, type ConfidentialClientConfig } from '@authfold/client'
+ * import { nodeRedisCommands, redisStore, type NodeRedisClientLike } from '@authfold/node'
+ *
+ * declare const client: NodeRedisClientLike, config: ConfidentialClientConfig
+ * const store = redisStore({ client: nodeRedisCommands(client), namespace: 'my-web-app' })
+ * const app = createConfidentialClient({ ...config, cacheStore: store.forPartition(appPartitionKey(config.clientId)) })
+ * ```
  * @category model
  * @since 0.1.0
  */
