@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { hamtValues } from './hamt.js'
+import { hamtEntries, hamtValues } from './hamt.js'
 import { eqi, type AccountEntity } from './schema.js'
 import { bucketKey, modifyTable, specs, tableBucket, tableKeyOf, tableRemove, type CacheState } from './state.js'
 
@@ -39,9 +39,9 @@ export const matchesAccountQuery =
     (q.environments === undefined || q.environments.some((env) => eqi(a.environment, env))) &&
     (q.realm === undefined || eqi(a.realm, q.realm))
 
-const candidates = (q: AccountQuery, s: CacheState): Iterable<AccountEntity> => {
-  const pick = (index: 'homeEnv' | 'home' | 'env' | 'username', buckets: ReadonlyArray<string>): ReadonlyArray<AccountEntity> =>
-    Array.from(new Set(buckets)).flatMap((b) => tableBucket(s.accounts, index, b).map(([, a]) => a))
+const candidates = (q: AccountQuery, s: CacheState): Iterable<readonly [string, AccountEntity]> => {
+  const pick = (index: 'homeEnv' | 'home' | 'env' | 'username', buckets: ReadonlyArray<string>): ReadonlyArray<readonly [string, AccountEntity]> =>
+    Array.from(new Set(buckets)).flatMap((b) => tableBucket(s.accounts, index, b))
   if (q.homeAccountId !== undefined && q.environments !== undefined) {
     const h = q.homeAccountId
     return pick('homeEnv', q.environments.map((env) => bucketKey(h, env)))
@@ -49,11 +49,15 @@ const candidates = (q: AccountQuery, s: CacheState): Iterable<AccountEntity> => 
   if (q.homeAccountId !== undefined) return pick('home', [bucketKey(q.homeAccountId)])
   if (q.username !== undefined) return pick('username', [bucketKey(q.username)])
   if (q.environments !== undefined) return pick('env', q.environments.map((env) => bucketKey(env)))
-  return hamtValues(s.accounts.entries)
+  return hamtEntries(s.accounts.entries)
 }
 
+const byKey = (x: readonly [string, AccountEntity], y: readonly [string, AccountEntity]): number => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)
+
 /**
- * The accounts that pass every given filter, through the narrowest index available.
+ * The accounts that pass every given filter, through the narrowest index available, in the
+ * order of their cache keys (the order `serialize` writes them), so the answer does not
+ * depend on how the cache was built or whether it was saved and loaded.
  *
  * @category queries
  * @since 0.1.0
@@ -62,7 +66,10 @@ const candidates = (q: AccountQuery, s: CacheState): Iterable<AccountEntity> => 
 export const getAccounts =
   (q: AccountQuery = {}) =>
   (s: CacheState): ReadonlyArray<AccountEntity> =>
-    Array.from(candidates(q, s)).filter(matchesAccountQuery(q))
+    Array.from(candidates(q, s))
+      .filter(([, a]) => matchesAccountQuery(q)(a))
+      .sort(byKey)
+      .map(([, a]) => a)
 
 /**
  * The same answer as {@link getAccounts} by a linear scan (for tests).

@@ -245,6 +245,21 @@ describe('indexed queries equal a linear scan', () => {
       RUNS,
     )
   })
+
+  it('every query answers in the same order before and after a save and load', () => {
+    fc.assert(
+      fc.property(cacheStateArb(), accountQueryArb, homeAccountIdArb, envsArb, rtQueryArb, idQueryArb, atQueryArb, (s, aq: AccountQuery, homeAccountId, environments, rtq, idq, atq) => {
+        const reloaded = deserialize(serialize(s))
+        if (E.isLeft(reloaded)) throw new Error('a serialized cache does not load')
+        expect(getAccounts(aq)(reloaded.right)).toEqual(getAccounts(aq)(s))
+        expect(findRefreshTokens({ homeAccountId, environments, ...rtq })(reloaded.right)).toEqual(findRefreshTokens({ homeAccountId, environments, ...rtq })(s))
+        expect(findIdTokens({ homeAccountId, environments, ...idq })(reloaded.right)).toEqual(findIdTokens({ homeAccountId, environments, ...idq })(s))
+        expect(findAccessTokens(atq)(reloaded.right)).toEqual(findAccessTokens(atq)(s))
+        expect(getAccounts({})(s)).toEqual(getAccounts({})(reloaded.right))
+      }),
+      RUNS,
+    )
+  })
 })
 
 /*
