@@ -5,10 +5,10 @@
 // As in scripts/readme.test.ts, examples show values a reader looks at, so unused locals are
 // allowed; everything else is the project's own strictness.
 import { beforeAll, describe, expect, it } from 'vitest'
-import ts from 'typescript'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { packageNames, root } from './build.js'
+import { typecheckSnippets } from './typecheckSnippets.js'
 
 interface Example {
   /** The source file, from the repository root. */
@@ -82,45 +82,6 @@ export const docExamples = (file: string, text: string): ReadonlyArray<Example> 
   return examples
 }
 
-const compilerOptions = (): ts.CompilerOptions => {
-  const configPath = join(root, 'tsconfig.base.json')
-  const config = ts.readConfigFile(configPath, ts.sys.readFile.bind(ts.sys))
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root, undefined, configPath)
-  return {
-    ...parsed.options,
-    noEmit: true,
-    noUnusedLocals: false,
-    noUnusedParameters: false,
-    moduleDetection: ts.ModuleDetectionKind.Force,
-    types: ['node'],
-  }
-}
-
-/** Type-checks every example in one program; the messages of each, as `file:line: TSxxxx message`. */
-const check = (examples: ReadonlyArray<Example>): ReadonlyMap<Example, ReadonlyArray<string>> => {
-  const options = compilerOptions()
-  const host = ts.createCompilerHost(options)
-  const byPath = new Map(examples.flatMap((e) => (e.code === undefined ? [] : [[e.virtualPath, { ...e, code: e.code }] as const])))
-  const getSourceFile = host.getSourceFile.bind(host)
-  const fileExists = host.fileExists.bind(host)
-  const readFile = host.readFile.bind(host)
-  host.getSourceFile = (name, version, onError, create) => {
-    const e = byPath.get(name)
-    return e !== undefined ? ts.createSourceFile(name, e.code, version, true) : getSourceFile(name, version, onError, create)
-  }
-  host.fileExists = (name) => byPath.has(name) || fileExists(name)
-  host.readFile = (name) => byPath.get(name)?.code ?? readFile(name)
-  const program = ts.createProgram([...byPath.keys()], options, host)
-  const out = new Map<string, Array<string>>([...byPath.keys()].map((p) => [p, []]))
-  for (const d of ts.getPreEmitDiagnostics(program)) {
-    const e = d.file === undefined ? undefined : byPath.get(d.file.fileName)
-    if (e === undefined || d.file === undefined) continue
-    const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0)
-    out.get(e.virtualPath)?.push(`${e.file}:${e.codeLine + line}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
-  }
-  return new Map(examples.map((e) => [e, out.get(e.virtualPath) ?? []]))
-}
-
 /** The entry points users import (each package's `exports`). */
 const publishedNames: ReadonlyArray<string> = packageNames.flatMap((p) => {
   const manifest = JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, unknown> }
@@ -132,7 +93,9 @@ const examples = shippedSources().flatMap((f) => docExamples(f, readFileSync(joi
 describe('the @example blocks of the packages’ doc comments type-check against the packages', () => {
   let results: ReadonlyMap<Example, ReadonlyArray<string>> = new Map()
   beforeAll(() => {
-    results = check(examples)
+    const fenced = examples.flatMap((e) => (e.code === undefined ? [] : [{ example: e, virtualPath: e.virtualPath, code: e.code, file: e.file, line: e.codeLine }]))
+    const checked = typecheckSnippets(fenced)
+    results = new Map(fenced.map((f) => [f.example, checked.get(f) ?? []]))
   }, 120_000)
 
   it('finds the examples (at least 100, in every package)', () => {

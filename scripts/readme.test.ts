@@ -5,10 +5,10 @@
 // that needs a value the reader would have (a secret, a cache they loaded) says so with
 // `declare const`.
 import { beforeAll, describe, expect, it } from 'vitest'
-import ts from 'typescript'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { packageNames, root } from './build.js'
+import { typecheckSnippets } from './typecheckSnippets.js'
 
 interface Block {
   /** The markdown file, from the repository root. */
@@ -57,51 +57,12 @@ export const tsBlocks = (file: string, text: string): ReadonlyArray<Block> => {
   return blocks
 }
 
-const compilerOptions = (): ts.CompilerOptions => {
-  const configPath = join(root, 'tsconfig.base.json')
-  const config = ts.readConfigFile(configPath, ts.sys.readFile.bind(ts.sys))
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root, undefined, configPath)
-  return {
-    ...parsed.options,
-    noEmit: true,
-    noUnusedLocals: false,
-    noUnusedParameters: false,
-    moduleDetection: ts.ModuleDetectionKind.Force,
-    types: ['node'],
-  }
-}
-
-/** Type-checks every block in one program; the messages of each block, as `file:line: message`. */
-const check = (blocks: ReadonlyArray<Block>): ReadonlyMap<Block, ReadonlyArray<string>> => {
-  const options = compilerOptions()
-  const host = ts.createCompilerHost(options)
-  const byPath = new Map(blocks.map((b) => [b.virtualPath, b]))
-  const getSourceFile = host.getSourceFile.bind(host)
-  const fileExists = host.fileExists.bind(host)
-  const readFile = host.readFile.bind(host)
-  host.getSourceFile = (name, version, onError, create) => {
-    const b = byPath.get(name)
-    return b !== undefined ? ts.createSourceFile(name, b.code, version, true) : getSourceFile(name, version, onError, create)
-  }
-  host.fileExists = (name) => byPath.has(name) || fileExists(name)
-  host.readFile = (name) => byPath.get(name)?.code ?? readFile(name)
-  const program = ts.createProgram([...byPath.keys()], options, host)
-  const out = new Map<Block, Array<string>>(blocks.map((b) => [b, []]))
-  for (const d of ts.getPreEmitDiagnostics(program)) {
-    const b = d.file === undefined ? undefined : byPath.get(d.file.fileName)
-    if (b === undefined || d.file === undefined) continue
-    const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0)
-    out.get(b)?.push(`${b.file}:${b.line + line}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
-  }
-  return out
-}
-
 const blocks = markdownFiles().flatMap((f) => tsBlocks(f, readFileSync(join(root, f), 'utf8')))
 
 describe('the ts blocks of the READMEs type-check against the packages', () => {
   let results: ReadonlyMap<Block, ReadonlyArray<string>> = new Map()
   beforeAll(() => {
-    results = check(blocks)
+    results = typecheckSnippets(blocks)
   }, 120_000)
 
   it('finds the blocks: the main README and at least one in every package README', () => {
