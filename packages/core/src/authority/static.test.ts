@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { staticEntraAuthority } from './static.js'
+import { KNOWN_CLOUD_ALIAS_GROUPS, knownAliasGroup } from './clouds.js'
 
 describe('staticEntraAuthority', () => {
   it('builds the public cloud endpoints MSAL Python uses for a tenant, with the cloud aliases for cache reads', () => {
@@ -24,5 +26,21 @@ describe('staticEntraAuthority', () => {
     const own = staticEntraAuthority('t', 'Login.Example:8443')
     expect(own.metadata.token_endpoint).toBe('https://login.example:8443/t/oauth2/v2.0/token')
     expect(own.aliases).toEqual(['login.example:8443'])
+  })
+
+  it('gives every host the aliases of its group in KNOWN_CLOUD_ALIAS_GROUPS (its own small list agrees with the table)', () => {
+    const expected = (h: string): ReadonlyArray<string> => {
+      const group = knownAliasGroup(h)
+      return group === undefined ? [h] : [h, ...group.aliases.filter((a) => a !== h)]
+    }
+    const known = KNOWN_CLOUD_ALIAS_GROUPS.flatMap((g) => g.aliases)
+    const host = fc.oneof(fc.constantFrom(...known), fc.domain(), fc.constantFrom(...known).map((h) => h.toUpperCase()))
+    fc.assert(
+      fc.property(host, (h) => {
+        expect(staticEntraAuthority('t', h).aliases).toEqual(expected(h.toLowerCase()))
+      }),
+      { numRuns: 500 },
+    )
+    for (const h of known) expect(staticEntraAuthority('t', h).aliases).toEqual(expected(h))
   })
 })

@@ -4,8 +4,20 @@
  *
  * @module
  */
-import { WORLD_WIDE, knownAliasGroup } from './clouds.js'
+import { WORLD_WIDE } from './clouds.js'
 import type { ResolvedAuthority } from './types.js'
+
+// The alias groups of `KNOWN_CLOUD_ALIAS_GROUPS` with more than one host (a host in no group,
+// or alone in its group, is its own only alias), built per call: the lean entry bundles
+// these few hosts instead of the whole table (static.test.ts checks they agree).
+const aliasesOf = (h: string): ReadonlyArray<string> => {
+  const group = [
+    ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
+    ['login.partner.microsoftonline.cn', 'login.chinacloudapi.cn'],
+    ['login.microsoftonline.us', 'login.usgovcloudapi.net'],
+  ].find((g) => g.includes(h))
+  return group === undefined ? [h] : [h, ...group.filter((a) => a !== h)]
+}
 
 /**
  * The {@link ResolvedAuthority} of an Entra tenant, without instance or tenant discovery:
@@ -29,7 +41,6 @@ import type { ResolvedAuthority } from './types.js'
 export const staticEntraAuthority = (tenant: string, host: string = WORLD_WIDE): ResolvedAuthority => {
   const h = host.toLowerCase()
   const base = `https://${h}/${tenant}/`
-  const group = knownAliasGroup(h)
   return {
     authority: { kind: 'entra', url: base, host: h, tenant, path: tenant },
     metadata: {
@@ -39,7 +50,7 @@ export const staticEntraAuthority = (tenant: string, host: string = WORLD_WIDE):
       device_authorization_endpoint: `${base}oauth2/v2.0/devicecode`,
     },
     environment: h,
-    aliases: group === undefined ? [h] : [h, ...group.aliases.filter((a) => a !== h)],
+    aliases: aliasesOf(h),
     realm: tenant,
   }
 }

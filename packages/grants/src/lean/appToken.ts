@@ -10,13 +10,12 @@
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import { configError, processTokenResponse, uuidFrom, type ClientAuth, type ResolvedAuthority } from '@authfold/core'
+import { addAppTokenResponse } from '@authfold/cache'
 import type { AuthResult, Grant } from '../grant.js'
 import { cacheFirst } from '../steps/cacheFirst.js'
 import { authenticate } from '../steps/authenticate.js'
 import { send } from '../steps/send.js'
 import { shapeResult } from '../steps/shapeResult.js'
-import { clientCredentialsRequest } from '../clientCredentials/request.js'
-import { appTokenQuery, foldClientCredentials } from '../clientCredentials/fold.js'
 
 /**
  * Parameters of {@link appToken}.
@@ -62,21 +61,33 @@ export const appToken =
     if (p.scopes.length === 0 || p.scopes.some((s) => typeof s !== 'string' || s.trim() === ''))
       return TE.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes'))
     const nowSeconds = Math.floor(env.now() / 1000)
-    const slot = { clientId: p.clientId, authority: p.authority, scopes: p.scopes }
-    const tokenEndpoint = p.authority.metadata.token_endpoint
-    return cacheFirst({ query: appTokenQuery(slot) }, () => (current) => (grantEnv) =>
+    const { clientId, authority, scopes } = p
+    const tokenEndpoint = authority.metadata.token_endpoint
+    // The query and the fold of `appTokenQuery` / `foldClientCredentials` without their FMI
+    // and SSH certificate fields (which this grant never sets), so their code stays out.
+    const query = { clientId, environments: authority.aliases, realm: authority.realm, homeAccountId: '', scopes }
+    return cacheFirst({ query }, () => (current) => (grantEnv) =>
       pipe(
         authenticate(p.credential)({
           tokenEndpoint,
-          clientId: p.clientId,
-          fields: clientCredentialsRequest({ scopes: p.scopes }),
+          clientId,
+          // `clientCredentialsRequest({ scopes })` without its claims, FMI and SSH fields.
+          fields: { grant_type: 'client_credentials', scope: scopes.join(' ') },
           headers: { 'client-request-id': uuidFrom(grantEnv.random), 'return-client-request-id': 'true' },
         })(grantEnv),
         TE.chain((request) => send(request)(grantEnv)),
         TE.chainEitherK(processTokenResponse(tokenEndpoint)),
         TE.map((answer): [AuthResult, typeof current] => [
           shapeResult(answer, nowSeconds, 'identity_provider'),
-          foldClientCredentials(slot, nowSeconds)(answer)(current),
+          addAppTokenResponse({
+            clientId,
+            environment: authority.environment,
+            realm: authority.realm,
+            scopes,
+            response: answer,
+            nowSeconds,
+            grantType: 'client_credentials',
+          })(current),
         ]),
       ),
     )(cache)(env)
