@@ -7,10 +7,9 @@
  *
  * @module
  */
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
-import { configError, processTokenResponse, uuidFrom, type ClientAuth, type ResolvedAuthority } from '@authfold/core'
-import { addAppTokenResponse } from '@authfold/cache'
+import * as E from 'fp-ts/Either'
+import { configError, processTokenResponse, uuidFrom, type AuthError, type ClientAuth, type ResolvedAuthority } from '@authfold/core'
+import { addAppTokenResponse, type CacheState } from '@authfold/cache'
 import type { AuthResult, Grant } from '../grant.js'
 import { cacheFirst } from '../steps/cacheFirst.js'
 import { authenticate } from '../steps/authenticate.js'
@@ -59,36 +58,42 @@ export const appToken =
   (cache) =>
   (env) => {
     if (p.scopes.length === 0 || p.scopes.some((s) => typeof s !== 'string' || s.trim() === ''))
-      return TE.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes'))
+      return () => Promise.resolve(E.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes')))
     const nowSeconds = Math.floor(env.now() / 1000)
     const { clientId, authority, scopes } = p
     const tokenEndpoint = authority.metadata.token_endpoint
     // The query and the fold of `appTokenQuery` / `foldClientCredentials` without their FMI
     // and SSH certificate fields (which this grant never sets), so their code stays out.
     const query = { clientId, environments: authority.aliases, realm: authority.realm, homeAccountId: '', scopes }
-    return cacheFirst({ query }, () => (current) => (grantEnv) =>
-      pipe(
-        authenticate(p.credential)({
-          tokenEndpoint,
-          clientId,
-          // `clientCredentialsRequest({ scopes })` without its claims, FMI and SSH fields.
-          fields: { grant_type: 'client_credentials', scope: scopes.join(' ') },
-          headers: { 'client-request-id': uuidFrom(grantEnv.random), 'return-client-request-id': 'true' },
-        })(grantEnv),
-        TE.chain((request) => send(request)(grantEnv)),
-        TE.chainEitherK(processTokenResponse(tokenEndpoint)),
-        TE.map((answer): [AuthResult, typeof current] => [
-          shapeResult(answer, nowSeconds, 'identity_provider'),
+    // authenticate -> send -> processTokenResponse -> fold, as `clientCredentials` pipes them
+    // with TaskEither, written out as one thunk (the same order of effects, no TaskEither code).
+    return cacheFirst({ query }, () => (current) => (grantEnv) => {
+      const authenticated = authenticate(p.credential)({
+        tokenEndpoint,
+        clientId,
+        // `clientCredentialsRequest({ scopes })` without its claims, FMI and SSH fields.
+        fields: { grant_type: 'client_credentials', scope: scopes.join(' ') },
+        headers: { 'client-request-id': uuidFrom(grantEnv.random), 'return-client-request-id': 'true' },
+      })(grantEnv)
+      return async () => {
+        const request = await authenticated()
+        if (E.isLeft(request)) return request
+        const response = await send(request.right)(grantEnv)()
+        if (E.isLeft(response)) return response
+        const answer = processTokenResponse(tokenEndpoint)(response.right)
+        if (E.isLeft(answer)) return answer
+        return E.right<AuthError, [AuthResult, CacheState]>([
+          shapeResult(answer.right, nowSeconds, 'identity_provider'),
           addAppTokenResponse({
             clientId,
             environment: authority.environment,
             realm: authority.realm,
             scopes,
-            response: answer,
+            response: answer.right,
             nowSeconds,
             grantType: 'client_credentials',
           })(current),
-        ]),
-      ),
-    )(cache)(env)
+        ])
+      }
+    }    )(cache)(env)
   }
