@@ -6,9 +6,51 @@
  */
 import * as E from 'fp-ts/Either'
 import type * as D from 'io-ts/Decoder'
-import * as DE from 'io-ts/DecodeError'
-import * as FS from 'io-ts/FreeSemigroup'
+import type * as DE from 'io-ts/DecodeError'
+import type * as FS from 'io-ts/FreeSemigroup'
 import { decodeError, type DecodeError } from '../errors/errors.js'
+
+// io-ts's `FS.of`, `DE.leaf`, `DE.key` and `DE.index`, written out: the same error trees,
+// without the io-ts modules in a bundle (decode.test.ts checks they agree).
+const of = <A>(value: A): FS.FreeSemigroup<A> => ({ _tag: 'Of', value })
+
+/**
+ * A successful decoding: `io-ts/Decoder`'s `success`, without its module.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const decodeSuccess = <A>(a: A): E.Either<D.DecodeError, A> => E.right(a)
+
+/**
+ * A failed decoding of `actual`, which was not `expected`: `io-ts/Decoder`'s `failure`
+ * (the same error tree), without its module.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const decodeFailure = <A = never>(actual: unknown, expected: string): E.Either<D.DecodeError, A> =>
+  E.left(of<DE.DecodeError<string>>({ _tag: 'Leaf', actual, error: expected }))
+
+/**
+ * Any string: `io-ts/Decoder`'s `string` (the same answers and error trees), without its module.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const stringDecoder: D.Decoder<unknown, string> = {
+  decode: (u) => (typeof u === 'string' ? decodeSuccess(u) : decodeFailure(u, 'string')),
+}
+
+/**
+ * Any number but `NaN`: `io-ts/Decoder`'s `number` (the same answers and error trees), without its module.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const numberDecoder: D.Decoder<unknown, number> = {
+  decode: (u) => (typeof u === 'number' && !Number.isNaN(u) ? decodeSuccess(u) : decodeFailure(u, 'number')),
+}
 
 /**
  * A short description of a value's kind, safe to log.
@@ -112,23 +154,23 @@ export const fieldsOf = <R, O>(
   keepUnknown = true,
 ): D.Decoder<unknown, { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>> => ({
   decode: (u) => {
-    if (u === null || typeof u !== 'object' || Array.isArray(u)) return E.left(FS.of(DE.leaf(u, 'Record<string, unknown>')))
+    if (u === null || typeof u !== 'object' || Array.isArray(u)) return decodeFailure(u, 'Record<string, unknown>')
     const input = u as Readonly<Record<string, unknown>>
     const decoded: Record<string, unknown> = {}
     const groups = [
-      [required, DE.required],
-      [optional, DE.optional],
+      [required, 'required'],
+      [optional, 'optional'],
     ] as const
     for (const [decoders, kind] of groups)
       for (const [key, decoder] of Object.entries<D.Decoder<unknown, unknown>>(decoders)) {
         const value = input[key]
-        if (kind === DE.optional && value === undefined) {
+        if (kind === 'optional' && value === undefined) {
           // io-ts keeps an optional field that is there (`in`) but undefined, and drops an absent one
           if (key in input) decoded[key] = undefined
           continue
         }
         const r = decoder.decode(value)
-        if (E.isLeft(r)) return E.left(FS.of(DE.key(key, kind, r.left)))
+        if (E.isLeft(r)) return E.left(of<DE.DecodeError<string>>({ _tag: 'Key', key, kind, errors: r.left }))
         decoded[key] = r.right
       }
     return E.right((keepUnknown ? { ...input, ...decoded } : decoded) as { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>)
@@ -151,11 +193,11 @@ export const fieldsOf = <R, O>(
  */
 export const arrayOf = <A>(item: D.Decoder<unknown, A>): D.Decoder<unknown, Array<A>> => ({
   decode: (u) => {
-    if (!Array.isArray(u)) return E.left(FS.of(DE.leaf(u, 'Array<unknown>')))
+    if (!Array.isArray(u)) return decodeFailure(u, 'Array<unknown>')
     const out: Array<A> = []
     for (let i = 0; i < u.length; i++) {
       const r = item.decode(u[i])
-      if (E.isLeft(r)) return E.left(FS.of(DE.index(i, DE.optional, r.left)))
+      if (E.isLeft(r)) return E.left(of<DE.DecodeError<string>>({ _tag: 'Index', index: i, kind: 'optional', errors: r.left }))
       out.push(r.right)
     }
     return E.right(out)

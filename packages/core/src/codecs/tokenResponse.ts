@@ -6,8 +6,8 @@
  *
  * @module
  */
-import * as D from 'io-ts/Decoder'
-import { arrayOf, fieldsOf } from './decode.js'
+import type * as D from 'io-ts/Decoder'
+import { arrayOf, decodeFailure, decodeSuccess, fieldsOf, numberDecoder, stringDecoder } from './decode.js'
 
 /**
  * A number, or a string holding one (Entra and ADFS send both for `expires_in`).
@@ -18,10 +18,10 @@ import { arrayOf, fieldsOf } from './decode.js'
 export const NumberLike: D.Decoder<unknown, number> = {
   decode: (u) =>
     typeof u === 'number' && Number.isFinite(u)
-      ? D.success(u)
+      ? decodeSuccess(u)
       : typeof u === 'string' && /^-?\d+(\.\d+)?$/.test(u.trim())
-        ? D.success(Number(u))
-        : D.failure(u, 'NumberLike'),
+        ? decodeSuccess(Number(u))
+        : decodeFailure(u, 'NumberLike'),
 }
 
 /**
@@ -46,7 +46,7 @@ export const PositiveSeconds: D.Decoder<unknown, number> = {
     const n = NumberLike.decode(u)
     if (n._tag === 'Left') return n
     const whole = Math.floor(n.right)
-    return whole >= 1 ? D.success(Math.min(whole, MAX_LIFETIME_SECONDS)) : D.failure(u, 'a positive number of seconds')
+    return whole >= 1 ? decodeSuccess(Math.min(whole, MAX_LIFETIME_SECONDS)) : decodeFailure(u, 'a positive number of seconds')
   },
 }
 
@@ -57,7 +57,7 @@ export const PositiveSeconds: D.Decoder<unknown, number> = {
  * @since 0.1.0
  */
 export const NonBlankString: D.Decoder<unknown, string> = {
-  decode: (u) => (typeof u === 'string' && /\S/.test(u) ? D.success(u) : D.failure(u, 'a non-empty string')),
+  decode: (u) => (typeof u === 'string' && /\S/.test(u) ? decodeSuccess(u) : decodeFailure(u, 'a non-empty string')),
 }
 
 /**
@@ -71,15 +71,15 @@ export const NonBlankString: D.Decoder<unknown, string> = {
 export const TokenResponse = /*#__PURE__*/ fieldsOf(
   { access_token: NonBlankString },
   {
-    token_type: D.string,
+    token_type: stringDecoder,
     expires_in: PositiveSeconds,
     ext_expires_in: PositiveSeconds,
     refresh_in: PositiveSeconds,
-    scope: D.string,
-    refresh_token: D.string,
-    id_token: D.string,
-    client_info: D.string,
-    foci: D.string,
+    scope: stringDecoder,
+    refresh_token: stringDecoder,
+    id_token: stringDecoder,
+    client_info: stringDecoder,
+    foci: stringDecoder,
     refresh_token_expires_in: PositiveSeconds,
   },
 )
@@ -99,16 +99,16 @@ export type TokenResponse = D.TypeOf<typeof TokenResponse>
  * @since 0.1.0
  */
 export const ErrorResponse = /*#__PURE__*/ fieldsOf(
-  { error: D.string },
+  { error: stringDecoder },
   {
-    error_description: D.string,
-    error_codes: /*#__PURE__*/ arrayOf(D.number),
-    suberror: D.string,
-    correlation_id: D.string,
-    trace_id: D.string,
-    timestamp: D.string,
-    error_uri: D.string,
-    claims: D.string,
+    error_description: stringDecoder,
+    error_codes: /*#__PURE__*/ arrayOf(numberDecoder),
+    suberror: stringDecoder,
+    correlation_id: stringDecoder,
+    trace_id: stringDecoder,
+    timestamp: stringDecoder,
+    error_uri: stringDecoder,
+    claims: stringDecoder,
   },
 )
 
