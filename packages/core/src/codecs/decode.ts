@@ -117,14 +117,18 @@ export const keepUnknownFields = <A>(decoder: D.Decoder<unknown, A>): D.Decoder<
  * @category utils
  * @since 0.1.0
  */
-export const parseJson = (text: string, subject: string, hint = ''): E.Either<DecodeError, unknown> =>
-  E.tryCatch(
-    () => JSON.parse(text) as unknown,
-    () =>
+export const parseJson = (text: string, subject: string, hint = ''): E.Either<DecodeError, unknown> => {
+  // `E.tryCatch` written out: JSON.parse's exception becomes the Left, nothing escapes.
+  try {
+    return E.right(JSON.parse(text) as unknown)
+  } catch {
+    return E.left(
       /^\s*</.test(text)
         ? decodeError('not_json', subject, '', 'JSON', 'an HTML or XML document', hint)
         : decodeError('invalid_json', subject, '', 'JSON', text.trim() === '' ? 'an empty body' : 'text that is not valid JSON', hint),
-  )
+    )
+  }
+}
 
 /**
  * A JSON object decoder written by hand: what io-ts builds as

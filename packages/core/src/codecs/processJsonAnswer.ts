@@ -6,7 +6,6 @@
  * @module
  */
 import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
 import type * as D from 'io-ts/Decoder'
 import { ErrorResponse } from './tokenResponse.js'
 import { decodeWith, parseJson } from './decode.js'
@@ -105,33 +104,29 @@ const isErrorShape = (u: unknown): boolean => typeof u === 'object' && u !== nul
  */
 export const processJsonAnswer =
   <A>(spec: JsonAnswerSpec<A>) =>
-  (response: HttpResponse): E.Either<AuthError, A> =>
-    pipe(
-      parseJson(response.body, spec.subject, `The server at ${stripQuery(spec.url)} answered HTTP ${response.status}; check the authority URL and any proxy in between.`),
-      E.mapLeft((decodeFailure): AuthError =>
+  (response: HttpResponse): E.Either<AuthError, A> => {
+    // parse -> mapLeft -> chain, written out (the same answers, without fp-ts's pipe and combinators).
+    const parsed = parseJson(response.body, spec.subject, `The server at ${stripQuery(spec.url)} answered HTTP ${response.status}; check the authority URL and any proxy in between.`)
+    if (E.isLeft(parsed))
+      return E.left(
         response.status >= 500 || response.status === 429
           ? httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error. The service may be down; retry later.`, {
               status: response.status,
               ...retryAfterOf(response),
             })
-          : decodeFailure,
-      ),
-      E.chain((json): E.Either<AuthError, A> =>
-        isErrorShape(json)
-          ? pipe(
-              decodeWith(ErrorResponse, 'error response')(json),
-              E.foldW(
-                (d): E.Either<AuthError, A> => E.left(d),
-                (err) => E.left(toProtocolError(response.status, err)),
-              ),
-            )
-          : response.status >= 400
-            ? E.left(
-                httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error body. Check the authority URL.`, {
-                  status: response.status,
-                  ...retryAfterOf(response),
-                }),
-              )
-            : decodeWith(spec.decoder, spec.subject, spec.hint)(json),
-      ),
-    )
+          : parsed.left,
+      )
+    const json = parsed.right
+    if (isErrorShape(json)) {
+      const err = decodeWith(ErrorResponse, 'error response')(json)
+      return E.left(E.isLeft(err) ? err.left : toProtocolError(response.status, err.right))
+    }
+    return response.status >= 400
+      ? E.left(
+          httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error body. Check the authority URL.`, {
+            status: response.status,
+            ...retryAfterOf(response),
+          }),
+        )
+      : decodeWith(spec.decoder, spec.subject, spec.hint)(json)
+  }
