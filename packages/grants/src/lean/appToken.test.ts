@@ -81,4 +81,39 @@ describe('appToken (the lean client credentials grant)', () => {
     expect(r._tag === 'Left' && r.left).toMatchObject({ _tag: 'ConfigError', field: 'scopes' })
     expect(sent).toHaveLength(0)
   })
+
+  it('stays in step with clientCredentials over a run of calls: cache hits, proactive refreshes (also failing ones), errors (200 runs)', async () => {
+    const bodyArb = fc.oneof(
+      fc.record({ access_token: fc.constantFrom('at-a', 'at-b'), expires_in: fc.integer({ min: 60, max: 7200 }), refresh_in: fc.integer({ min: 1, max: 3600 }) }, { requiredKeys: ['access_token', 'expires_in'] }).map((b) => answer(b)),
+      fc.constant(answer({ error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' }, 401)),
+      fc.constant<HttpResponse>({ status: 503, headers: { 'retry-after': '5' }, body: 'busy' }),
+    )
+    const stepArb = fc.record({ advanceSeconds: fc.integer({ min: 0, max: 4000 }), response: bodyArb })
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 6 }), async (steps) => {
+        let lean: CacheState = emptyCache
+        let full: CacheState = emptyCache
+        let nowMs = 1_700_000_000_000
+        for (const step of steps) {
+          nowMs += step.advanceSeconds * 1000
+          const l = scripted([step.response])
+          const f = scripted([step.response])
+          const leanLog: Array<string> = []
+          const fullLog: Array<string> = []
+          const a = await appToken(params)(lean)({ ...envWith(l.http, nowMs), log: (_level, message) => void leanLog.push(message) })()
+          const b = await clientCredentials(params)(full)({ ...envWith(f.http, nowMs), log: (_level, message) => void fullLog.push(message) })()
+          expect(a._tag).toBe(b._tag)
+          if (a._tag === 'Right' && b._tag === 'Right') {
+            expect(a.right[0]).toStrictEqual(b.right[0])
+            expect(serialize(a.right[1])).toBe(serialize(b.right[1]))
+            lean = a.right[1]
+            full = b.right[1]
+          } else expect(a).toStrictEqual(b)
+          expect(l.sent.length).toBe(f.sent.length)
+          expect(leanLog).toStrictEqual(fullLog)
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
 })
