@@ -60,6 +60,10 @@ describe('bundles keep out what an app does not import', () => {
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
       expect(hasXmlParser(r)).toBe(false)
       expect(r.modules.some((m) => /^io-ts\/(es6|lib)\/index\.js$/.test(m))).toBe(false)
+      // the lean cuts of issue 14: no io-ts at all, no TaskEither, no SSH certificate code, no cloud table
+      expect(r.modules.filter((m) => /^io-ts\/|^fp-ts\/es6\/TaskEither\.js$/.test(m))).toEqual([])
+      expect(ours(r).filter((m) => /sshCert|clientCredentials\//.test(m))).toEqual([])
+      expect(r.code).not.toMatch(/sovcloud-identity/)
     }, 60_000)
 
     it('takes the ESM files of fp-ts and io-ts, never their CommonJS lib/ (tree-shaken whatever the platform)', async () => {

@@ -1,9 +1,10 @@
 /**
  * The client credentials grant with nothing but what an app token with a secret or an
- * assertion needs: the same steps as `clientCredentials` (cache first, the request
- * builder, `authenticate` -> `send` -> `processTokenResponse`, the fold into the unified cache,
- * `shapeResult`), without the options that pull code in (SSH certificates, FMI paths, claims
- * challenges and client capabilities, regional endpoints, telemetry headers, single flight).
+ * assertion needs: the same steps as `clientCredentials` (`cacheFirst`, the request's
+ * `grant_type` and `scope`, `authenticate` -> `send` -> `processTokenResponse`, the fold into
+ * the unified cache with `addAppTokenResponse`, `shapeResult`), without the options that pull
+ * code in (SSH certificates, FMI paths, claims challenges and client capabilities, regional
+ * endpoints, telemetry headers, single flight) and without TaskEither's combinators.
  *
  * @module
  */
