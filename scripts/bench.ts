@@ -249,6 +249,9 @@ try {
     })()
     if (interned === undefined) throw new Error('unreachable: keeps the interning parse alive until here')
     interned = undefined
+    // the heap less authfold's cache as measured beside the parse (the property names the two
+    // shared stay out of authfold's figure, as in heap after load): heap after lookups reads from here
+    const heapBase = heapMb() - afHeap
     const query = { clientId, environments: authority.aliases, realm: authority.realm, homeAccountId, scopes: ['User.Read'] }
     let hits = 0
     // the first lookup after a load builds the one index it reads (O(n), once): timed apart
@@ -259,7 +262,7 @@ try {
       if (r._tag === 'Some') hits++
     }, 1000)
     if (hits === 0) throw new Error('authfold silent lookup found nothing')
-    const afHeapAfterLookups = heapMb() - heap0
+    const afHeapAfterLookups = heapMb() - heapBase
     // one fold into the loaded cache: a user who is not in it signs in (Account, IdToken,
     // AccessToken, RefreshToken, AppMetadata). The first builds the indexes the fold reads
     // (see the cache's state module); the rest are what every later fold costs.
