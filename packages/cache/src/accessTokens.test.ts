@@ -7,7 +7,8 @@
  */
 import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
-import { findAccessTokens, removeExpiredAccessTokens, type AccessTokenQuery } from './accessTokens.js'
+import * as fc from 'fast-check'
+import { findAccessTokens, memoizedAccessTokenFinder, removeExpiredAccessTokens, targetContains, type AccessTokenQuery } from './accessTokens.js'
 import { deserialize } from './deserialize.js'
 import { serialize } from './serialize.js'
 import type { CacheState } from './state.js'
@@ -137,5 +138,55 @@ describe('removeExpiredAccessTokens', () => {
     const fresh = removeExpiredAccessTokens(1000)(s)
     expect(removeExpiredAccessTokens(1000)(fresh)).toBe(fresh)
     expect(removeExpiredAccessTokens(0)(read({ AccessToken: { b: doc.AccessToken.b } })).accessTokens.entries.size).toBe(1)
+  })
+})
+
+describe('targetContains, the scope test of every lookup', () => {
+  // The rule, as MSAL states it: every scope is in the target, compared case-insensitively,
+  // the target split on whitespace. Written out here as a set, independently of the function.
+  const reference = (target: string, scopes: ReadonlyArray<string>): boolean => {
+    const have = new Set(target.split(/\s+/).filter((s) => s !== '').map((s) => s.toLowerCase()))
+    return scopes.every((s) => have.has(s.toLowerCase()))
+  }
+  const piece = fc.constantFrom('User.Read', 'user.read', 'USER.READ', 'openid', 'Mail.Send', 'read', 'User', '.', 'İ', 'i̇', 'ß', 'SS', '')
+  const space = fc.constantFrom(' ', '  ', '\t', '\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '')
+  const targetArb = fc.array(fc.tuple(piece, space), { maxLength: 6 }).map((xs) => xs.map(([p, w]) => p + w).join(' '))
+
+  it('answers as the case-insensitive set of the target, whatever the spacing and case', () => {
+    fc.assert(
+      fc.property(targetArb, fc.array(piece, { maxLength: 4 }), (target, scopes) => {
+        expect(targetContains(target, scopes)).toBe(reference(target, scopes))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('matches a scope as a whole token, not as part of one', () => {
+    expect(targetContains('User.ReadWrite openid', ['User.Read'])).toBe(false)
+    expect(targetContains('xUser.Read', ['User.Read'])).toBe(false)
+    expect(targetContains('a\u00a0User.Read\tb', ['User.Read'])).toBe(true)
+    expect(targetContains('User.Read', [''])).toBe(false)
+    expect(targetContains(null, [])).toBe(true)
+  })
+})
+
+describe('memoizedAccessTokenFinder', () => {
+  it('answers a query that differs from the last one in any field with its own answer', () => {
+    const s = read({
+      AccessToken: {
+        a: { ...slot, credential_type: 'AccessToken', secret: 'a', expires_on: '2000' },
+        b: { ...slot, credential_type: 'AccessToken', secret: 'b', target: 'Mail.Send', expires_on: '2000' },
+        c: { ...slot, credential_type: 'AccessToken', secret: 'c', realm: 'fabrikam', expires_on: '2000' },
+      },
+    })
+    const find = memoizedAccessTokenFinder()
+    const asked = (q: AccessTokenQuery): ReadonlyArray<string> => find(q)(s).map((e) => e.secret)
+    expect(asked(query)).toEqual(['a'])
+    expect(asked({ ...query })).toEqual(['a'])
+    expect(asked({ ...query, scopes: ['Mail.Send'] })).toEqual(['b'])
+    expect(asked({ ...query, realm: 'fabrikam' })).toEqual(['c'])
+    expect(asked({ ...query, realm: 'fabrikam', scopes: ['Mail.Send'] })).toEqual([])
+    expect(asked({ ...query, environments: ['login.windows.net'] })).toEqual([])
+    expect(asked(query)).toEqual(['a'])
   })
 })

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { hamtEntries, hamtValues } from './hamt.js'
+import { hamtEntries, hamtGet, hamtValues } from './hamt.js'
 import {
   ACCESS_TOKEN_WITH_AUTH_SCHEME,
   CredentialType,
@@ -27,6 +27,7 @@ import {
   modifyTable,
   specs,
   tableBucket,
+  tableIndex,
   tableKeyOf,
   tableRemove,
   type CacheState,
@@ -80,8 +81,30 @@ const lowerSet = (xs: ReadonlyArray<string>): ReadonlySet<string> => new Set(xs.
  */
 export const targetContains = (target: string | null | undefined, scopes: ReadonlyArray<string>): boolean => {
   if (scopes.length === 0) return true
-  const have = lowerSet(scopesOf(target))
-  return scopes.every((s) => have.has(s.toLowerCase()))
+  const t = str(target)
+  let have: ReadonlySet<string> | undefined
+  for (const s of scopes) {
+    if (hasExactToken(t, s)) continue
+    have ??= lowerSet(scopesOf(t))
+    if (!have.has(s.toLowerCase())) return false
+  }
+  return true
+}
+
+const SPACE = /\s/
+
+/**
+ * True when `scope` is one of the whitespace-separated tokens of `target` as written (no
+ * case folding). Allocates nothing: the hit path of every lookup, where the query's scope
+ * is spelled as the cache stored it; anything else falls back to the case-insensitive set.
+ */
+const hasExactToken = (target: string, scope: string): boolean => {
+  if (scope === '') return false
+  for (let at = target.indexOf(scope); at >= 0; at = target.indexOf(scope, at + 1)) {
+    const end = at + scope.length
+    if ((at === 0 || SPACE.test(target.charAt(at - 1))) && (end === target.length || SPACE.test(target.charAt(end)))) return true
+  }
+  return false
 }
 
 /**
@@ -107,7 +130,11 @@ export const targetsIntersect = (a: string | null | undefined, b: string | null 
  * @see msal-common `CacheManager.getAccessToken` (the `credentialType` of its filter)
  */
 export const accessTokenCredentialTypesFor = (tokenType: string | undefined): ReadonlyArray<string> =>
-  eqi(tokenType ?? 'Bearer', 'Bearer') ? [CredentialType.ACCESS_TOKEN] : [CredentialType.ACCESS_TOKEN, ACCESS_TOKEN_WITH_AUTH_SCHEME]
+  tokenType === undefined || eqi(tokenType, 'Bearer') ? BEARER_CREDENTIAL_TYPES : SCHEME_CREDENTIAL_TYPES
+
+// constants, so the hit path allocates no array per call
+const BEARER_CREDENTIAL_TYPES: ReadonlyArray<string> = [CredentialType.ACCESS_TOKEN]
+const SCHEME_CREDENTIAL_TYPES: ReadonlyArray<string> = [CredentialType.ACCESS_TOKEN, ACCESS_TOKEN_WITH_AUTH_SCHEME]
 
 /**
  * The plain predicate behind {@link findAccessTokens}: does this entry answer the
@@ -120,16 +147,22 @@ export const matchesAccessTokenQuery =
   (q: AccessTokenQuery) =>
   (e: AccessTokenEntity): boolean =>
     eqi(str(e.client_id), q.clientId) &&
-    q.environments.some((env) => eqi(str(e.environment), env)) &&
+    someEqi(q.environments, str(e.environment)) &&
     eqi(str(e.realm), q.realm) &&
     eqi(str(e.home_account_id), q.homeAccountId) &&
     eqi(tokenTypeOf(e), q.tokenType ?? 'Bearer') &&
-    accessTokenCredentialTypesFor(q.tokenType).some((c) => eqi(e.credential_type, c)) &&
+    someEqi(accessTokenCredentialTypesFor(q.tokenType), e.credential_type) &&
     keyIdOf(e) === nonEmpty(q.keyId) &&
     nonEmpty(e.ext_cache_key) === nonEmpty(q.extCacheKey) &&
     userAssertionHashOf(e) === nonEmpty(q.userAssertionHash) &&
     targetContains(e.target, q.scopes) &&
     (q.nowSeconds === undefined || secondsOf(e.expires_on) >= q.nowSeconds)
+
+/** True when `x` equals one of `xs` (case-insensitive); a loop, so no closure per call. */
+const someEqi = (xs: ReadonlyArray<string>, x: string): boolean => {
+  for (const y of xs) if (eqi(y, x)) return true
+  return false
+}
 
 const uniq = (xs: ReadonlyArray<string>): ReadonlyArray<string> => {
   const seen = new Set<string>()
@@ -184,11 +217,38 @@ export const accessTokenCandidates =
 export const findAccessTokens =
   (q: AccessTokenQuery) =>
   (s: CacheState): ReadonlyArray<AccessTokenEntity> => {
+    // the same walk as accessTokenCandidates, in loops: a cache hit is one bucket of one
+    // entry, and this is every lookup's hot path, so it builds no intermediate arrays
     const match = matchesAccessTokenQuery(q)
-    return accessTokenCandidates(q)(s)
-      .map(([, e]) => e)
-      .filter(match)
+    const credentialTypes = accessTokenCredentialTypesFor(q.tokenType)
+    const tokenType = q.tokenType ?? 'Bearer'
+    const keyId = nonEmpty(q.keyId)
+    const extCacheKey = nonEmpty(q.extCacheKey)
+    const userAssertionHash = nonEmpty(q.userAssertionHash)
+    const index = tableIndex(s.accessTokens, 'slot')
+    const out: Array<AccessTokenEntity> = []
+    const envs = q.environments
+    for (let i = 0; i < envs.length; i++) {
+      const environment = envs[i] as string
+      if (someEqiBefore(envs, i, environment)) continue // an alias listed twice (case-insensitive)
+      for (const credentialType of credentialTypes) {
+        const bucket = accessTokenSlot({ clientId: q.clientId, homeAccountId: q.homeAccountId, environment, realm: q.realm, tokenType, credentialType, keyId, extCacheKey, userAssertionHash })
+        const set = hamtGet(index, bucket)
+        if (set === undefined) continue
+        if (typeof set === 'string') {
+          const e = hamtGet(s.accessTokens.entries, set)
+          if (e !== undefined && match(e)) out.push(e)
+        } else for (const [, e] of tableBucket(s.accessTokens, 'slot', bucket)) if (match(e)) out.push(e)
+      }
+    }
+    return out
   }
+
+/** True when one of `xs[0..i)` equals `x` (case-insensitive). */
+const someEqiBefore = (xs: ReadonlyArray<string>, i: number, x: string): boolean => {
+  for (let j = 0; j < i; j++) if (eqi(xs[j], x)) return true
+  return false
+}
 
 /**
  * What {@link findAccessTokens} is: a query, then a state, then the matching entries.
@@ -208,6 +268,26 @@ const list = (vs: ReadonlyArray<string>): string => {
 }
 const queryKey = (q: AccessTokenQuery): string =>
   part(q.clientId) + list(q.environments) + part(q.realm) + part(q.homeAccountId) + list(q.scopes) + part(q.keyId) + part(q.extCacheKey) + part(q.userAssertionHash) + part(q.tokenType)
+
+const sameList = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** True when the two queries have the same {@link queryKey} (every field equal, exactly). */
+const sameQuery = (a: AccessTokenQuery, b: AccessTokenQuery): boolean =>
+  a === b ||
+  (a.clientId === b.clientId &&
+    a.realm === b.realm &&
+    a.homeAccountId === b.homeAccountId &&
+    a.keyId === b.keyId &&
+    a.extCacheKey === b.extCacheKey &&
+    a.userAssertionHash === b.userAssertionHash &&
+    a.tokenType === b.tokenType &&
+    sameList(a.environments, b.environments) &&
+    sameList(a.scopes, b.scopes))
 
 /**
  * A {@link findAccessTokens} that remembers its answers per state and query: states are
@@ -229,9 +309,14 @@ const queryKey = (q: AccessTokenQuery): string =>
  */
 export const memoizedAccessTokenFinder = (maxQueries = 256): AccessTokenFinder => {
   const answers = new WeakMap<CacheState, Map<string, ReadonlyArray<AccessTokenEntity>>>()
+  // the last query and its key: a facade asks the same query (a new object with equal
+  // fields) call after call, and comparing fields allocates nothing where building the key does
+  let last: { readonly q: AccessTokenQuery; readonly key: string } | undefined
   return (q) => (s) => {
     if (q.nowSeconds !== undefined) return findAccessTokens(q)(s)
-    const key = queryKey(q)
+    let key: string
+    if (last !== undefined && sameQuery(last.q, q)) key = last.key
+    else last = { q, key: (key = queryKey(q)) }
     let known = answers.get(s)
     const found = known?.get(key)
     if (found !== undefined) return found

@@ -121,7 +121,7 @@ export const str = (v: string | null | undefined): string => v ?? ''
  * @category utils
  * @since 0.1.0
  */
-export const eqi = (a: string | null | undefined, b: string | null | undefined): boolean => str(a).toLowerCase() === str(b).toLowerCase()
+export const eqi = (a: string | null | undefined, b: string | null | undefined): boolean => a === b || str(a).toLowerCase() === str(b).toLowerCase()
 
 /**
  * Reads a number MSAL stores as a string (`expires_on`, ...). Missing or unreadable

@@ -120,8 +120,11 @@ export interface Table<E, I extends string> {
  * @since 0.1.0
  * @internal Table plumbing of `CacheState`, not API: use the queries and folds.
  */
-export const bucketKey = (...parts: ReadonlyArray<string | null | undefined>): string =>
-  parts.map((p) => str(p).toLowerCase()).join('\u0000')
+export const bucketKey = (...parts: ReadonlyArray<string | null | undefined>): string => {
+  let out = ''
+  for (let i = 0; i < parts.length; i++) out += (i === 0 ? '' : '\u0000') + str(parts[i]).toLowerCase()
+  return out
+}
 
 /**
  * Builds a bucket key from fields compared exactly (key ids, hashes), not lower-cased.
@@ -149,9 +152,24 @@ export const accessTokenSlot = (f: {
   readonly extCacheKey: string | undefined
   readonly userAssertionHash: string | undefined
 }): string =>
-  bucketKey(f.clientId, f.homeAccountId, f.environment, f.realm, f.tokenType, f.credentialType ?? CredentialType.ACCESS_TOKEN) +
+  // concatenation rather than arrays and joins: every access-token lookup builds one
+  f.clientId.toLowerCase() +
   '\u0000' +
-  [exact(f.keyId), exact(f.extCacheKey), exact(f.userAssertionHash)].join('\u0000')
+  f.homeAccountId.toLowerCase() +
+  '\u0000' +
+  f.environment.toLowerCase() +
+  '\u0000' +
+  f.realm.toLowerCase() +
+  '\u0000' +
+  f.tokenType.toLowerCase() +
+  '\u0000' +
+  (f.credentialType ?? CredentialType.ACCESS_TOKEN).toLowerCase() +
+  '\u0000' +
+  exact(f.keyId) +
+  '\u0000' +
+  exact(f.extCacheKey) +
+  '\u0000' +
+  exact(f.userAssertionHash)
 
 /**
  * The slot of a stored access token (see {@link accessTokenSlot}).

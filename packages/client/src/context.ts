@@ -246,7 +246,6 @@ export const callCacheFirst = <A>(
   policy: (authority: ResolvedAuthority) => CacheFirstPolicy | undefined,
   grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<A>,
 ): TE.TaskEither<AuthError, A | AuthResult> => {
-  const slow = callGrant<A | AuthResult>(ctx, options, grant)
   const find = ctx.findAccessTokens
   return () => {
     const authority = ctx.resolvedNow()
@@ -260,7 +259,8 @@ export const callCacheFirst = <A>(
         return Promise.resolve(E.right(hit))
       }
     }
-    return slow()
+    // built here, not up front: a hit (the common call) never needs the grant's task chain
+    return callGrant<A | AuthResult>(ctx, options, grant)()
   }
 }
 

@@ -43,13 +43,11 @@ export const cachedAccessToken =
       const expiresIn = Number(entry.expires_on) - nowSeconds
       if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) continue
       const refreshOn = optionalSecondsOf(entry.refresh_on) // null (MSAL Java), '' or garbage: none
-      const result: AuthResult = {
-        access_token: entry.secret,
-        token_type: entry.token_type ?? 'Bearer',
-        expires_in: Math.floor(expiresIn),
-        token_source: 'cache',
-        ...(refreshOn === undefined ? {} : { refresh_on: Math.floor(refreshOn) }),
-      }
+      // two literals rather than a spread: this runs on every cache hit
+      const result: AuthResult =
+        refreshOn === undefined
+          ? { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache' }
+          : { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache', refresh_on: Math.floor(refreshOn) }
       return O.some({ result, aging: refreshOn !== undefined && refreshOn < nowSeconds })
     }
     return O.none
