@@ -20,18 +20,18 @@ import { bundle, targets } from './bundle.js'
 
 /** [label, authfold app, msal-node app, budget in KB gzipped (rollup), goal in KB if any]. */
 export const apps = [
-  ['client credentials + secret (lean entry)', 'authfold-secret-lean', 'msal-node-secret', 9.6, 5.0],
-  ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret', 32.4, 10.0],
-  ['client credentials + secret (context)', 'authfold-secret-context', 'msal-node-secret', 20.5, undefined],
-  ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate', 29.2, undefined],
-  ['client credentials + .pfx (ctx)', 'authfold-pfx', 'msal-node-certificate', 107.1, undefined],
-  ['device code (public client)', 'authfold-device-code', 'msal-node-device-code', 22.3, undefined],
-  ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code', 23.3, undefined],
-  ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password', 22.1, undefined],
-  ['username + password (+ federated, WS-Trust)', 'authfold-username-password-federated', 'msal-node-username-password', 32.8, undefined],
-  ['silent flow (getAccounts + silent)', 'authfold-silent', 'msal-node-silent', 23.8, undefined],
-  ['on-behalf-of + secret (middle tier)', 'authfold-on-behalf-of', 'msal-node-on-behalf-of', 22.5, undefined],
-  ['managed identity (IMDS and the other sources)', 'authfold-managed-identity', 'msal-node-managed-identity', 17.4, undefined],
+  ['client credentials + secret (lean entry)', 'authfold-secret-lean', 'msal-node-secret', 9.8, 5.0],
+  ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret', 32.8, 10.0],
+  ['client credentials + secret (context)', 'authfold-secret-context', 'msal-node-secret', 21.0, undefined],
+  ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate', 29.7, undefined],
+  ['client credentials + .pfx (ctx)', 'authfold-pfx', 'msal-node-certificate', 107.6, undefined],
+  ['device code (public client)', 'authfold-device-code', 'msal-node-device-code', 22.7, undefined],
+  ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code', 23.7, undefined],
+  ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password', 22.5, undefined],
+  ['username + password (+ federated, WS-Trust)', 'authfold-username-password-federated', 'msal-node-username-password', 33.2, undefined],
+  ['silent flow (getAccounts + silent)', 'authfold-silent', 'msal-node-silent', 24.2, undefined],
+  ['on-behalf-of + secret (middle tier)', 'authfold-on-behalf-of', 'msal-node-on-behalf-of', 23.0, undefined],
+  ['managed identity (IMDS and the other sources)', 'authfold-managed-identity', 'msal-node-managed-identity', 17.3, undefined],
 ] as const
 
 /** One measured bundle: the app's label, bundler, platform and gzipped bytes. */
