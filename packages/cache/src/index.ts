@@ -11,6 +11,7 @@
  * - `serialize` / `deserialize`: MSAL unified-schema JSON, read and written by MSAL Python
  *   and msal-node alike; unknown sections and fields survive.
  * - `rebase(before, after, current)`: replay one writer's changes onto a newer state.
+ * - `rebaseDocument(before, after, current)`: the same for a cache kept as MSAL's JSON document (the app-token table).
  * - `computeExtCacheKey`: FMI path isolation, hash-compatible with MSAL Python/Go/.NET.
  *
  * Where authfold deliberately differs from MSAL Python 1.x (each documented at its function):
@@ -58,6 +59,7 @@ export * from './serialize.js'
 export * from './deserialize.js'
 export * from './extCacheKey.js'
 export * from './rebase.js'
+export * from './sectionRebase.js'
 export * from './store/store.js'
 export * from './store/aesGcm.js'
 export * from './assertionTokens.js'
