@@ -32,6 +32,7 @@ import { runGrant } from './runGrant.js'
 import type { RedirectListener } from './redirectListener.js'
 import { DEFAULT_CALL_TIMEOUT_MS, shareUnder, withCallLimits, type CallOptions } from './callLimits.js'
 import { singleFlight, type SingleFlight } from './singleFlight.js'
+import { checkClientId, checkCredential } from './configChecks.js'
 
 /**
  * What both facades are configured with; keys are the camelCase of MSAL Python's
@@ -111,11 +112,6 @@ export interface ConfidentialContext extends ClientContext {
   readonly credential: ClientAuth
 }
 
-const checkClientId = (config: ClientConfig): E.Either<ConfigError, ClientConfig> =>
-  typeof config.clientId !== 'string' || config.clientId.trim() === ''
-    ? E.left(configError('invalid_argument', 'clientId is required: the application (client) id of the app registration.', 'clientId'))
-    : E.right(config)
-
 /**
  * Checks a configuration and builds the context both facades share: a {@link ConfigError}
  * when it cannot work (no client id, a malformed authority). No I/O: the authority is
@@ -169,14 +165,15 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
  * @since 0.1.0
  */
 export const confidentialContext = (config: ClientConfig & { readonly credential: ClientAuth }): E.Either<ConfigError, ConfidentialContext> =>
-  typeof config.credential !== 'function'
-    ? E.left(configError('invalid_credential', 'A confidential client needs a credential: clientSecret(...), certificate(...) or clientAssertion(...).', 'credential'))
-    : config.credential.problem !== undefined
-      ? E.left(config.credential.problem)
-      : pipe(
-          clientContext(config),
-          E.map((ctx) => ({ ...ctx, credential: config.credential })),
-        )
+  pipe(
+    checkCredential(config.credential),
+    E.chain((credential) =>
+      pipe(
+        clientContext(config),
+        E.map((ctx) => ({ ...ctx, credential })),
+      ),
+    ),
+  )
 
 /**
  * The context of a public client (a desktop, mobile or CLI app): {@link clientContext},

@@ -73,6 +73,19 @@ export interface EffectsConfig {
 }
 
 /**
+ * The logger a facade's configuration asks for: `logger` as a {@link Logger} (console and
+ * pino-style loggers adapted by `toLogger`; none drops everything), with the lines that
+ * carry personal data dropped unless `piiLoggingEnabled`.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const configuredLogger = (config: Pick<EffectsConfig, 'logger' | 'piiLoggingEnabled'>): Logger => {
+  const logger = config.logger === undefined ? silentLogger : toLogger(config.logger)
+  return config.piiLoggingEnabled === true ? logger : (level, message, pii) => (pii ? undefined : logger(level, message, false))
+}
+
+/**
  * Builds a {@link GrantEnv} from a facade's configuration, filling in the defaults: the
  * library headers (`x-client-sku`, `x-client-ver`, `x-client-os`, `x-app-*`: the HTTP
  * client owns them, from `libraryInfo`), MSAL's policy (throttling, discovery reuse) unless
@@ -83,11 +96,10 @@ export interface EffectsConfig {
  * @since 0.1.0
  */
 export const buildEnv = (config: EffectsConfig, defaultThrottleSeconds: number): GrantEnv => {
-  const logger = config.logger === undefined ? silentLogger : toLogger(config.logger)
+  const log = configuredLogger(config)
   const now = config.now ?? systemClock
   const random = config.random ?? webCryptoRandom
   const sleep = config.sleep ?? timerSleep
-  const log: Logger = config.piiLoggingEnabled === true ? logger : (level, message, pii) => (pii ? undefined : logger(level, message, false))
   const transport = config.http ?? fetchHttpClient()
   const http = config.retry === false ? transport : withRetry({ ...config.retry, sleep, random, now, log })(transport)
   return {
