@@ -214,7 +214,7 @@ const readSection = <A, I extends string>(
   return E.right({ table: t, unreadable, loaded: inOrder ? { object: value, entries: t.entries } : undefined })
 }
 
-const KNOWN: ReadonlySet<string> = new Set(Object.values(CredentialType))
+const KNOWN: ReadonlySet<string> = /*#__PURE__*/ new Set(Object.values(CredentialType))
 
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
