@@ -19,7 +19,7 @@
  * ```
  * @module
  */
-export { appToken, type AppTokenGrant, type AppTokenParams } from './lean/appToken.js'
+export { appToken, peekAppToken, type AppTokenGrant, type AppTokenParams } from './lean/appToken.js'
 export type { AuthResult, Grant } from './grant.js'
 export { appTokenCacheFromJson, appTokenCacheToJson, emptyAppTokenCache, type AppTokenCache } from '@authfold/cache'
 export {

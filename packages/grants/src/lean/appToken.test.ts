@@ -5,7 +5,7 @@ import { clientSecret, type GrantEnv, type HttpRequest, type HttpResponse } from
 import { appTokenCacheFromJson, appTokenCacheToJson, deserialize, emptyAppTokenCache, emptyCache, serialize, type AppTokenCache, type CacheState } from '@authfold/cache'
 import { testAuthority } from '../grant.testkit.js'
 import { clientCredentials } from '../clientCredentials/clientCredentials.js'
-import { appToken } from './appToken.js'
+import { appToken, peekAppToken } from './appToken.js'
 
 const authority = testAuthority(['login.example', 'login.alias.example'])
 const params = { clientId: 'app-1', authority, credential: clientSecret('s3cret'), scopes: ['https://api.example/.default'] }
@@ -100,7 +100,7 @@ describe('appToken (the lean client credentials grant)', () => {
     expect(sent).toHaveLength(0)
   })
 
-  it('stays in step with clientCredentials over a run of calls: cache hits, proactive refreshes (also failing ones), errors (200 runs)', async () => {
+  it('stays in step with clientCredentials over a run of calls: cache hits (also peeked), proactive refreshes (also failing ones), errors (200 runs)', async () => {
     const bodyArb = fc.oneof(
       fc.record({ access_token: fc.constantFrom('at-a', 'at-b'), expires_in: fc.integer({ min: 60, max: 7200 }), refresh_in: fc.integer({ min: 1, max: 3600 }) }, { requiredKeys: ['access_token', 'expires_in'] }).map((b) => answer(b)),
       fc.constant(answer({ error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' }, 401)),
@@ -120,6 +120,7 @@ describe('appToken (the lean client credentials grant)', () => {
           const fullLog: Array<string> = []
           const hits = { lean: 0, full: 0 }
           const counting = (k: 'lean' | 'full') => ({ headers: () => ({}), record: () => undefined, hit: () => void hits[k]++ })
+          const peeked = peekAppToken(params)(lean, nowMs / 1000)
           const a = await appToken(params)(lean)({ ...envWith(l.http, nowMs), log: (_level, message) => void leanLog.push(message), telemetry: counting('lean') })()
           const b = await clientCredentials(params)(full)({ ...envWith(f.http, nowMs), log: (_level, message) => void fullLog.push(message), telemetry: counting('full') })()
           expect(a._tag).toBe(b._tag)
@@ -132,6 +133,8 @@ describe('appToken (the lean client credentials grant)', () => {
           expect(l.sent.length).toBe(f.sent.length)
           expect(leanLog).toStrictEqual(fullLog)
           expect(hits.lean).toBe(hits.full)
+          // the synchronous peek answers exactly the calls answered with no request
+          expect(peeked).toStrictEqual(l.sent.length === 0 && a._tag === 'Right' ? a.right[0] : undefined)
         }
       }),
       { numRuns: 200 },

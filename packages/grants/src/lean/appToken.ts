@@ -44,12 +44,47 @@ export interface AppTokenParams {
 export type AppTokenGrant = (cache: AppTokenCache) => (env: GrantEnv) => TaskEither<AuthError, readonly [AuthResult, AppTokenCache]>
 
 /** A cached token shaped as grants' `cachedAccessToken` shapes it (`token_source: "cache"`), and whether its `refresh_on` passed. */
-const fromCache = (entry: AccessTokenEntity, nowSeconds: number): { readonly result: AuthResult; readonly aging: boolean } => {
+const fromCache = (entry: AccessTokenEntity, nowSeconds: number): CachedAppToken => {
   const expires_in = Math.floor(Number(entry.expires_on) - nowSeconds)
   const refreshOn = optionalSecondsOf(entry.refresh_on) // null (MSAL Java), '' or garbage: none
   const result: AuthResult = { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in, token_source: 'cache' }
   return refreshOn === undefined ? { result, aging: false } : { result: { ...result, refresh_on: Math.floor(refreshOn) }, aging: refreshOn < nowSeconds }
 }
+
+interface CachedAppToken {
+  readonly result: AuthResult
+  readonly aging: boolean
+}
+
+/** The cached token {@link appToken} would serve at `nowSeconds` (fractional), if any. */
+const cachedFor = (p: AppTokenParams, cache: AppTokenCache, nowSeconds: number): CachedAppToken | undefined => {
+  const entry = findAppToken(cache, { clientId: p.clientId, environments: p.authority.aliases, realm: p.authority.realm, scopes: p.scopes }, nowSeconds)
+  return entry === undefined ? undefined : fromCache(entry, nowSeconds)
+}
+
+/**
+ * The answer {@link appToken} gives without a request, if any: the cached app token with
+ * more than five minutes left and not past its `refresh_on`, as a `token_source: "cache"`
+ * result; `undefined` when `appToken` would send a request. Pure and synchronous (the lean
+ * counterpart of `peekCacheFirst`): a caller can answer cache hits without a thunk. It does
+ * not log or count the hit as `appToken` does.
+ *
+ * @example
+ * ```ts
+ * import { peekAppToken, type AppTokenCache, type AppTokenParams } from '@authfold/grants/lean'
+ *
+ * declare const params: AppTokenParams, cache: AppTokenCache
+ * const hit = peekAppToken(params)(cache, Date.now() / 1000) // AuthResult | undefined
+ * ```
+ * @category grants
+ * @since 0.1.0
+ */
+export const peekAppToken =
+  (p: AppTokenParams) =>
+  (cache: AppTokenCache, nowSeconds: number): AuthResult | undefined => {
+    const cached = cachedFor(p, cache, nowSeconds)
+    return cached === undefined || cached.aging ? undefined : cached.result
+  }
 
 /**
  * Acquires a token for the application itself, cache first, as `clientCredentials` does: a
@@ -85,8 +120,7 @@ export const appToken =
     const now = env.now() / 1000 // fractional, as MSAL compares with time.time(): 299.5 s left is expired
     const nowSeconds = Math.floor(now)
     const { clientId, authority, scopes } = p
-    const entry = findAppToken(cache, { clientId, environments: authority.aliases, realm: authority.realm, scopes }, now)
-    const cached = entry === undefined ? undefined : fromCache(entry, now)
+    const cached = cachedFor(p, cache, now)
     if (cached !== undefined && !cached.aging) {
       env.log('info', 'Answered from the token cache', false)
       env.telemetry?.hit()
