@@ -51,10 +51,13 @@ describe('bundles keep out what an app does not import', () => {
       expect(r.modules.some((m) => m.startsWith('node-forge/'))).toBe(false)
     }, 60_000)
 
-    it('the lean entry (@authfold/grants/lean) holds the grant steps and the cache, and no discovery, no HTTP policy (retry, throttle, HTTP cache), no telemetry headers, no client context, no jose, no XML', async () => {
+    it('the lean entry (@authfold/grants/lean) holds the grant steps and the app-token table (not the full cache: no hamt, state, cacheFirst, Option), and no discovery, no HTTP policy (retry, throttle, HTTP cache), no telemetry headers, no client context, no jose, no XML', async () => {
       const r = await bundle('examples/size-apps/authfold-secret-lean.ts', target)
       expect(ours(r).some((m) => /grants\/dist\/lean\/appToken\.js$/.test(m))).toBe(true)
-      expect(ours(r).some((m) => /cache\/dist\/fold\.js$/.test(m))).toBe(true)
+      // the app-token table, not the full cache: no persistent maps, no indexed state, no
+      // cache-first step over it, no fp-ts Option (modules that put code in the bundle)
+      expect(ours(r).some((m) => /cache\/dist\/appTokenTable\.js$/.test(m))).toBe(true)
+      expect(r.moduleSizes.filter(([m, n]) => n > 0 && /cache\/dist\/(hamt|state)\.js$|grants\/dist\/steps\/(cacheFirst|cachedAccessToken)\.js$|^fp-ts\/es6\/Option\.js$/.test(m))).toEqual([])
       expect(ours(r).some((m) => /core\/dist\/(authority\/(discovery|oidc|region|regional|parse)|policy\/|http\/retry|claims\/)|client\/dist\//.test(m))).toBe(false)
       expect(r.code).not.toMatch(/openid-configuration|discovery\/instance|x-client-current-telemetry|x-ms-lib-capability/)
       expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)

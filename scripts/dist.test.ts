@@ -57,16 +57,18 @@ describe('built packages', () => {
       rmSync(dir, { recursive: true, force: true })
     })
 
-    it('resolves in plain Node and acquires an app token with the platform fetch and no discovery, then answers from its cache', async () => {
+    it('resolves in plain Node and acquires an app token with the platform fetch and no discovery, then answers from its cache saved as MSAL JSON and loaded back', async () => {
       const host = new URL(idp.url).host
       const script = `
-        import { appToken, emptyCache, fetchHttpClient, silentLogger, staticEntraAuthority, systemClock, timerSleep, webCryptoRandom } from '@authfold/grants/lean'
+        import { appToken, appTokenCacheFromJson, appTokenCacheToJson, emptyAppTokenCache, fetchHttpClient, silentLogger, staticEntraAuthority, systemClock, timerSleep, webCryptoRandom } from '@authfold/grants/lean'
         import { clientSecret } from '@authfold/core'
         const env = { http: fetchHttpClient(), now: systemClock, random: webCryptoRandom, sleep: timerSleep, log: silentLogger }
         const grant = appToken({ clientId: 'lean-app', authority: staticEntraAuthority(${JSON.stringify(idp.tenantId)}, ${JSON.stringify(host)}), credential: clientSecret('s'), scopes: ['api://a/.default'] })
-        const a = await grant(emptyCache)(env)()
+        const a = await grant(emptyAppTokenCache)(env)()
         if (a._tag === 'Left') throw new Error(a.left.message)
-        const b = await grant(a.right[1])(env)()
+        const saved = appTokenCacheFromJson(appTokenCacheToJson(a.right[1]))
+        if (saved._tag === 'Left') throw new Error(saved.left.message)
+        const b = await grant(saved.right)(env)()
         if (b._tag === 'Left') throw new Error(b.left.message)
         console.log(a.right[0].token_source + ' ' + b.right[0].token_source + ' ' + (a.right[0].access_token === b.right[0].access_token))`
       // Node's fetch (undici) trusts NODE_EXTRA_CA_CERTS

@@ -1,7 +1,7 @@
 // One-file app: client credentials with a client secret through the lean entry point
 // (@authfold/grants/lean: the appToken grant, an Entra authority without discovery, the
-// unified token cache). The app keeps the cache between calls.
-import { appToken, emptyCache, fetchHttpClient, silentLogger, staticEntraAuthority, systemClock, timerSleep, webCryptoRandom } from '@authfold/grants/lean'
+// app-token cache, MSAL's unified-schema document). The app keeps the cache between calls.
+import { appToken, emptyAppTokenCache, fetchHttpClient, silentLogger, staticEntraAuthority, systemClock, timerSleep, webCryptoRandom } from '@authfold/grants/lean'
 import { clientSecret } from '@authfold/core'
 
 const env = { http: fetchHttpClient(), now: systemClock, random: webCryptoRandom, sleep: timerSleep, log: silentLogger }
@@ -11,7 +11,7 @@ const grant = appToken({
   credential: clientSecret('secret'),
   scopes: ['https://graph.microsoft.com/.default'],
 })
-let cache = emptyCache
+let cache = emptyAppTokenCache
 export const token = async (): Promise<string | undefined> => {
   const outcome = await grant(cache)(env)()
   if (outcome._tag === 'Left') return undefined

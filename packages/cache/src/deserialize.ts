@@ -60,9 +60,21 @@ export const MAX_CACHE_DEPTH = 64
 const typeName = (v: unknown): string =>
   v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`
 
-const isObject = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v)
+/**
+ * True for a JSON object (not `null`, not an array).
+ *
+ * @category serialization
+ * @since 0.1.0
+ * @internal Shared by `deserialize` and the app-token table, not API.
+ */
+export const isObject = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const HINT = 'Repair or delete the cache blob; the state in memory is unchanged.'
+
+const notACache = (json: unknown): DecodeError => decodeError('invalid_shape', 'cache', '', 'a JSON object of MSAL cache sections', typeName(json), HINT)
+
+const notASection = (name: SectionName, value: unknown): DecodeError =>
+  decodeError('invalid_shape', 'cache', name, `an object of ${name} entries by key`, typeName(value), HINT)
 
 interface Frame {
   readonly value: object
@@ -140,11 +152,16 @@ const nonEmptyValue = (v: unknown): boolean =>
 const BOUND: ReadonlyArray<string> = ['additionalCacheKeyComponents', 'requestedClaimsHash', 'ext']
 
 /**
- * Does an entry that passed its codec belong to its section? Credentials must carry their
+ * Does an entry that passed its shape check belong to its section? Credentials must carry their
  * section's `credential_type` (`AccessToken` or msal-node's `AccessToken_With_AuthScheme`
  * for access tokens; case-insensitive), and an access token must not be bound (see `BOUND`).
+ * With the shape check, what makes an entry readable (served, replaced by folds).
+ *
+ * @category serialization
+ * @since 0.1.0
+ * @internal Shared by `deserialize` and the app-token table, not API.
  */
-const belongs = (name: SectionName, entry: Readonly<Record<string, unknown>>): boolean => {
+export const belongs = (name: SectionName, entry: Readonly<Record<string, unknown>>): boolean => {
   if (name === CredentialType.ACCOUNT || name === CredentialType.APP_METADATA) return true
   const ct = entry['credential_type']
   if (typeof ct !== 'string') return false
@@ -173,9 +190,7 @@ const readSection = <A, I extends string>(
   table: Table<A, I>,
 ): E.Either<DecodeError, Section<A, I>> => {
   if (value === undefined) return E.right({ table, unreadable: [], loaded: undefined })
-  if (!isObject(value)) {
-    return E.left(decodeError('invalid_shape', 'cache', name, `an object of ${name} entries by key`, typeName(value), HINT))
-  }
+  if (!isObject(value)) return E.left(notASection(name, value))
   const unreadable: Array<UnreadableEntry> = []
   const fits = hasShape(shape)
   let inOrder = true
@@ -199,7 +214,7 @@ const readSection = <A, I extends string>(
   return E.right({ table: t, unreadable, loaded: inOrder ? { object: value, entries: t.entries } : undefined })
 }
 
-const KNOWN: ReadonlySet<string> = new Set(Object.values(CredentialType))
+const KNOWN: ReadonlySet<string> = /*#__PURE__*/ new Set(Object.values(CredentialType))
 
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
@@ -210,9 +225,7 @@ const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
  * @since 0.1.0
  */
 export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState> => {
-  if (!isObject(json)) {
-    return E.left(decodeError('invalid_shape', 'cache', '', 'a JSON object of MSAL cache sections', typeName(json), HINT))
-  }
+  if (!isObject(json)) return E.left(notACache(json))
   const s = emptyCache
   const at = readSection(CredentialType.ACCESS_TOKEN, json[CredentialType.ACCESS_TOKEN], accessTokenShape, specs.accessTokens, s.accessTokens)
   if (E.isLeft(at)) return at
@@ -263,11 +276,50 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
  */
 export const deserialize = (json: string): E.Either<DecodeError, CacheState> => {
   if (json.trim() === '') return E.right(emptyCache)
-  let parsed: unknown
+  const parsed = parseCacheJson(json)
+  return E.isLeft(parsed) ? parsed : fromJsonObject(parsed.right)
+}
+
+/**
+ * `JSON.parse` as `deserialize` runs it: broken JSON is a `Left(DecodeError)` that names
+ * no value. Never throws.
+ *
+ * @category serialization
+ * @since 0.1.0
+ * @internal Shared by `deserialize` and the app-token table, not API.
+ */
+export const parseCacheJson = (json: string): E.Either<DecodeError, unknown> => {
   try {
-    parsed = JSON.parse(json)
+    return E.right(JSON.parse(json))
   } catch {
     return E.left(decodeError('invalid_json', 'cache', '', 'JSON text', 'text that is not valid JSON', HINT))
   }
-  return fromJsonObject(parsed)
+}
+
+/**
+ * The error {@link fromJsonObject} gives for a parsed document, without reading it into a
+ * state: a top level or a known section that is not an object, or nesting deeper than
+ * {@link MAX_CACHE_DEPTH} (checked in the same order, so the same error); `undefined` for
+ * a document `fromJsonObject` reads. What a reader that keeps the document as it is needs.
+ *
+ * @category serialization
+ * @since 0.1.0
+ * @internal Shared by `deserialize` and the app-token table, not API.
+ */
+export const cacheDocumentError = (json: unknown): DecodeError | undefined => {
+  if (!isObject(json)) return notACache(json)
+  for (const name of Object.values(CredentialType)) {
+    const section = json[name]
+    if (section === undefined) continue
+    if (!isObject(section)) return notASection(name, section)
+    for (const key of Object.keys(section)) {
+      const deep = tooDeep(section[key], 3, [name, key])
+      if (deep !== undefined) return depthError(deep)
+    }
+  }
+  for (const k of Object.keys(json).filter((k) => !KNOWN.has(k)).sort(byKey)) {
+    const deep = tooDeep(json[k], 2, [k])
+    if (deep !== undefined) return depthError(deep)
+  }
+  return undefined
 }

@@ -13,6 +13,9 @@
  * - `rebase(before, after, current)`: replay one writer's changes onto a newer state.
  * - `rebaseDocument(before, after, current)`: the same for a cache kept as MSAL's JSON document (the app-token table).
  * - `computeExtCacheKey`: FMI path isolation, hash-compatible with MSAL Python/Go/.NET.
+ * - `AppTokenCache` (`findAppToken`, `putAppToken`, `appTokenCacheFromJson`,
+ *   `appTokenCacheToJson`): app tokens only, over the MSAL document itself, unindexed: the
+ *   same answers, writes and JSON as the full cache, in a fraction of its code.
  *
  * Where authfold deliberately differs from MSAL Python 1.x (each documented at its function):
  *
@@ -64,3 +67,4 @@ export * from './store/store.js'
 export * from './store/aesGcm.js'
 export * from './assertionTokens.js'
 export * from './store/boundedStore.js'
+export * from './appTokenTable.js'

@@ -1,18 +1,20 @@
 /**
  * The client credentials grant with nothing but what an app token with a secret or an
- * assertion needs: the same steps as `clientCredentials` (`cacheFirst`, the request's
- * `grant_type` and `scope`, `authenticate` -> `send` -> `processTokenResponse`, the fold into
- * the unified cache with `addAppTokenResponse`, `shapeResult`), without the options that pull
- * code in (SSH certificates, FMI paths, claims challenges and client capabilities, regional
- * endpoints, telemetry headers, single flight) and without TaskEither's combinators.
+ * assertion needs: the same steps as `clientCredentials` (cache first, the request's
+ * `grant_type` and `scope`, `authenticate` -> `send` -> `processTokenResponse`, `shapeResult`),
+ * over the app-token table of `@authfold/cache` (`findAppToken`, `putAppToken`: the same
+ * answers and writes as the full cache's, on the MSAL document itself) instead of the full,
+ * indexed `CacheState`, without the options that pull code in (SSH certificates, FMI paths,
+ * claims challenges and client capabilities, regional endpoints, telemetry headers, single
+ * flight) and without TaskEither's combinators or fp-ts's Option.
  *
  * @module
  */
 import * as E from 'fp-ts/Either'
-import { configError, processTokenResponse, uuidFrom, type AuthError, type ClientAuth, type ResolvedAuthority } from '@authfold/core'
-import { addAppTokenResponse, type CacheState } from '@authfold/cache'
-import type { AuthResult, Grant } from '../grant.js'
-import { cacheFirst } from '../steps/cacheFirst.js'
+import type { TaskEither } from 'fp-ts/TaskEither'
+import { configError, processTokenResponse, uuidFrom, type AuthError, type ClientAuth, type GrantEnv, type ResolvedAuthority } from '@authfold/core'
+import { findAppToken, optionalSecondsOf, putAppToken, type AccessTokenEntity, type AppTokenCache } from '@authfold/cache'
+import type { AuthResult } from '../grant.js'
 import { authenticate } from '../steps/authenticate.js'
 import { send } from '../steps/send.js'
 import { shapeResult } from '../steps/shapeResult.js'
@@ -33,68 +35,118 @@ export interface AppTokenParams {
 }
 
 /**
- * Acquires a token for the application itself, cache first: a valid cached app token for the
- * same client, realm and scopes is returned (`token_source: "cache"`) with no request; one past
- * its `refresh_on` is refreshed and still returned if the refresh fails; otherwise one
- * `grant_type=client_credentials` request is sent (with `client-request-id`) and its answer
- * folded into the cache, exactly as `clientCredentials` folds it (the same entries, keys
- * and fields in MSAL's unified schema). Use `clientCredentials` (or the facade) for SSH
+ * What {@link appToken} does: a cache, then its environment, then one thunk answering the
+ * result and the cache after it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type AppTokenGrant = (cache: AppTokenCache) => (env: GrantEnv) => TaskEither<AuthError, readonly [AuthResult, AppTokenCache]>
+
+/** A cached token shaped as grants' `cachedAccessToken` shapes it (`token_source: "cache"`), and whether its `refresh_on` passed. */
+const fromCache = (entry: AccessTokenEntity, nowSeconds: number): CachedAppToken => {
+  const expires_in = Math.floor(Number(entry.expires_on) - nowSeconds)
+  const refreshOn = optionalSecondsOf(entry.refresh_on) // null (MSAL Java), '' or garbage: none
+  const result: AuthResult = { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in, token_source: 'cache' }
+  return refreshOn === undefined ? { result, aging: false } : { result: { ...result, refresh_on: Math.floor(refreshOn) }, aging: refreshOn < nowSeconds }
+}
+
+interface CachedAppToken {
+  readonly result: AuthResult
+  readonly aging: boolean
+}
+
+/** The cached token {@link appToken} would serve at `nowSeconds` (fractional), if any. */
+const cachedFor = (p: AppTokenParams, cache: AppTokenCache, nowSeconds: number): CachedAppToken | undefined => {
+  const entry = findAppToken(cache, { clientId: p.clientId, environments: p.authority.aliases, realm: p.authority.realm, scopes: p.scopes }, nowSeconds)
+  return entry === undefined ? undefined : fromCache(entry, nowSeconds)
+}
+
+/**
+ * The answer {@link appToken} gives without a request, if any: the cached app token with
+ * more than five minutes left and not past its `refresh_on`, as a `token_source: "cache"`
+ * result; `undefined` when `appToken` would send a request. Pure and synchronous (the lean
+ * counterpart of `peekCacheFirst`): a caller can answer cache hits without a thunk. It does
+ * not log or count the hit as `appToken` does.
+ *
+ * @example
+ * ```ts
+ * import { peekAppToken, type AppTokenCache, type AppTokenParams } from '@authfold/grants/lean'
+ *
+ * declare const params: AppTokenParams, cache: AppTokenCache
+ * const hit = peekAppToken(params)(cache, Date.now() / 1000) // AuthResult | undefined
+ * ```
+ * @category grants
+ * @since 0.1.0
+ */
+export const peekAppToken =
+  (p: AppTokenParams) =>
+  (cache: AppTokenCache, nowSeconds: number): AuthResult | undefined => {
+    const cached = cachedFor(p, cache, nowSeconds)
+    return cached === undefined || cached.aging ? undefined : cached.result
+  }
+
+/**
+ * Acquires a token for the application itself, cache first, as `clientCredentials` does: a
+ * cached app token for the same client, realm and scopes with more than five minutes left
+ * is returned (`token_source: "cache"`, the telemetry recorder counts a hit) with no request;
+ * one past its `refresh_on` is refreshed and still returned if the refresh fails (with the
+ * cache as it was); otherwise one `grant_type=client_credentials` request is sent (with
+ * `client-request-id`) and its answer written into the cache (`putAppToken`: the entries,
+ * keys and fields `clientCredentials` folds into the full cache, in MSAL's unified schema).
+ * Keep the returned cache for the next call; `appTokenCacheToJson` / `appTokenCacheFromJson`
+ * save and load it as MSAL JSON. Use `clientCredentials` (or the facade) for SSH
  * certificates, FMI paths, claims challenges, client capabilities, regions, telemetry and
  * single flight.
  *
  * @example
  * ```ts
- * import { appToken, emptyCache, staticEntraAuthority, type GrantEnv } from '@authfold/grants/lean'
+ * import { appToken, emptyAppTokenCache, staticEntraAuthority, type GrantEnv } from '@authfold/grants/lean'
  * import { clientSecret } from '@authfold/core'
  *
  * declare const clientId: string, tenantId: string, secret: string, env: GrantEnv
- * const outcome = await appToken({ clientId, authority: staticEntraAuthority(tenantId), credential: clientSecret(secret), scopes: ['https://graph.microsoft.com/.default'] })(emptyCache)(env)()
+ * const outcome = await appToken({ clientId, authority: staticEntraAuthority(tenantId), credential: clientSecret(secret), scopes: ['https://graph.microsoft.com/.default'] })(emptyAppTokenCache)(env)()
  * ```
  * @category grants
  * @since 0.1.0
  * @see MSAL Python `ConfidentialClientApplication.acquire_token_for_client`
  */
 export const appToken =
-  (p: AppTokenParams): Grant<AuthResult> =>
+  (p: AppTokenParams): AppTokenGrant =>
   (cache) =>
   (env) => {
     if (p.scopes.length === 0 || p.scopes.some((s) => typeof s !== 'string' || s.trim() === ''))
       return () => Promise.resolve(E.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes')))
-    const nowSeconds = Math.floor(env.now() / 1000)
+    const now = env.now() / 1000 // fractional, as MSAL compares with time.time(): 299.5 s left is expired
+    const nowSeconds = Math.floor(now)
     const { clientId, authority, scopes } = p
+    const cached = cachedFor(p, cache, now)
+    if (cached !== undefined && !cached.aging) {
+      env.log('info', 'Answered from the token cache', false)
+      env.telemetry?.hit()
+      return () => Promise.resolve(E.right([cached.result, cache] as const))
+    }
     const tokenEndpoint = authority.metadata.token_endpoint
-    // The query and the fold of `appTokenQuery` / `foldClientCredentials` without their FMI
-    // and SSH certificate fields (which this grant never sets), so their code stays out.
-    const query = { clientId, environments: authority.aliases, realm: authority.realm, homeAccountId: '', scopes }
-    // authenticate -> send -> processTokenResponse -> fold, as `clientCredentials` pipes them
-    // with TaskEither, written out as one thunk (the same order of effects, no TaskEither code).
-    return cacheFirst({ query }, () => (current) => (grantEnv) => {
-      const authenticated = authenticate(p.credential)({
-        tokenEndpoint,
-        clientId,
-        // `clientCredentialsRequest({ scopes })` without its claims, FMI and SSH fields.
-        fields: { grant_type: 'client_credentials', scope: scopes.join(' ') },
-        headers: { 'client-request-id': uuidFrom(grantEnv.random), 'return-client-request-id': 'true' },
-      })(grantEnv)
-      return async () => {
-        const request = await authenticated()
-        if (E.isLeft(request)) return request
-        const response = await send(request.right)(grantEnv)()
-        if (E.isLeft(response)) return response
-        const answer = processTokenResponse(tokenEndpoint)(response.right)
-        if (E.isLeft(answer)) return answer
-        return E.right<AuthError, [AuthResult, CacheState]>([
+    // authenticate -> send -> processTokenResponse -> putAppToken, as `clientCredentials`
+    // pipes them with TaskEither, written out as one thunk (the same order of effects).
+    const authenticated = authenticate(p.credential)({
+      tokenEndpoint,
+      clientId,
+      // `clientCredentialsRequest({ scopes })` without its claims, FMI and SSH fields.
+      fields: { grant_type: 'client_credentials', scope: scopes.join(' ') },
+      headers: { 'client-request-id': uuidFrom(env.random), 'return-client-request-id': 'true' },
+    })(env)
+    return async (): Promise<E.Either<AuthError, readonly [AuthResult, AppTokenCache]>> => {
+      const request = await authenticated()
+      const response = E.isLeft(request) ? request : await send(request.right)(env)()
+      const answer = E.isLeft(response) ? response : processTokenResponse(tokenEndpoint)(response.right)
+      if (E.isRight(answer))
+        return E.right([
           shapeResult(answer.right, nowSeconds, 'identity_provider'),
-          addAppTokenResponse({
-            clientId,
-            environment: authority.environment,
-            realm: authority.realm,
-            scopes,
-            response: answer.right,
-            nowSeconds,
-            grantType: 'client_credentials',
-          })(current),
+          putAppToken(cache, { clientId, environment: authority.environment, realm: authority.realm, scopes, response: answer.right, nowSeconds, grantType: 'client_credentials' }),
         ])
-      }
-    }    )(cache)(env)
+      if (cached === undefined) return answer
+      env.log('warning', `A proactive refresh failed (${answer.left._tag}); the cached token is still valid and is returned`, false)
+      return E.right([cached.result, cache])
+    }
   }

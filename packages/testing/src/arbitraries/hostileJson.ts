@@ -171,6 +171,30 @@ export const deepJsonTextArb = (path: ReadonlyArray<string> = []): fc.Arbitrary<
     return path.reduceRight((text, key) => `{${JSON.stringify(key)}:${text}}`, inner)
   })
 
+const accessTokenWithField = (field: string, value: string): string =>
+  `{"AccessToken":{"k":{"credential_type":"AccessToken","secret":"s",${JSON.stringify(field)}:${value}}}}`
+
+/**
+ * An oversized MSAL cache document: nested 100 to 100,000 levels deep (at the top, in an
+ * unknown section, in the `AccessToken` section, in an entry's unknown or `__proto__` field),
+ * an entry with a string field (`secret`, `target`, an unknown one, `__proto__`) of up to
+ * 4 MiB, an entry key of up to 1 MB, or a huge string alone: what every cache reader must
+ * answer in bounded time without a throw.
+ *
+ * @category arbitraries
+ * @since 0.1.0
+ */
+export const oversizedCacheTextArb: fc.Arbitrary<string> = fc.oneof(
+  deepJsonTextArb(),
+  deepJsonTextArb(['customized']),
+  deepJsonTextArb(['AccessToken']),
+  deepJsonTextArb().map((deep) => accessTokenWithField('unknown_field', deep)),
+  deepJsonTextArb().map((deep) => accessTokenWithField('__proto__', deep)),
+  fc.tuple(fc.constantFrom('secret', 'target', 'unknown_field', '__proto__'), hugeStringArb).map(([field, s]) => accessTokenWithField(field, JSON.stringify(s))),
+  hugeStringArb.map((s) => `{"AccessToken":{${JSON.stringify(s.slice(0, 1_000_000))}:{"credential_type":"AccessToken","secret":"s"}}}`),
+  hugeStringArb,
+)
+
 /**
  * A valid document broken in one of the ways a network or a disk breaks text: cut short,
  * a character inserted, replaced or deleted, a lone surrogate or a NUL put in.

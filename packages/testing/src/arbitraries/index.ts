@@ -10,7 +10,7 @@
  *   `addTokenResponse`).
  * - **entries**: `accessTokenEntityArb`, `refreshTokenEntityArb`, `idTokenEntityArb`,
  *   `accountEntityArb`, `appMetadataEntityArb`, with unknown fields and `null` ids.
- * - **hostile input** (fuzzing): `hostileJsonTextArb`, `hostileDocumentTextArb`,
+ * - **hostile input** (fuzzing): `hostileJsonTextArb`, `hostileDocumentTextArb`, `oversizedCacheTextArb`,
  *   `deepJsonTextArb`, `mutatedTextArb`, `hostileStringArb`, `hugeStringArb`,
  *   `prototypeSnapshot`.
  * - **caches**: `msalCacheObjectArb`, `msalCacheJsonArb` (what an MSAL SDK leaves on
