@@ -3,9 +3,10 @@ import * as fc from 'fast-check'
 import { clientIdArb, environmentArb, epochSecondsArb, msalCacheJsonArb, realmArb, scopesArb, tokenEventArb } from '@authfold/testing'
 import { findAccessTokens } from './accessTokens.js'
 import { accessTokenEntitySlot } from './accessTokenSlot.js'
-import { appTokenCacheFromJson, appTokenCacheToJson, emptyAppTokenCache, findAppToken, putAppToken, type AppTokenCache, type AppTokenQuery } from './appTokenTable.js'
+import { appTokenCacheFromJson, appTokenCacheToJson, emptyAppTokenCache, findAppToken, putAppToken, removeAppTokensFromTable, type AppTokenCache, type AppTokenQuery } from './appTokenTable.js'
 import { deserialize } from './deserialize.js'
 import { addAppTokenResponse } from './fold.js'
+import { removeAppTokens } from './remove.js'
 import type { AccessTokenEntity } from './schema.js'
 import { serialize } from './serialize.js'
 import { emptyCache, type CacheState } from './state.js'
@@ -177,6 +178,32 @@ describe('the app-token table', () => {
     // lookups that found a token and lookups that did not, both many
     expect(seen.hit).toBeGreaterThan(30)
     expect(seen.miss).toBeGreaterThan(100)
+  })
+
+  it('removes a client’s app tokens as the full cache’s removeAppTokens does, from any loaded cache after any writes, and leaves a cache with none of them as it was (300 runs)', () => {
+    let removed = 0
+    fc.assert(
+      fc.property(
+        msalCacheJsonArb(3),
+        fc.array(tokenEventArb, { maxLength: 4 }),
+        fc.nat(),
+        fc.option(fc.subarray(['login.microsoftonline.com', 'login.windows.net', 'login.example.com']), { nil: undefined }),
+        fc.option(realmArb, { nil: undefined }),
+        (start, events, pick, environments, realm) => {
+          const table = events.reduce(putAppToken, right(appTokenCacheFromJson(start)))
+          const full = events.reduce((s, e) => addAppTokenResponse(e)(s), right(deserialize(start)))
+          // a client that wrote tokens here, or one of the loaded cache's
+          const clientId = events[pick % Math.max(events.length, 1)]?.clientId ?? 'app'
+          const q = { clientId, ...(environments === undefined ? {} : { environments }), ...(realm === undefined ? {} : { realm }) }
+          const next = removeAppTokensFromTable(q)(table)
+          expect(appTokenCacheToJson(next)).toBe(serialize(removeAppTokens(q)(full)))
+          if (appTokenCacheToJson(next) === appTokenCacheToJson(table)) expect(next).toBe(table)
+          else removed++
+        },
+      ),
+      { numRuns: 300 },
+    )
+    expect(removed).toBeGreaterThan(30)
   })
 
   it('a lookup after a write answers the token just written, as the full cache does (a hit on every run with scopes, 300 runs)', () => {

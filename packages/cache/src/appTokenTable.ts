@@ -188,3 +188,32 @@ export const putAppToken = (cache: AppTokenCache, e: TokenEvent): AppTokenCache 
   }
   return next
 }
+
+/**
+ * Removes a client's app tokens: what `removeAppTokens` removes from the full cache (the
+ * readable access tokens of `clientId` with no account, in one of `environments` and `realm`
+ * when given), nothing else. Pure: returns a new document (the same one when nothing goes).
+ *
+ * @example
+ * ```ts
+ * import { removeAppTokensFromTable, type AppTokenCache } from '@authfold/cache'
+ *
+ * declare const cache: AppTokenCache
+ * const next = removeAppTokensFromTable({ clientId: 'app', environments: ['login.microsoftonline.com'] })(cache)
+ * ```
+ * @category fold
+ * @since 0.1.0
+ * @see MSAL Python `ConfidentialClientApplication.remove_tokens_for_client`
+ */
+export const removeAppTokensFromTable =
+  (q: { readonly clientId: string; readonly environments?: ReadonlyArray<string>; readonly realm?: string }) =>
+  (cache: AppTokenCache): AppTokenCache => {
+    const gone = (v: unknown): boolean =>
+      readableAccessToken(v) &&
+      eqi(v.client_id, q.clientId) &&
+      (v.home_account_id ?? '') === '' &&
+      (q.environments === undefined || q.environments.some((env) => eqi(v.environment, env))) &&
+      (q.realm === undefined || eqi(v.realm, q.realm))
+    const kept = without(cache.AccessToken, gone)
+    return Object.keys(kept).length === Object.keys(cache.AccessToken ?? {}).length ? cache : { ...cache, AccessToken: kept }
+  }
