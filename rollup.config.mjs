@@ -9,6 +9,7 @@ const extraEntries = {
   core: ['src/http/crossFetchHttpClient.ts', 'src/credentials/pfx.ts'],
   cli: ['src/bin.ts'],
   grants: ['src/lean.ts'],
+  client: ['src/lean.ts'],
 }
 
 /** Anything that is not a relative or absolute path is a dependency, not bundled. */

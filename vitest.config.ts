@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       '@authfold/core/pfx': fileURLToPath(new URL('./packages/core/src/credentials/pfx.ts', import.meta.url)),
       '@authfold/grants/lean': fileURLToPath(new URL('./packages/grants/src/lean.ts', import.meta.url)),
+      '@authfold/client/lean': fileURLToPath(new URL('./packages/client/src/lean.ts', import.meta.url)),
       '@authfold/core': pkg('core'),
       '@authfold/cache': pkg('cache'),
       '@authfold/grants': pkg('grants'),

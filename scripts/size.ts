@@ -9,7 +9,7 @@
  *
  * Every authfold app has a budget (gzipped, rollup, either platform): the report prints it
  * beside the figure and exits non-zero when a bundle grows past it. Two apps also carry the
- * goal of issue 14 (5.0 KB lean, 10 KB facade), printed as met or not (a goal is not a budget:
+ * goal of issue 14 (5.0 KB through the lean grant, 10 KB through the lean `createConfidentialClient`), printed as met or not (a goal is not a budget:
  * missing it does not fail the run).
  *
  * `pnpm size --rollup-only` (what `.ci/run` runs): rollup only and no msal-node bundles, the
@@ -21,7 +21,8 @@ import { bundle, targets } from './bundle.js'
 /** [label, authfold app, msal-node app, budget in KB gzipped (rollup), goal in KB if any]. */
 export const apps = [
   ['client credentials + secret (lean entry)', 'authfold-secret-lean', 'msal-node-secret', 7.8, 5.0],
-  ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret', 32.8, 10.0],
+  ['client credentials + secret (lean facade)', 'authfold-secret-lean-facade', 'msal-node-secret', 99.0, 10.0],
+  ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret', 32.8, undefined],
   ['client credentials + secret (context)', 'authfold-secret-context', 'msal-node-secret', 21.0, undefined],
   ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate', 29.7, undefined],
   ['client credentials + .pfx (ctx)', 'authfold-pfx', 'msal-node-certificate', 107.6, undefined],
