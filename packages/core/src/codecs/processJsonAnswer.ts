@@ -5,7 +5,8 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import { left } from '../errors/either.js'
 import type * as D from 'io-ts/Decoder'
 import { ErrorResponse } from './tokenResponse.js'
 import { decodeWith, parseJson } from './decode.js'
@@ -104,11 +105,11 @@ const isErrorShape = (u: unknown): boolean => typeof u === 'object' && u !== nul
  */
 export const processJsonAnswer =
   <A>(spec: JsonAnswerSpec<A>) =>
-  (response: HttpResponse): E.Either<AuthError, A> => {
+  (response: HttpResponse): Either<AuthError, A> => {
     // parse -> mapLeft -> chain, written out (the same answers, without fp-ts's pipe and combinators).
     const parsed = parseJson(response.body, spec.subject, `The server at ${stripQuery(spec.url)} answered HTTP ${response.status}; check the authority URL and any proxy in between.`)
-    if (E.isLeft(parsed))
-      return E.left(
+    if (parsed._tag === 'Left')
+      return left(
         response.status >= 500 || response.status === 429
           ? httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error. The service may be down; retry later.`, {
               status: response.status,
@@ -119,10 +120,10 @@ export const processJsonAnswer =
     const json = parsed.right
     if (isErrorShape(json)) {
       const err = decodeWith(ErrorResponse, 'error response')(json)
-      return E.left(E.isLeft(err) ? err.left : toProtocolError(response.status, err.right))
+      return left(err._tag === 'Left' ? err.left : toProtocolError(response.status, err.right))
     }
     return response.status >= 400
-      ? E.left(
+      ? left(
           httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error body. Check the authority URL.`, {
             status: response.status,
             ...retryAfterOf(response),

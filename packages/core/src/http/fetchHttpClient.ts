@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
+import { left, right } from '../errors/either.js'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { httpError, type HttpError } from '../errors/errors.js'
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js'
@@ -194,7 +194,7 @@ export const fetchHttpClient =
     const max = responseLimit(options.maxResponseBytes)
     const fetchFn = options.fetch ?? platformFetch
     const signal = request.signal
-    if (signal?.aborted === true) return E.left(abortedError(request.url))
+    if (signal?.aborted === true) return left(abortedError(request.url))
     const controller = new AbortController()
     let stopped: 'timeout' | 'aborted' | undefined
     const stop = (why: 'timeout' | 'aborted') => () => {
@@ -225,21 +225,21 @@ export const fetchHttpClient =
       if (declared !== undefined && declared > max) {
         cancelBody(res)
         controller.abort()
-        return E.left(tooLargeError(request.url, max, declared))
+        return left(tooLargeError(request.url, max, declared))
       }
       const read = await Promise.race([readCappedBody(res, max), stoppedSignal])
       if (read._tag === 'TooLarge') {
         controller.abort()
-        return E.left(tooLargeError(request.url, max))
+        return left(tooLargeError(request.url, max))
       }
-      return E.right({ status: res.status, headers, body: read.text })
+      return right({ status: res.status, headers, body: read.text })
     } catch (e: unknown) {
-      if (stopped === 'aborted') return E.left(abortedError(request.url))
+      if (stopped === 'aborted') return left(abortedError(request.url))
       if (stopped === 'timeout')
-        return E.left(
+        return left(
           httpError('timeout', request.url, `No answer from ${safeHost(request.url)} within ${timeoutMs} ms. Check the network, or raise timeoutMs.`),
         )
-      return E.left(networkError(request, e))
+      return left(networkError(request, e))
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
