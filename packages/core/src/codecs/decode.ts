@@ -21,7 +21,7 @@ const of = <A>(value: A): FS.FreeSemigroup<A> => ({ _tag: 'Of', value })
  * @category codecs
  * @since 0.1.0
  */
-export const decodeSuccess = <A>(a: A): Either<D.DecodeError, A> => right(a)
+export const decodeSuccess: <A>(a: A) => Either<D.DecodeError, A> = right
 
 /**
  * A failed decoding of `actual`, which was not `expected`: `io-ts/Decoder`'s `failure`
