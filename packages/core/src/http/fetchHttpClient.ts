@@ -107,7 +107,7 @@ const readChunks = async (
   let total = 0
   for (;;) {
     const { done, value } = await next()
-    if (done === true) return { _tag: 'Body', text: text + utf8.decode() }
+    if (done) return { _tag: 'Body', text: text + utf8.decode() }
     if (value === undefined) continue
     total += value.length
     if (total > max) {
