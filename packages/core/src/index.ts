@@ -6,6 +6,7 @@
  */
 export * from './errors/errors.js'
 export * from './errors/printable.js'
+export * from './errors/either.js'
 export * from './http/http.js'
 export * from './http/fetchHttpClient.js'
 export * from './env/env.js'

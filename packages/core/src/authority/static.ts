@@ -44,7 +44,7 @@ export const staticEntraAuthority = (tenant: string, host: string = WORLD_WIDE):
   return {
     authority: { kind: 'entra', url: base, host: h, tenant, path: tenant },
     metadata: {
-      issuer: `https://${h}/${tenant}/v2.0`,
+      issuer: `${base}v2.0`,
       authorization_endpoint: `${base}oauth2/v2.0/authorize`,
       token_endpoint: `${base}oauth2/v2.0/token`,
       device_authorization_endpoint: `${base}oauth2/v2.0/devicecode`,

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import { left, right } from '../errors/either.js'
 import type * as D from 'io-ts/Decoder'
 import type * as DE from 'io-ts/DecodeError'
 import type * as FS from 'io-ts/FreeSemigroup'
@@ -20,7 +21,7 @@ const of = <A>(value: A): FS.FreeSemigroup<A> => ({ _tag: 'Of', value })
  * @category codecs
  * @since 0.1.0
  */
-export const decodeSuccess = <A>(a: A): E.Either<D.DecodeError, A> => E.right(a)
+export const decodeSuccess: <A>(a: A) => Either<D.DecodeError, A> = right
 
 /**
  * A failed decoding of `actual`, which was not `expected`: `io-ts/Decoder`'s `failure`
@@ -29,8 +30,8 @@ export const decodeSuccess = <A>(a: A): E.Either<D.DecodeError, A> => E.right(a)
  * @category codecs
  * @since 0.1.0
  */
-export const decodeFailure = <A = never>(actual: unknown, expected: string): E.Either<D.DecodeError, A> =>
-  E.left(of<DE.DecodeError<string>>({ _tag: 'Leaf', actual, error: expected }))
+export const decodeFailure = <A = never>(actual: unknown, expected: string): Either<D.DecodeError, A> =>
+  left(of<DE.DecodeError<string>>({ _tag: 'Leaf', actual, error: expected }))
 
 /**
  * Any string: `io-ts/Decoder`'s `string` (the same answers and error trees), without its module.
@@ -90,11 +91,11 @@ const firstFailure = (
  */
 export const decodeWith =
   <A>(decoder: D.Decoder<unknown, A>, subject: string, hint = '') =>
-  (u: unknown): E.Either<DecodeError, A> => {
+  (u: unknown): Either<DecodeError, A> => {
     const result = decoder.decode(u)
-    if (E.isRight(result)) return result
+    if (result._tag === 'Right') return result
     const first = firstFailure(result.left)
-    return E.left(decodeError('invalid_shape', subject, first.path.join('.'), first.expected, describeValue(first.actual), hint))
+    return left(decodeError('invalid_shape', subject, first.path.join('.'), first.expected, describeValue(first.actual), hint))
   }
 
 /**
@@ -107,7 +108,7 @@ export const decodeWith =
 export const keepUnknownFields = <A>(decoder: D.Decoder<unknown, A>): D.Decoder<unknown, A> => ({
   decode: (u) => {
     const result = decoder.decode(u)
-    return E.isRight(result) ? E.right({ ...(u as object), ...result.right }) : result
+    return result._tag === 'Right' ? right({ ...(u as object), ...result.right }) : result
   },
 })
 
@@ -117,12 +118,12 @@ export const keepUnknownFields = <A>(decoder: D.Decoder<unknown, A>): D.Decoder<
  * @category utils
  * @since 0.1.0
  */
-export const parseJson = (text: string, subject: string, hint = ''): E.Either<DecodeError, unknown> => {
+export const parseJson = (text: string, subject: string, hint = ''): Either<DecodeError, unknown> => {
   // `E.tryCatch` written out: JSON.parse's exception becomes the Left, nothing escapes.
   try {
-    return E.right(JSON.parse(text) as unknown)
+    return right(JSON.parse(text) as unknown)
   } catch {
-    return E.left(
+    return left(
       /^\s*</.test(text)
         ? decodeError('not_json', subject, '', 'JSON', 'an HTML or XML document', hint)
         : decodeError('invalid_json', subject, '', 'JSON', text.trim() === '' ? 'an empty body' : 'text that is not valid JSON', hint),
@@ -174,10 +175,10 @@ export const fieldsOf = <R, O>(
           continue
         }
         const r = decoder.decode(value)
-        if (E.isLeft(r)) return E.left(of<DE.DecodeError<string>>({ _tag: 'Key', key, kind, errors: r.left }))
+        if (r._tag === 'Left') return left(of<DE.DecodeError<string>>({ _tag: 'Key', key, kind, errors: r.left }))
         decoded[key] = r.right
       }
-    return E.right((keepUnknown ? { ...input, ...decoded } : decoded) as { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>)
+    return right((keepUnknown ? { ...input, ...decoded } : decoded) as { [K in keyof R]: R[K] } & Partial<{ [K in keyof O]: O[K] }>)
   },
 })
 
@@ -201,9 +202,9 @@ export const arrayOf = <A>(item: D.Decoder<unknown, A>): D.Decoder<unknown, Arra
     const out: Array<A> = []
     for (let i = 0; i < u.length; i++) {
       const r = item.decode(u[i])
-      if (E.isLeft(r)) return E.left(of<DE.DecodeError<string>>({ _tag: 'Index', index: i, kind: 'optional', errors: r.left }))
+      if (r._tag === 'Left') return left(of<DE.DecodeError<string>>({ _tag: 'Index', index: i, kind: 'optional', errors: r.left }))
       out.push(r.right)
     }
-    return E.right(out)
+    return right(out)
   },
 })

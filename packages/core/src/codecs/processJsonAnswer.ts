@@ -5,7 +5,8 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import { left } from '../errors/either.js'
 import type * as D from 'io-ts/Decoder'
 import { ErrorResponse } from './tokenResponse.js'
 import { decodeWith, parseJson } from './decode.js'
@@ -50,6 +51,14 @@ const ADVICE: Readonly<Record<string, string>> = {
 }
 
 /**
+ * The fields of an error answer a {@link ProtocolError} carries (camelCased: `error_codes`
+ * becomes `errorCodes`), in this order; a `suberror` also sets `classification`.
+ */
+const CARRIED_FIELDS = ['error_description', 'error_codes', 'suberror', 'correlation_id', 'trace_id', 'timestamp', 'claims', 'error_uri'] as const
+
+const camelCase = (name: string): string => name.replace(/_(.)/g, (_, c: string) => c.toUpperCase())
+
+/**
  * Builds a {@link ProtocolError} from a decoded OAuth2 error answer, keeping every field
  * of the answer in `response`. `classification` follows MSAL: the suberror, except the
  * ones MSAL suppresses (which become empty).
@@ -60,22 +69,22 @@ const ADVICE: Readonly<Record<string, string>> = {
  */
 export const toProtocolError = (status: number, e: ErrorResponse): ProtocolError => {
   const firstLine = printableText(e.error_description ?? '')
-  return {
+  const error: { -readonly [K in keyof ProtocolError]: ProtocolError[K] } = {
     _tag: 'ProtocolError',
     code: 'oauth_error',
     status,
     error: e.error,
     message: `The identity provider refused the request: ${printableText(e.error, 100)}${firstLine === '' ? '' : ` (${firstLine})`}. ${ADVICE[e.error] ?? 'See errorDescription.'}`,
     response: e,
-    ...(e.error_description === undefined ? {} : { errorDescription: e.error_description }),
-    ...(e.error_codes === undefined ? {} : { errorCodes: e.error_codes }),
-    ...(e.suberror === undefined ? {} : { suberror: e.suberror, classification: SUPPRESSED_SUBERRORS.has(e.suberror) ? '' : e.suberror }),
-    ...(e.correlation_id === undefined ? {} : { correlationId: e.correlation_id }),
-    ...(e.trace_id === undefined ? {} : { traceId: e.trace_id }),
-    ...(e.timestamp === undefined ? {} : { timestamp: e.timestamp }),
-    ...(e.claims === undefined ? {} : { claims: e.claims }),
-    ...(e.error_uri === undefined ? {} : { errorUri: e.error_uri }),
   }
+  const carried: Record<string, unknown> = error
+  for (const name of CARRIED_FIELDS) {
+    const value = e[name]
+    if (value === undefined) continue
+    carried[camelCase(name)] = value
+    if (name === 'suberror') carried['classification'] = SUPPRESSED_SUBERRORS.has(String(value)) ? '' : value
+  }
+  return error
 }
 
 /**
@@ -104,29 +113,17 @@ const isErrorShape = (u: unknown): boolean => typeof u === 'object' && u !== nul
  */
 export const processJsonAnswer =
   <A>(spec: JsonAnswerSpec<A>) =>
-  (response: HttpResponse): E.Either<AuthError, A> => {
+  (response: HttpResponse): Either<AuthError, A> => {
+    const { status } = response
+    const statusError = (advice: string): AuthError =>
+      httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${status} without an OAuth error${advice}`, { status, ...retryAfterOf(response) })
     // parse -> mapLeft -> chain, written out (the same answers, without fp-ts's pipe and combinators).
-    const parsed = parseJson(response.body, spec.subject, `The server at ${stripQuery(spec.url)} answered HTTP ${response.status}; check the authority URL and any proxy in between.`)
-    if (E.isLeft(parsed))
-      return E.left(
-        response.status >= 500 || response.status === 429
-          ? httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error. The service may be down; retry later.`, {
-              status: response.status,
-              ...retryAfterOf(response),
-            })
-          : parsed.left,
-      )
+    const parsed = parseJson(response.body, spec.subject, `The server at ${stripQuery(spec.url)} answered HTTP ${status}; check the authority URL and any proxy in between.`)
+    if (parsed._tag === 'Left') return left(status >= 500 || status === 429 ? statusError('. The service may be down; retry later.') : parsed.left)
     const json = parsed.right
     if (isErrorShape(json)) {
       const err = decodeWith(ErrorResponse, 'error response')(json)
-      return E.left(E.isLeft(err) ? err.left : toProtocolError(response.status, err.right))
+      return left(err._tag === 'Left' ? err.left : toProtocolError(status, err.right))
     }
-    return response.status >= 400
-      ? E.left(
-          httpError('status', spec.url, `The ${spec.subject} came back as HTTP ${response.status} without an OAuth error body. Check the authority URL.`, {
-            status: response.status,
-            ...retryAfterOf(response),
-          }),
-        )
-      : decodeWith(spec.decoder, spec.subject, spec.hint)(json)
+    return status >= 400 ? left(statusError(' body. Check the authority URL.')) : decodeWith(spec.decoder, spec.subject, spec.hint)(json)
   }

@@ -1,7 +1,7 @@
 /**
  * @module
  */
-import * as E from 'fp-ts/Either'
+import { right } from '../errors/either.js'
 import { configError } from '../errors/errors.js'
 import { makeClientAuth, type ClientAuth } from './clientAuth.js'
 
@@ -23,7 +23,7 @@ export const clientSecret = (secret: string): ClientAuth =>
   makeClientAuth(
     'secret',
     // `TE.right`, written out so a bundle with a secret carries no TaskEither code.
-    () => () => Promise.resolve(E.right({ fields: { client_secret: secret }, headers: {} })),
+    () => () => Promise.resolve(right({ fields: { client_secret: secret }, headers: {} })),
     typeof secret === 'string' && secret.length > 0
       ? undefined
       : configError('invalid_credential', 'The client secret is empty. Pass the secret value from the app registration.', 'credential'),

@@ -150,7 +150,7 @@ export const configError = (
   code: ConfigError['code'],
   message: string,
   field?: string,
-): ConfigError => (field === undefined ? { _tag: 'ConfigError', code, message } : { _tag: 'ConfigError', code, message, field })
+): ConfigError => ({ _tag: 'ConfigError', code, message, ...(field === undefined ? {} : { field }) })
 
 /**
  * Builds a {@link ValidationError}.

@@ -249,6 +249,23 @@ describe('readCappedBody', () => {
     expect(await readCappedBody({ ...noBody(''), body: finite }, 1000)).toEqual({ _tag: 'Body', text: '{"a":1}' })
   })
 
+  it('joins a UTF-8 character split between chunks, from a stream and from an async iterable', async () => {
+    const bytes = new TextEncoder().encode('{"name":"Zoë ✓"}')
+    const split = bytes.indexOf(0xc3) + 1 // inside "ë" (0xc3 0xab)
+    const parts = [bytes.slice(0, split), bytes.slice(split, split + 3), bytes.slice(split + 3)]
+    const stream = new ReadableStream<Uint8Array>({
+      start: (c) => {
+        for (const part of parts) c.enqueue(part)
+        c.close()
+      },
+    })
+    const iterable = (async function* () {
+      yield* parts
+    })()
+    expect(await readCappedBody({ ...noBody(''), body: stream }, 100)).toEqual({ _tag: 'Body', text: '{"name":"Zoë ✓"}' })
+    expect(await readCappedBody({ ...noBody(''), body: iterable }, 100)).toEqual({ _tag: 'Body', text: '{"name":"Zoë ✓"}' })
+  })
+
   it('cancels a WHATWG stream past the limit', async () => {
     let cancelled = false
     const stream = new ReadableStream<Uint8Array>({

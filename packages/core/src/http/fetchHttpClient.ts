@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
+import { left, right } from '../errors/either.js'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { httpError, type HttpError } from '../errors/errors.js'
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js'
@@ -89,44 +89,33 @@ export const platformFetch: FetchLike = (url, init) =>
  */
 export type CappedRead = { readonly _tag: 'Body'; readonly text: string } | { readonly _tag: 'TooLarge' }
 
-const decode = (chunks: ReadonlyArray<Uint8Array>, total: number): string => {
-  const bytes = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, at)
-    at += chunk.length
-  }
-  return new TextDecoder('utf-8').decode(bytes)
-}
-
 const hasReader = (body: BodyLike): body is { getReader(): ByteReaderLike } =>
   typeof (body as { readonly getReader?: unknown }).getReader === 'function'
 
-const readStream = async (reader: ByteReaderLike, max: number): Promise<CappedRead> => {
-  const chunks: Uint8Array[] = []
+/**
+ * Reads chunks from `next` until it is done, decoding UTF-8 as they come (a character split
+ * between chunks is joined), or until more than `max` bytes came: then `stop` ends the body
+ * and nothing more is read.
+ */
+const readChunks = async (
+  next: () => Promise<{ readonly done?: boolean | undefined; readonly value?: Uint8Array | undefined }>,
+  stop: () => Promise<unknown>,
+  max: number,
+): Promise<CappedRead> => {
+  const utf8 = new TextDecoder()
+  let text = ''
   let total = 0
   for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return { _tag: 'Body', text: decode(chunks, total) }
+    const { done, value } = await next()
+    if (done) return { _tag: 'Body', text: text + utf8.decode() }
     if (value === undefined) continue
     total += value.length
     if (total > max) {
-      await reader.cancel().catch(() => undefined)
+      await stop()
       return { _tag: 'TooLarge' }
     }
-    chunks.push(value)
+    text += utf8.decode(value, { stream: true })
   }
-}
-
-const readIterable = async (body: AsyncIterable<Uint8Array>, max: number): Promise<CappedRead> => {
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for await (const value of body) {
-    total += value.length
-    if (total > max) return { _tag: 'TooLarge' } // leaving the loop ends (destroys) the stream
-    chunks.push(value)
-  }
-  return { _tag: 'Body', text: decode(chunks, total) }
 }
 
 const utf8Length = (s: string): number => new TextEncoder().encode(s).length
@@ -141,8 +130,16 @@ const utf8Length = (s: string): number => new TextEncoder().encode(s).length
 export const readCappedBody = async (res: Awaited<ReturnType<FetchLike>>, max: number): Promise<CappedRead> => {
   const body = res.body
   if (body !== undefined && body !== null) {
-    if (hasReader(body)) return readStream(body.getReader(), max)
-    if (Symbol.asyncIterator in body) return readIterable(body, max)
+    if (hasReader(body)) {
+      const reader = body.getReader()
+      return readChunks(() => reader.read(), () => reader.cancel().catch(() => undefined), max)
+    }
+    if (Symbol.asyncIterator in body) {
+      // What `for await` does, written out: leaving early calls `return()`, which ends
+      // (destroys) a Node stream.
+      const chunks = body[Symbol.asyncIterator]()
+      return readChunks(() => chunks.next(), async () => chunks.return?.(), max)
+    }
   }
   const text = await res.text()
   return text.length > max || utf8Length(text) > max ? { _tag: 'TooLarge' } : { _tag: 'Body', text }
@@ -194,7 +191,7 @@ export const fetchHttpClient =
     const max = responseLimit(options.maxResponseBytes)
     const fetchFn = options.fetch ?? platformFetch
     const signal = request.signal
-    if (signal?.aborted === true) return E.left(abortedError(request.url))
+    if (signal?.aborted === true) return left(abortedError(request.url))
     const controller = new AbortController()
     let stopped: 'timeout' | 'aborted' | undefined
     const stop = (why: 'timeout' | 'aborted') => () => {
@@ -225,21 +222,22 @@ export const fetchHttpClient =
       if (declared !== undefined && declared > max) {
         cancelBody(res)
         controller.abort()
-        return E.left(tooLargeError(request.url, max, declared))
+        return left(tooLargeError(request.url, max, declared))
       }
       const read = await Promise.race([readCappedBody(res, max), stoppedSignal])
       if (read._tag === 'TooLarge') {
         controller.abort()
-        return E.left(tooLargeError(request.url, max))
+        return left(tooLargeError(request.url, max))
       }
-      return E.right({ status: res.status, headers, body: read.text })
+      return right({ status: res.status, headers, body: read.text })
     } catch (e: unknown) {
-      if (stopped === 'aborted') return E.left(abortedError(request.url))
-      if (stopped === 'timeout')
-        return E.left(
-          httpError('timeout', request.url, `No answer from ${safeHost(request.url)} within ${timeoutMs} ms. Check the network, or raise timeoutMs.`),
-        )
-      return E.left(networkError(request, e))
+      return left(
+        stopped === 'aborted'
+          ? abortedError(request.url)
+          : stopped === 'timeout'
+            ? httpError('timeout', request.url, `No answer from ${safeHost(request.url)} within ${timeoutMs} ms. Check the network, or raise timeoutMs.`)
+            : networkError(request, e),
+      )
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)

@@ -74,18 +74,26 @@ export const abortedError = (url: string): HttpError =>
 const MAX_DESCRIPTION = 300
 const MIN_REDACTED = 4
 
-const field = (u: unknown, name: string): unknown =>
-  typeof u === 'object' && u !== null ? (u as Readonly<Record<string, unknown>>)[name] : undefined
-
 const text = (u: unknown): string | undefined => (typeof u === 'string' && u !== '' ? u : undefined)
+
+/** The fields of a thrown value this description reads (any may be missing or of another type). */
+interface Thrown {
+  readonly name?: unknown
+  readonly code?: unknown
+  readonly message?: unknown
+  /** An `AggregateError`'s errors (Node's `fetch` throws one when every address was refused). */
+  readonly errors?: unknown
+  readonly cause?: unknown
+}
 
 const describeOne = (e: unknown, top: boolean): string => {
   if (typeof e !== 'object' || e === null) return String(e)
-  const name = text(field(e, 'name'))
-  const code = text(field(e, 'code'))
-  const inner = field(e, 'errors')
+  const thrown: Thrown = e
+  const name = text(thrown.name)
+  const code = text(thrown.code)
+  const inner = thrown.errors
   const message =
-    text(field(e, 'message')) ??
+    text(thrown.message) ??
     (Array.isArray(inner) && inner.length > 0 ? inner.slice(0, 2).map((x) => describeOne(x, false)).join(', ') : undefined)
   if (top) return [name, message].filter((x) => x !== undefined).join(': ') || 'error'
   if (message === undefined) return code ?? name ?? 'error'
@@ -129,7 +137,7 @@ export const describeFailure = (e: unknown, request?: Pick<HttpRequest, 'url' | 
   let current: unknown = e
   for (let depth = 0; depth < 3 && current !== undefined && current !== null; depth++) {
     parts.push(describeOne(current, depth === 0))
-    current = field(current, 'cause')
+    current = typeof current === 'object' ? (current as Thrown).cause : undefined
   }
   let out = parts
     .join('; cause: ')

@@ -1,9 +1,8 @@
 /**
  * @module
  */
-import * as E from 'fp-ts/Either'
 import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither'
-import { formPost, type AuthError, type ClientAuth, type GrantEnv, type HttpRequest } from '@authfold/core'
+import { formPost, right, type AuthError, type ClientAuth, type GrantEnv, type HttpRequest } from '@authfold/core'
 
 /**
  * The form fields of a token request (`grant_type`, `scope`, ...); undefined values are
@@ -61,10 +60,10 @@ export const authenticate =
           })
     // `TE.map` written out: the same thunk, without TaskEither's code.
     return async () => {
-      const auth = credentials === undefined ? E.right({ fields: {}, headers: {} }) : await credentials()
-      return E.isLeft(auth)
+      const auth = credentials === undefined ? right({ fields: {}, headers: {} }) : await credentials()
+      return auth._tag === 'Left'
         ? auth
-        : E.right(
+        : right(
             formPost(request.tokenEndpoint, { client_id: request.clientId, ...request.fields, ...auth.right.fields }, { ...request.headers, ...auth.right.headers }),
           )
     }
