@@ -69,6 +69,19 @@ describe('bundles keep out what an app does not import', () => {
       expect(r.code).not.toMatch(/sovcloud-identity/)
     }, 60_000)
 
+    it('the lean facade (@authfold/client/lean) holds the lean grant, the app-token table and its own client, and not the full client (no context, no method modules, no full cache), no discovery, no HTTP policy, no telemetry, no jose, no XML, no io-ts', async () => {
+      const r = await bundle('examples/size-apps/authfold-secret-lean-facade.ts', target)
+      expect(ours(r).some((m) => /client\/dist\/lean\/confidentialClient\.js$/.test(m))).toBe(true)
+      expect(ours(r).some((m) => /grants\/dist\/lean\/appToken\.js$/.test(m))).toBe(true)
+      expect(ours(r).some((m) => /cache\/dist\/appTokenTable\.js$/.test(m))).toBe(true)
+      expect(r.moduleSizes.filter(([m, n]) => n > 0 && /cache\/dist\/(hamt|state|rebase)\.js$|client\/dist\/(context|callLimits|singleFlight|runGrant|authorityResolver|methods\/)|grants\/dist\/steps\/(cacheFirst|cachedAccessToken)\.js$|^fp-ts\/es6\/(Option|TaskEither)\.js$/.test(m))).toEqual([])
+      expect(ours(r).some((m) => /core\/dist\/(authority\/(discovery|oidc|region|regional|parse)|policy\/(throttle|httpCache)|http\/retry|claims\/|telemetry\/)/.test(m))).toBe(false)
+      expect(r.code).not.toMatch(/openid-configuration|discovery\/instance|x-client-current-telemetry/)
+      expect(r.modules.some((m) => m.startsWith('jose/'))).toBe(false)
+      expect(hasXmlParser(r)).toBe(false)
+      expect(r.modules.filter((m) => /^io-ts\//.test(m))).toEqual([])
+    }, 60_000)
+
     it('takes the ESM files of fp-ts and io-ts, never their CommonJS lib/ (tree-shaken whatever the platform)', async () => {
       const r = await bundle('examples/size-apps/authfold-secret.ts', target)
       expect(r.modules.filter((m) => /^(fp-ts|io-ts)\//.test(m)).length).toBeGreaterThan(0)

@@ -95,6 +95,7 @@ try {
   writeFileSync(
     join(app, 'call.mjs'),
     `import { createConfidentialClient } from '@authfold/client'
+     import { createConfidentialClient as createLeanClient } from '@authfold/client/lean'
      import { clientSecret } from '@authfold/core'
      import { nodeHttpClient } from '@authfold/node'
      const [authority, caFile, transport] = process.argv.slice(2)
@@ -106,7 +107,19 @@ try {
      const a = await app.acquireTokenForClient(['api://tarball/.default'])
      const b = await app.acquireTokenForClient(['api://tarball/.default'])
      console.log(transport + ': ' + a.token_source + ', then ' + b.token_source)
-     if (a.token_source !== 'identity_provider' || b.token_source !== 'cache') process.exit(1)`,
+     if (a.token_source !== 'identity_provider' || b.token_source !== 'cache') process.exit(1)
+     if (transport === 'node') {
+       // the lean client (@authfold/client/lean) with the platform fetch, reading the full client's saved cache
+       const lean = createLeanClient({ clientId: 'tarball-app', authority, credential: clientSecret('tarball-secret') })
+       await lean.deserializeCache(await app.serializeCache())
+       const c = await lean.acquireTokenForClient(['api://tarball/.default'])
+       console.log('lean client: ' + c.token_source + (c.access_token === a.access_token ? ' (the full client\'s token)' : ''))
+       if (c.token_source !== 'cache' || c.access_token !== a.access_token) process.exit(1)
+       await lean.removeTokensForClient()
+       const d = await lean.acquireTokenForClient(['api://tarball/.default'])
+       console.log('lean client after removeTokensForClient: ' + d.token_source)
+       if (d.token_source !== 'identity_provider') process.exit(1)
+     }`,
   )
   writeFileSync(
     join(app, 'idp.mjs'),
@@ -122,7 +135,8 @@ try {
        const { stdout } = await promisify(execFile)(process.execPath, ['call.mjs', idp.authority(), 'ca.pem', transport], { env: { ...process.env, NODE_EXTRA_CA_CERTS: 'ca.pem' }, timeout: 60000 })
        process.stdout.write(stdout)
        const tokenCalls = idp.requests.filter((r) => r.path.endsWith('/token'))
-       if (tokenCalls.length !== 1) throw new Error('expected one token request, saw ' + tokenCalls.length)
+       const expected = transport === 'node' ? 2 : 1
+       if (tokenCalls.length !== expected) throw new Error('expected ' + expected + ' token requests, saw ' + tokenCalls.length)
        if (transport === 'cross-fetch' && !/^node-fetch/.test(tokenCalls[0].headers['user-agent'] ?? '')) throw new Error('the token request did not come through cross-fetch')
      } finally { await idp.stop() }`,
   )
@@ -153,6 +167,7 @@ try {
     join(app, 'app.ts'),
     `import * as E from 'fp-ts/lib/Either.js'
      import { createConfidentialClient } from '@authfold/client'
+     import { createConfidentialClient as createLeanClient } from '@authfold/client/lean'
      import { emptyCache, serialize } from '@authfold/cache'
      import { clientSecret, parseAuthority, type AuthError } from '@authfold/core'
      import { crossFetchHttpClient } from '@authfold/core/cross-fetch'
@@ -161,6 +176,8 @@ try {
      import { startIdentityProvider } from '@authfold/testing'
      const app = createConfidentialClient({ clientId: 'a', credential: clientSecret('s'), http: process.env.X ? crossFetchHttpClient() : nodeHttpClient() })
      export const token: Promise<AuthResult> = app.acquireTokenForClient(['api://a/.default'])
+     const lean = createLeanClient({ clientId: 'a', authority: 'https://login.microsoftonline.com/contoso.onmicrosoft.com', credential: clientSecret('s') })
+     export const leanToken: Promise<AuthResult> = lean.acquireTokenForClient(['api://a/.default'])
      export const fold = (e: E.Either<AuthError, AuthResult>): string => E.isLeft(e) ? e.left._tag : e.right.token_source
      export const parsed = parseAuthority('https://login.microsoftonline.com/common')
      export const grant = clientCredentials
@@ -171,13 +188,14 @@ try {
      type IsAny<T> = 0 extends 1 & T ? true : false
      export const notAny: [
        IsAny<ReturnType<typeof app.te.acquireTokenForClient>>,
+       IsAny<ReturnType<typeof lean.te.acquireTokenForClient>>,
        IsAny<ReturnType<typeof clientCredentials>>,
        IsAny<typeof parsed>,
        IsAny<typeof emptyCache>,
        IsAny<ReturnType<typeof nodeHttpClient>>,
        IsAny<ReturnType<typeof crossFetchHttpClient>>,
        IsAny<Awaited<ReturnType<typeof startIdentityProvider>>>,
-     ] = [false, false, false, false, false, false, false]
+     ] = [false, false, false, false, false, false, false, false]
     `,
   )
   const tsc = join(root, 'node_modules/typescript/bin/tsc')
