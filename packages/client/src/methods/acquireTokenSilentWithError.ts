@@ -1,6 +1,7 @@
 /**
  * @module
  */
+import type * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ClientAuth, ResolvedAuthority } from '@authfold/core'
 import { silent, silentPolicy, type SilentAccount, type SilentParams, type SshCertificateRequest, type UserAuthResult } from '@authfold/grants'
@@ -58,8 +59,18 @@ export interface AcquireTokenSilentOptions extends CallOptions {
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_silent_with_error`
  */
-export const acquireTokenSilentWithError =
-  (ctx: ClientContext & { readonly credential?: ClientAuth }) =>
+export const acquireTokenSilentWithError = (ctx: ClientContext & { readonly credential?: ClientAuth }) => silentCall(ctx)
+
+/**
+ * The silent call both `acquireTokenSilentWithError` and `acquireTokenSilent` are: a cache
+ * hit answered at once (`callCacheFirst`), else the silent grant, whose failure `recover`
+ * (when given) may turn into an answer.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const silentCall =
+  (ctx: ClientContext & { readonly credential?: ClientAuth }, recover?: (e: AuthError) => E.Either<AuthError, UserAuthResult | undefined>) =>
   (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> => {
     const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
     const silentParams = (authority: ResolvedAuthority): SilentParams => ({
@@ -77,5 +88,6 @@ export const acquireTokenSilentWithError =
       options,
       (authority) => silentPolicy(silentParams(authority)),
       (authority) => silent(silentParams(authority)),
+      recover,
     )
   }

@@ -10,8 +10,8 @@ import { pipe } from 'fp-ts/function'
 import type { CacheState, RefreshTokenEntity } from '@authfold/cache'
 import {
   ApiId,
+  canDecorateScopes,
   configError,
-  decorateScopes,
   uuidFrom,
   type AuthError,
   type ClientAuth,
@@ -174,10 +174,10 @@ type Outcome = [UserAuthResult | undefined, CacheState]
  * @since 0.1.0
  */
 export const silentPolicy = (p: SilentParams): CacheFirstPolicy | undefined => {
-  if (p.forceRefresh === true || p.claimsChallenge !== undefined) return undefined
-  const home = checkAccount(p.account)
-  if (E.isLeft(home) || E.isLeft(decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes }))) return undefined
+  if (p.forceRefresh === true || p.claimsChallenge !== undefined || !canDecorateScopes(p.scopes, p.excludeScopes)) return undefined
   if (p.sshCertificate !== undefined && E.isLeft(checkSshCertificate(p.sshCertificate))) return undefined
+  const home = checkAccount(p.account)
+  if (E.isLeft(home)) return undefined
   return {
     query: silentQuery({
       clientId: p.clientId,
