@@ -71,23 +71,33 @@ export const acquireTokenSilentWithError = (ctx: ClientContext & { readonly cred
  */
 export const silentCall =
   (ctx: ClientContext & { readonly credential?: ClientAuth }, recover?: (e: AuthError) => E.Either<AuthError, UserAuthResult | undefined>) =>
-  (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> => {
-    const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    const silentParams = (authority: ResolvedAuthority): SilentParams => ({
-      clientId: ctx.clientId,
-      authority,
-      credential: ctx.credential,
-      scopes,
-      account,
-      ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-      ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
-      ...params,
-    })
-    return callCacheFirst(
+  (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> =>
+    callCacheFirst(
       ctx,
       options,
-      (authority) => silentPolicy(silentParams(authority)),
-      (authority) => silent(silentParams(authority)),
+      (authority) => silentPolicy(silentParams(ctx, authority, scopes, account, options)),
+      (authority) => silent(silentParams(ctx, authority, scopes, account, options)),
       recover,
     )
-  }
+
+// Every field named, none spread: a cache hit builds this one object (a spread costs a
+// temporary per call). The call's signal and deadline are not the grant's.
+const silentParams = (
+  ctx: ClientContext & { readonly credential?: ClientAuth },
+  authority: ResolvedAuthority,
+  scopes: ReadonlyArray<string>,
+  account: SilentAccount | null,
+  options: AcquireTokenSilentOptions,
+): SilentParams => ({
+  clientId: ctx.clientId,
+  authority,
+  credential: ctx.credential,
+  scopes,
+  account,
+  clientCapabilities: ctx.clientCapabilities,
+  excludeScopes: ctx.excludeScopes,
+  forceRefresh: options.forceRefresh,
+  claimsChallenge: options.claimsChallenge,
+  correlationId: options.correlationId,
+  sshCertificate: options.sshCertificate,
+})

@@ -53,18 +53,18 @@ export interface SilentParams {
   /** The account, or `null` for the app's own tokens (a confidential client's `account=None`). */
   readonly account: SilentAccount | null
   /** Skip the cached access token and refresh. */
-  readonly forceRefresh?: boolean
+  readonly forceRefresh?: boolean | undefined
   /** A claims challenge from a resource: skips the cached access token, sent as `claims`. */
-  readonly claimsChallenge?: string
-  readonly clientCapabilities?: ReadonlyArray<string>
-  readonly excludeScopes?: ReadonlyArray<string>
+  readonly claimsChallenge?: string | undefined
+  readonly clientCapabilities?: ReadonlyArray<string> | undefined
+  readonly excludeScopes?: ReadonlyArray<string> | undefined
   /** Sent as `client-request-id` on every refresh of this call. Default: a fresh UUID. */
-  readonly correlationId?: string
+  readonly correlationId?: string | undefined
   /**
    * An SSH certificate (MSAL Python's `data={"token_type": "ssh-cert", "key_id": ..., "req_cnf": ...}`):
    * only a certificate cached under `keyId` answers, and a refresh asks for one.
    */
-  readonly sshCertificate?: SshCertificateRequest
+  readonly sshCertificate?: SshCertificateRequest | undefined
 }
 
 /**
