@@ -31,6 +31,8 @@ export interface AcquireTokenForClientOptions extends CallOptions {
   readonly sshCertificate?: SshCertificateRequest
 }
 
+const NO_OPTIONS: AcquireTokenForClientOptions = {}
+
 /**
  * Acquires a token for the application itself: from the cache when a valid one is there,
  * else with the client credentials grant.
@@ -48,7 +50,7 @@ export interface AcquireTokenForClientOptions extends CallOptions {
  */
 export const acquireTokenForClient =
   (ctx: ConfidentialContext) =>
-  (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = {}): TE.TaskEither<AuthError, AuthResult> =>
+  (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = NO_OPTIONS): TE.TaskEither<AuthError, AuthResult> =>
     callCacheFirst(
       ctx,
       options,

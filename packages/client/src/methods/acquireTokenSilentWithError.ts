@@ -28,6 +28,8 @@ export interface AcquireTokenSilentOptions extends CallOptions {
   readonly sshCertificate?: SshCertificateRequest
 }
 
+const NO_OPTIONS: AcquireTokenSilentOptions = {}
+
 /**
  * Acquires a token without user interaction, telling a refresh failure from an empty
  * cache, as MSAL Python's `acquire_token_silent_with_error`:
@@ -71,7 +73,7 @@ export const acquireTokenSilentWithError = (ctx: ClientContext & { readonly cred
  */
 export const silentCall =
   (ctx: ClientContext & { readonly credential?: ClientAuth }, recover?: (e: AuthError) => E.Either<AuthError, UserAuthResult | undefined>) =>
-  (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> =>
+  (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = NO_OPTIONS): TE.TaskEither<AuthError, UserAuthResult | undefined> =>
     callCacheFirst(
       ctx,
       options,

@@ -54,6 +54,8 @@ export interface ClientCredentialsParams {
   readonly sshCertificate?: SshCertificateRequest | undefined
 }
 
+const isBlankScope = (s: unknown): boolean => typeof s !== 'string' || s.trim() === ''
+
 /**
  * Checks the parameters (an SSH certificate request as MSAL Python checks it) and merges
  * the claims challenge with the client capabilities.
@@ -70,7 +72,7 @@ export const checkClientCredentials = (p: ClientCredentialsParams): E.Either<Aut
           'forceRefresh',
         ),
       )
-    : p.scopes.length === 0 || p.scopes.some((s) => typeof s !== 'string' || s.trim() === '')
+    : p.scopes.length === 0 || p.scopes.some(isBlankScope)
       ? E.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes'))
       : p.fmiPath !== undefined && typeof p.fmiPath !== 'string'
         ? E.left(configError('invalid_argument', 'fmiPath must be a string.', 'fmiPath'))

@@ -153,10 +153,17 @@ export const runRefreshPlan = (
     ),
   )
 
-const checkAccount = (account: unknown): E.Either<ConfigError, string | undefined> => {
-  if (account === null || account === undefined) return E.right(undefined)
+// The account's home account id; `undefined` for none (the app's own tokens), `null` for
+// something that is not an account from getAccounts().
+const homeOf = (account: unknown): string | undefined | null => {
+  if (account === null || account === undefined) return undefined
   const home = typeof account === 'object' ? (account as { readonly home_account_id?: unknown }).home_account_id : undefined
-  return typeof home === 'string' && home !== ''
+  return typeof home === 'string' && home !== '' ? home : null
+}
+
+const checkAccount = (account: unknown): E.Either<ConfigError, string | undefined> => {
+  const home = homeOf(account)
+  return home !== null
     ? E.right(home)
     : E.left(configError('invalid_argument', 'Pass an account from getAccounts() (it has a home_account_id), or null for the app\u2019s own tokens.', 'account'))
 }
@@ -176,14 +183,14 @@ type Outcome = [UserAuthResult | undefined, CacheState]
 export const silentPolicy = (p: SilentParams): CacheFirstPolicy | undefined => {
   if (p.forceRefresh === true || p.claimsChallenge !== undefined || !canDecorateScopes(p.scopes, p.excludeScopes)) return undefined
   if (p.sshCertificate !== undefined && E.isLeft(checkSshCertificate(p.sshCertificate))) return undefined
-  const home = checkAccount(p.account)
-  if (E.isLeft(home)) return undefined
+  const home = homeOf(p.account)
+  if (home === null) return undefined
   return {
     query: silentQuery({
       clientId: p.clientId,
       environments: p.authority.aliases,
       realm: p.authority.realm,
-      homeAccountId: home.right,
+      homeAccountId: home,
       scopes: p.scopes,
       sshKeyId: p.sshCertificate?.keyId,
     }),
