@@ -138,4 +138,52 @@ describe('cache hits answered by the facade', () => {
     }
     expect(results[0]).toEqual(results[1])
   })
+
+  it('a hit schedules no deadline timer and sends nothing; only what is not a hit does', async () => {
+    let sleeps = 0
+    let sent = 0
+    const transport = nodeHttpClient({ ca: idp.ca, timeoutMs: 2000 })
+    const effects = {
+      http: ((request) => {
+        sent += 1
+        return transport(request)
+      }) satisfies typeof transport,
+      sleep: (ms: number, signal?: AbortSignal) => {
+        sleeps += 1
+        return () =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, ms)
+            signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+          })
+      },
+    }
+    const app = createConfidentialClient(config(effects))
+    const user = createPublicClient({ clientId: 'public-hits', authority: idp.authority(), validateAuthority: false, ...effects })
+    await app.acquireTokenForClient([SCOPE])
+    await user.acquireTokenByUsernamePassword('hana@authfold.test', 'hana-pa55-local', ['User.Read'])
+    const [account] = await user.getAccounts()
+    if (account === undefined) throw new Error('no account')
+    expect(sleeps).toBeGreaterThan(0) // a call that is not a hit waits for its deadline through sleep
+    const [sleepsBefore, sentBefore] = [sleeps, sent]
+    for (let i = 0; i < 50; i++) {
+      expect((await app.acquireTokenForClient([SCOPE])).token_source).toBe('cache')
+      expect((await user.acquireTokenSilent(['User.Read'], account))?.token_source).toBe('cache')
+      expect((await user.acquireTokenSilentWithError(['User.Read'], account))?.token_source).toBe('cache')
+    }
+    expect([sleeps - sleepsBefore, sent - sentBefore]).toEqual([0, 0])
+    // a call the shortcut cannot answer still runs under its deadline
+    await app.acquireTokenForClient(['api://other/.default'])
+    expect(sleeps - sleepsBefore).toBe(1)
+  })
+
+  it('acquireTokenSilent: a reserved scope is refused even when a cached token holds it (the shortcut checks the scopes as the grant does)', async () => {
+    const app = createPublicClient({ clientId: 'public-hits', authority: idp.authority(), http: nodeHttpClient({ ca: idp.ca, timeoutMs: 2000 }), validateAuthority: false })
+    await app.acquireTokenByUsernamePassword('hana@authfold.test', 'hana-pa55-local', ['User.Read'])
+    const [account] = await app.getAccounts()
+    if (account === undefined) throw new Error('no account')
+    // the cached token's target is "User.Read openid profile offline_access": a lookup alone would answer
+    for (const scopes of [['User.Read', 'profile'], ['openid']]) {
+      await expect(app.acquireTokenSilent(scopes, account)).rejects.toMatchObject({ authError: { _tag: 'ConfigError', code: 'reserved_scope' } })
+    }
+  })
 })

@@ -232,7 +232,8 @@ export const callGrant = <A>(
  * (the grant's cache-first policy for that authority, `undefined` when it cannot be told
  * up front) finds a fresh token, the call answers it at once, as `cacheFirst` would (the
  * hit logged and counted), with no deadline timer, no task chain and no commit. Anything
- * else runs the grant.
+ * else runs the grant, and `recover` (when given) may turn that run's failure into an
+ * answer (a hit never fails, so it never needs one).
  *
  * @category combinators
  * @since 0.1.0
@@ -242,6 +243,7 @@ export const callCacheFirst = <A>(
   options: CallOptions | undefined,
   policy: (authority: ResolvedAuthority) => CacheFirstPolicy | undefined,
   grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<A>,
+  recover?: (e: AuthError) => E.Either<AuthError, A | AuthResult>,
 ): TE.TaskEither<AuthError, A | AuthResult> => {
   const find = ctx.findAccessTokens
   return () => {
@@ -257,7 +259,8 @@ export const callCacheFirst = <A>(
       }
     }
     // built here, not up front: a hit (the common call) never needs the grant's task chain
-    return callGrant<A | AuthResult>(ctx, options, grant)()
+    const answer = callGrant<A | AuthResult>(ctx, options, grant)()
+    return recover === undefined ? answer : answer.then((r) => (E.isLeft(r) ? recover(r.left) : r))
   }
 }
 

@@ -18,4 +18,21 @@ describe('withPromises', () => {
     expect(failure).toMatchObject({ name: 'ConfigError', message: 'No. Pass something else.', authError: { _tag: 'ConfigError', field: 'x' } })
     expect(Object.keys(app).sort()).toEqual(['double', 'refuse', 'te'])
   })
+
+  it('a task that throws instead of answering rejects: a Promise method never throws synchronously', async () => {
+    const app = withPromises({
+      broken: (): TE.TaskEither<AuthError, number> => () => {
+        throw new TypeError('a bug')
+      },
+    })
+    let thrown: unknown
+    let answer: Promise<number> | undefined
+    try {
+      answer = app.broken()
+    } catch (e) {
+      thrown = e
+    }
+    expect(thrown).toBeUndefined()
+    await expect(answer).rejects.toThrow('a bug')
+  })
 })

@@ -31,6 +31,8 @@ export interface AcquireTokenForClientOptions extends CallOptions {
   readonly sshCertificate?: SshCertificateRequest
 }
 
+const NO_OPTIONS: AcquireTokenForClientOptions = {}
+
 /**
  * Acquires a token for the application itself: from the cache when a valid one is there,
  * else with the client credentials grant.
@@ -48,20 +50,25 @@ export interface AcquireTokenForClientOptions extends CallOptions {
  */
 export const acquireTokenForClient =
   (ctx: ConfidentialContext) =>
-  (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = {}): TE.TaskEither<AuthError, AuthResult> => {
-    const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    const grantParams = (authority: ResolvedAuthority): ClientCredentialsParams => ({
-      clientId: ctx.clientId,
-      authority,
-      credential: ctx.credential,
-      scopes,
-      ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-      ...params,
-    })
-    return callCacheFirst(
+  (scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions = NO_OPTIONS): TE.TaskEither<AuthError, AuthResult> =>
+    callCacheFirst(
       ctx,
       options,
-      (authority) => clientCredentialsPolicy(grantParams(authority)),
-      (authority) => clientCredentials(grantParams(authority)),
+      (authority) => clientCredentialsPolicy(grantParams(ctx, authority, scopes, options)),
+      (authority) => clientCredentials(grantParams(ctx, authority, scopes, options)),
     )
-  }
+
+// Every field named, none spread: a cache hit builds this one object (a spread costs a
+// temporary per call). The call's signal and deadline are not the grant's.
+const grantParams = (ctx: ConfidentialContext, authority: ResolvedAuthority, scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions): ClientCredentialsParams => ({
+  clientId: ctx.clientId,
+  authority,
+  credential: ctx.credential,
+  scopes,
+  clientCapabilities: ctx.clientCapabilities,
+  claimsChallenge: options.claimsChallenge,
+  fmiPath: options.fmiPath,
+  forceRefresh: options.forceRefresh,
+  correlationId: options.correlationId,
+  sshCertificate: options.sshCertificate,
+})

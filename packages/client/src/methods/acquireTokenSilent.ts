@@ -1,12 +1,11 @@
 /**
  * @module
  */
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/Either'
 import type { AuthError, ClientAuth } from '@authfold/core'
-import type { SilentAccount, UserAuthResult } from '@authfold/grants'
+import type { UserAuthResult } from '@authfold/grants'
 import type { ClientContext } from '../context.js'
-import { acquireTokenSilentWithError, type AcquireTokenSilentOptions } from './acquireTokenSilentWithError.js'
+import { silentCall } from './acquireTokenSilentWithError.js'
 
 /**
  * Acquires a token without user interaction, as MSAL Python's `acquire_token_silent`: the
@@ -29,11 +28,7 @@ import { acquireTokenSilentWithError, type AcquireTokenSilentOptions } from './a
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_silent`
  */
-export const acquireTokenSilent = (ctx: ClientContext & { readonly credential?: ClientAuth }) => {
-  const withError = acquireTokenSilentWithError(ctx)
-  return (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> =>
-    pipe(
-      withError(scopes, account, options),
-      TE.orElse((e) => (e._tag === 'ProtocolError' ? TE.right<AuthError, UserAuthResult | undefined>(undefined) : TE.left(e))),
-    )
-}
+export const acquireTokenSilent = (ctx: ClientContext & { readonly credential?: ClientAuth }) => silentCall(ctx, refusedAsNothing)
+
+// MSAL folds the IdP's error answer into `None`; any other failure stays one
+const refusedAsNothing = (e: AuthError): E.Either<AuthError, UserAuthResult | undefined> => (e._tag === 'ProtocolError' ? E.right(undefined) : E.left(e))

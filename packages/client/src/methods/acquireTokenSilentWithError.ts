@@ -1,6 +1,7 @@
 /**
  * @module
  */
+import type * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ClientAuth, ResolvedAuthority } from '@authfold/core'
 import { silent, silentPolicy, type SilentAccount, type SilentParams, type SshCertificateRequest, type UserAuthResult } from '@authfold/grants'
@@ -26,6 +27,8 @@ export interface AcquireTokenSilentOptions extends CallOptions {
    */
   readonly sshCertificate?: SshCertificateRequest
 }
+
+const NO_OPTIONS: AcquireTokenSilentOptions = {}
 
 /**
  * Acquires a token without user interaction, telling a refresh failure from an empty
@@ -58,24 +61,45 @@ export interface AcquireTokenSilentOptions extends CallOptions {
  * @since 0.1.0
  * @see MSAL Python `ClientApplication.acquire_token_silent_with_error`
  */
-export const acquireTokenSilentWithError =
-  (ctx: ClientContext & { readonly credential?: ClientAuth }) =>
-  (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = {}): TE.TaskEither<AuthError, UserAuthResult | undefined> => {
-    const { signal: _signal, timeoutMs: _timeoutMs, ...params } = options
-    const silentParams = (authority: ResolvedAuthority): SilentParams => ({
-      clientId: ctx.clientId,
-      authority,
-      credential: ctx.credential,
-      scopes,
-      account,
-      ...(ctx.clientCapabilities === undefined ? {} : { clientCapabilities: ctx.clientCapabilities }),
-      ...(ctx.excludeScopes === undefined ? {} : { excludeScopes: ctx.excludeScopes }),
-      ...params,
-    })
-    return callCacheFirst(
+export const acquireTokenSilentWithError = (ctx: ClientContext & { readonly credential?: ClientAuth }) => silentCall(ctx)
+
+/**
+ * The silent call both `acquireTokenSilentWithError` and `acquireTokenSilent` are: a cache
+ * hit answered at once (`callCacheFirst`), else the silent grant, whose failure `recover`
+ * (when given) may turn into an answer.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const silentCall =
+  (ctx: ClientContext & { readonly credential?: ClientAuth }, recover?: (e: AuthError) => E.Either<AuthError, UserAuthResult | undefined>) =>
+  (scopes: ReadonlyArray<string>, account: SilentAccount | null, options: AcquireTokenSilentOptions = NO_OPTIONS): TE.TaskEither<AuthError, UserAuthResult | undefined> =>
+    callCacheFirst(
       ctx,
       options,
-      (authority) => silentPolicy(silentParams(authority)),
-      (authority) => silent(silentParams(authority)),
+      (authority) => silentPolicy(silentParams(ctx, authority, scopes, account, options)),
+      (authority) => silent(silentParams(ctx, authority, scopes, account, options)),
+      recover,
     )
-  }
+
+// Every field named, none spread: a cache hit builds this one object (a spread costs a
+// temporary per call). The call's signal and deadline are not the grant's.
+const silentParams = (
+  ctx: ClientContext & { readonly credential?: ClientAuth },
+  authority: ResolvedAuthority,
+  scopes: ReadonlyArray<string>,
+  account: SilentAccount | null,
+  options: AcquireTokenSilentOptions,
+): SilentParams => ({
+  clientId: ctx.clientId,
+  authority,
+  credential: ctx.credential,
+  scopes,
+  account,
+  clientCapabilities: ctx.clientCapabilities,
+  excludeScopes: ctx.excludeScopes,
+  forceRefresh: options.forceRefresh,
+  claimsChallenge: options.claimsChallenge,
+  correlationId: options.correlationId,
+  sshCertificate: options.sshCertificate,
+})

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
-import { RESERVED_SCOPES, decorateScopes, scopeParameter, validateExcludeScopes } from './scopes.js'
+import { RESERVED_SCOPES, canDecorateScopes, decorateScopes, scopeParameter, validateExcludeScopes } from './scopes.js'
 
 describe('decorateScopes', () => {
   it('adds openid profile offline_access', () => {
@@ -38,6 +38,24 @@ describe('decorateScopes', () => {
         expect(r.right.length).toBe(new Set(scopes).size + 3 - exclude.length)
       }),
       { numRuns: 1000 },
+    )
+  })
+
+  it('canDecorateScopes answers exactly when decorateScopes succeeds', () => {
+    expect(canDecorateScopes(['User.Read'])).toBe(true)
+    expect(canDecorateScopes(['User.Read', 'profile'])).toBe(false)
+    expect(canDecorateScopes(['User.Read'], ['openid'])).toBe(false)
+    expect(canDecorateScopes('User.Read' as unknown as ReadonlyArray<string>)).toBe(false)
+    const scope = fc.oneof(fc.string(), fc.constantFrom(...RESERVED_SCOPES, 'User.Read'), fc.anything())
+    const list = fc.oneof(fc.array(scope, { maxLength: 6 }), fc.anything())
+    const exclude = fc.oneof(fc.constant(undefined), fc.subarray(['openid', 'profile', 'offline_access']), fc.array(fc.anything(), { maxLength: 3 }), fc.anything())
+    fc.assert(
+      fc.property(list, exclude, (scopes, excludeScopes) => {
+        const s = scopes as ReadonlyArray<string>
+        const x = excludeScopes as ReadonlyArray<string> | undefined
+        expect(canDecorateScopes(s, x)).toBe(E.isRight(decorateScopes(s, x === undefined ? {} : { excludeScopes: x })))
+      }),
+      { numRuns: 2000 },
     )
   })
 })

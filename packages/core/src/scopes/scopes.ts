@@ -83,6 +83,20 @@ export const decorateScopes = (
 }
 
 /**
+ * True exactly when {@link decorateScopes} would succeed for these scopes and
+ * `excludeScopes`, without building the decorated list: what a cache-hit check needs
+ * (a hit answers only where the grant would not refuse the scopes).
+ *
+ * @category scopes
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication._decorate_scope`
+ */
+export const canDecorateScopes = (scopes: ReadonlyArray<string>, excludeScopes?: ReadonlyArray<string>): boolean =>
+  Array.isArray(scopes) && scopes.every(isUnreservedScope) && (excludeScopes === undefined || E.isRight(validateExcludeScopes(excludeScopes)))
+
+const isUnreservedScope = (s: unknown): boolean => typeof s === 'string' && !RESERVED_SCOPES.includes(s)
+
+/**
  * Joins scopes into the space-separated `scope` parameter (RFC 6749 §3.3).
  *
  * @category scopes

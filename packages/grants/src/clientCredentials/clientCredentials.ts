@@ -37,22 +37,24 @@ export interface ClientCredentialsParams {
   /** Sent as given (never decorated); typically one `<resource>/.default`. */
   readonly scopes: ReadonlyArray<string>
   /** A claims challenge from a resource: skips the cache and is sent as `claims`. */
-  readonly claimsChallenge?: string
+  readonly claimsChallenge?: string | undefined
   /** Client capabilities (e.g. `cp1`), sent as `xms_cc` inside `claims`. */
-  readonly clientCapabilities?: ReadonlyArray<string>
+  readonly clientCapabilities?: ReadonlyArray<string> | undefined
   /** A Federated Managed Identity path, sent as `fmi_path`; it keys the cache separately. */
-  readonly fmiPath?: string
+  readonly fmiPath?: string | undefined
   /** Refused, as MSAL refuses it: this grant is cache first by design. */
-  readonly forceRefresh?: boolean
+  readonly forceRefresh?: boolean | undefined
   /** Sent as `client-request-id`; one per public call. Default: a fresh UUID. */
-  readonly correlationId?: string
+  readonly correlationId?: string | undefined
   /**
    * Ask for an SSH certificate instead of a Bearer token (MSAL Python's
    * `data={"token_type": "ssh-cert", "key_id": ..., "req_cnf": ...}`): cached under its key
    * id, never answering a Bearer lookup and never replacing a Bearer token.
    */
-  readonly sshCertificate?: SshCertificateRequest
+  readonly sshCertificate?: SshCertificateRequest | undefined
 }
+
+const isBlankScope = (s: unknown): boolean => typeof s !== 'string' || s.trim() === ''
 
 /**
  * Checks the parameters (an SSH certificate request as MSAL Python checks it) and merges
@@ -70,7 +72,7 @@ export const checkClientCredentials = (p: ClientCredentialsParams): E.Either<Aut
           'forceRefresh',
         ),
       )
-    : p.scopes.length === 0 || p.scopes.some((s) => typeof s !== 'string' || s.trim() === '')
+    : p.scopes.length === 0 || p.scopes.some(isBlankScope)
       ? E.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes'))
       : p.fmiPath !== undefined && typeof p.fmiPath !== 'string'
         ? E.left(configError('invalid_argument', 'fmiPath must be a string.', 'fmiPath'))

@@ -110,14 +110,11 @@ export const planHasTokens = (plan: RefreshPlan): boolean =>
  * @category queries
  * @since 0.1.0
  */
-export const silentQuery = (r: Pick<SilentRequest, 'clientId' | 'environments' | 'realm' | 'homeAccountId' | 'scopes' | 'sshKeyId'>): AccessTokenQuery => ({
-  clientId: r.clientId,
-  environments: r.environments,
-  realm: r.realm,
-  homeAccountId: r.homeAccountId ?? '',
-  scopes: r.scopes,
-  ...(r.sshKeyId === undefined ? {} : { keyId: r.sshKeyId, tokenType: SSH_CERT_TOKEN_TYPE }),
-})
+export const silentQuery = (r: Pick<SilentRequest, 'clientId' | 'environments' | 'realm' | 'homeAccountId' | 'scopes' | 'sshKeyId'>): AccessTokenQuery => {
+  // one object in the common case (a spread of a conditional `{}` costs a temporary per call)
+  const query = { clientId: r.clientId, environments: r.environments, realm: r.realm, homeAccountId: r.homeAccountId ?? '', scopes: r.scopes }
+  return r.sshKeyId === undefined ? query : { ...query, keyId: r.sshKeyId, tokenType: SSH_CERT_TOKEN_TYPE }
+}
 
 /**
  * Decides what the silent flow does, as MSAL Python's

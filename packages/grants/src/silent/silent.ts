@@ -10,8 +10,8 @@ import { pipe } from 'fp-ts/function'
 import type { CacheState, RefreshTokenEntity } from '@authfold/cache'
 import {
   ApiId,
+  canDecorateScopes,
   configError,
-  decorateScopes,
   uuidFrom,
   type AuthError,
   type ClientAuth,
@@ -53,18 +53,18 @@ export interface SilentParams {
   /** The account, or `null` for the app's own tokens (a confidential client's `account=None`). */
   readonly account: SilentAccount | null
   /** Skip the cached access token and refresh. */
-  readonly forceRefresh?: boolean
+  readonly forceRefresh?: boolean | undefined
   /** A claims challenge from a resource: skips the cached access token, sent as `claims`. */
-  readonly claimsChallenge?: string
-  readonly clientCapabilities?: ReadonlyArray<string>
-  readonly excludeScopes?: ReadonlyArray<string>
+  readonly claimsChallenge?: string | undefined
+  readonly clientCapabilities?: ReadonlyArray<string> | undefined
+  readonly excludeScopes?: ReadonlyArray<string> | undefined
   /** Sent as `client-request-id` on every refresh of this call. Default: a fresh UUID. */
-  readonly correlationId?: string
+  readonly correlationId?: string | undefined
   /**
    * An SSH certificate (MSAL Python's `data={"token_type": "ssh-cert", "key_id": ..., "req_cnf": ...}`):
    * only a certificate cached under `keyId` answers, and a refresh asks for one.
    */
-  readonly sshCertificate?: SshCertificateRequest
+  readonly sshCertificate?: SshCertificateRequest | undefined
 }
 
 /**
@@ -153,10 +153,17 @@ export const runRefreshPlan = (
     ),
   )
 
-const checkAccount = (account: unknown): E.Either<ConfigError, string | undefined> => {
-  if (account === null || account === undefined) return E.right(undefined)
+// The account's home account id; `undefined` for none (the app's own tokens), `null` for
+// something that is not an account from getAccounts().
+const homeOf = (account: unknown): string | undefined | null => {
+  if (account === null || account === undefined) return undefined
   const home = typeof account === 'object' ? (account as { readonly home_account_id?: unknown }).home_account_id : undefined
-  return typeof home === 'string' && home !== ''
+  return typeof home === 'string' && home !== '' ? home : null
+}
+
+const checkAccount = (account: unknown): E.Either<ConfigError, string | undefined> => {
+  const home = homeOf(account)
+  return home !== null
     ? E.right(home)
     : E.left(configError('invalid_argument', 'Pass an account from getAccounts() (it has a home_account_id), or null for the app\u2019s own tokens.', 'account'))
 }
@@ -174,16 +181,16 @@ type Outcome = [UserAuthResult | undefined, CacheState]
  * @since 0.1.0
  */
 export const silentPolicy = (p: SilentParams): CacheFirstPolicy | undefined => {
-  if (p.forceRefresh === true || p.claimsChallenge !== undefined) return undefined
-  const home = checkAccount(p.account)
-  if (E.isLeft(home) || E.isLeft(decorateScopes(p.scopes, p.excludeScopes === undefined ? {} : { excludeScopes: p.excludeScopes }))) return undefined
+  if (p.forceRefresh === true || p.claimsChallenge !== undefined || !canDecorateScopes(p.scopes, p.excludeScopes)) return undefined
   if (p.sshCertificate !== undefined && E.isLeft(checkSshCertificate(p.sshCertificate))) return undefined
+  const home = homeOf(p.account)
+  if (home === null) return undefined
   return {
     query: silentQuery({
       clientId: p.clientId,
       environments: p.authority.aliases,
       realm: p.authority.realm,
-      homeAccountId: home.right,
+      homeAccountId: home,
       scopes: p.scopes,
       sshKeyId: p.sshCertificate?.keyId,
     }),
