@@ -113,7 +113,7 @@ try {
        const lean = createLeanClient({ clientId: 'tarball-app', authority, credential: clientSecret('tarball-secret') })
        await lean.deserializeCache(await app.serializeCache())
        const c = await lean.acquireTokenForClient(['api://tarball/.default'])
-       console.log('lean client: ' + c.token_source + (c.access_token === a.access_token ? ' (the full client\'s token)' : ''))
+       console.log('lean client: ' + c.token_source + (c.access_token === a.access_token ? ' (the token the full client saved)' : ''))
        if (c.token_source !== 'cache' || c.access_token !== a.access_token) process.exit(1)
        await lean.removeTokensForClient()
        const d = await lean.acquireTokenForClient(['api://tarball/.default'])
