@@ -2,7 +2,8 @@
  * `pnpm bench`: authfold and @azure/msal-node side by side, in one run, against the same local
  * identity provider (a real HTTPS server on 127.0.0.1) and the same cache contents.
  *
- *  1. client credentials: a first request (new client: discovery + token) and a cache hit;
+ *  1. client credentials: a first request (new client: discovery + token) and a cache hit, through
+ *     the full client and through the lean one (`@authfold/client/lean`: no discovery);
  *  2. the token cache at 10, 1,000, 10,000 and 100,000 accounts: acquireTokenSilent and
  *     acquireTokenForClient cache hits through the public facades, the bare cache lookup,
  *     getAccounts, deserialize + serialize beside the floor (a bare JSON.parse +
@@ -22,6 +23,7 @@ import { ConfidentialClientApplication, PublicClientApplication, type AccountInf
 import { addTokenResponse, deserialize, emptyCache, getAccounts, serialize, type CacheState, type TokenEvent } from '@authfold/cache'
 import { clientSecret, parseAuthority, resolveAuthority, type GrantEnv, type HttpClient, type ResolvedAuthority } from '@authfold/core'
 import { createConfidentialClient, createPublicClient } from '@authfold/client'
+import { createConfidentialClient as createLeanClient } from '@authfold/client/lean'
 import { cachedAccessToken } from '@authfold/grants'
 import { nodeHttpClient } from '@authfold/node'
 import { startIdentityProvider } from '@authfold/testing'
@@ -157,9 +159,18 @@ try {
   await ms.acquireTokenByClientCredential({ scopes: [scope] })
   const afHit = await rate(() => af.acquireTokenForClient([scope]), 1500)
   const msHit = await rate(() => ms.acquireTokenByClientCredential({ scopes: [scope] }), 1500)
+  // the lean client (@authfold/client/lean): no discovery, so its first call is the token request alone
+  const leanApp = () => createLeanClient({ clientId: 'bench-app', authority: idp.authority(), credential: clientSecret(secret), http })
+  let leanFirst: Rate = { opsPerSec: 0, iterations: 0 }
+  for (let round = 0; round < 3; round++) leanFirst = best(leanFirst, await rate(() => leanApp().acquireTokenForClient([scope]), 1000, 20))
+  const lean = leanApp()
+  await lean.acquireTokenForClient([scope])
+  const leanHit = await rate(() => lean.acquireTokenForClient([scope]), 1500)
   console.log('client credentials                      authfold ops/s   msal-node ops/s   authfold / msal-node')
   console.log(`first request (new client, discovery)   ${fmt(afFirst.opsPerSec).padStart(14)}   ${fmt(msFirst.opsPerSec).padStart(15)}   ${ratio(afFirst.opsPerSec, msFirst.opsPerSec).padStart(20)}`)
   console.log(`cache hit                               ${fmt(afHit.opsPerSec).padStart(14)}   ${fmt(msHit.opsPerSec).padStart(15)}   ${ratio(afHit.opsPerSec, msHit.opsPerSec).padStart(20)}`)
+  console.log(`lean client, first request             ${fmt(leanFirst.opsPerSec).padStart(14)}   ${fmt(msFirst.opsPerSec).padStart(15)}   ${ratio(leanFirst.opsPerSec, msFirst.opsPerSec).padStart(20)}`)
+  console.log(`lean client, cache hit                 ${fmt(leanHit.opsPerSec).padStart(14)}   ${fmt(msHit.opsPerSec).padStart(15)}   ${ratio(leanHit.opsPerSec, msHit.opsPerSec).padStart(20)}`)
 
   // 2. the cache at scale ------------------------------------------------------------------
   const env: GrantEnv = { http, now: Date.now, random: (n) => crypto.getRandomValues(new Uint8Array(n)), sleep: () => async () => undefined, log: () => undefined }
