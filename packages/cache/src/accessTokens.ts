@@ -27,7 +27,8 @@ import {
   modifyTable,
   specs,
   tableBucket,
-  tableIndex,
+  tableScanBuckets,
+  tableIndexOrScan,
   tableKeyOf,
   tableRemove,
   type CacheState,
@@ -225,9 +226,20 @@ export const findAccessTokens =
     const keyId = nonEmpty(q.keyId)
     const extCacheKey = nonEmpty(q.extCacheKey)
     const userAssertionHash = nonEmpty(q.userAssertionHash)
-    const index = tableIndex(s.accessTokens, 'slot')
+    const index = tableIndexOrScan(s.accessTokens, 'slot')
     const out: Array<AccessTokenEntity> = []
     const envs = q.environments
+    if (index === undefined) {
+      // a loaded table whose slot index is not built yet: one scan for every bucket
+      const buckets: Array<string> = []
+      for (let i = 0; i < envs.length; i++) {
+        const environment = envs[i] as string
+        if (someEqiBefore(envs, i, environment)) continue
+        for (const credentialType of credentialTypes) buckets.push(accessTokenSlot({ clientId: q.clientId, homeAccountId: q.homeAccountId, environment, realm: q.realm, tokenType, credentialType, keyId, extCacheKey, userAssertionHash }))
+      }
+      for (const pairs of tableScanBuckets(s.accessTokens, 'slot', buckets)) for (const [, e] of pairs) if (match(e)) out.push(e)
+      return out
+    }
     for (let i = 0; i < envs.length; i++) {
       const environment = envs[i] as string
       if (someEqiBefore(envs, i, environment)) continue // an alias listed twice (case-insensitive)
