@@ -131,28 +131,48 @@ export const bucketTest = <E>(fields: ReadonlyArray<BucketField<E>> | undefined,
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i] as BucketField<E>
       const p = parts[f.at] as string
-      const v = f.get(e)
-      if (f.exact === true ? !exactIs(v, p) : !lowerIs(v, p)) return false
+      if (!fieldIs(f, e, p)) return false
     }
     return true
   }
 }
 
+/** The test of one field against its part of a bucket key. */
+const fieldIs = <E>(f: BucketField<E>, e: E, p: string): boolean => (f.exact === true ? exactIs(f.get(e), p) : lowerIs(f.get(e), p))
+
 /**
- * The `[key, entry]` pairs of `m` that pass one of `tests`, grouped by test (an entry
- * passes at most one: each test is one bucket key), each group in the order
- * `hamtEntries` visits them. One pass (`hamtFilter`); allocates only for the pairs found.
- * Values that are not objects are skipped untested (no readable entry is one).
+ * The `[key, entry]` pairs of `m` in each of `buckets` of one index (its bucket `fields`,
+ * its bucket key `keyOf`), grouped by bucket, each group in the order `hamtEntries`
+ * visits them. One pass (`hamtFilter`) for all the buckets, allocating only for the pairs
+ * found; when the buckets share their first field's part (a query's buckets differ in
+ * environment, not in account), that field is compared once per entry. Values that are
+ * not objects are skipped untested (no readable entry is one).
  *
  * @category indexes
  * @since 0.1.0
  * @internal Table plumbing of `CacheState`, not API.
  */
-export const scanMatches = <V>(m: Hamt<V>, tests: ReadonlyArray<(v: V) => boolean>): Array<Array<readonly [string, V]>> => {
+export const scanMatches = <V>(
+  m: Hamt<V>,
+  fields: ReadonlyArray<BucketField<V>> | undefined,
+  keyOf: (e: V) => string,
+  buckets: ReadonlyArray<string>,
+): Array<Array<readonly [string, V]>> => {
+  const tests = buckets.map((b) => bucketTest(fields, keyOf, b))
   const nt = tests.length
   const only = tests[0]
+  const first = fields?.[0]
+  const firstPart = first === undefined || buckets.length === 0 ? undefined : (buckets[0] as string).split('\u0000')[first.at]
+  const shared =
+    first !== undefined &&
+    firstPart !== undefined &&
+    buckets.every((b) => {
+      const parts = b.split('\u0000')
+      return parts.length === fields?.length && parts[first.at] === firstPart
+    })
   const found = hamtFilter(m, (v) => {
     if (typeof v !== 'object' || v === null) return false
+    if (shared && !fieldIs(first, v, firstPart)) return false
     if (nt === 1) return (only as (v: V) => boolean)(v)
     for (let t = 0; t < nt; t++) if ((tests[t] as (v: V) => boolean)(v)) return true
     return false
