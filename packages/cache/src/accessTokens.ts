@@ -229,22 +229,17 @@ export const findAccessTokens =
     const index = tableIndexOrScan(s.accessTokens, 'slot')
     const out: Array<AccessTokenEntity> = []
     const envs = q.environments
-    if (index === undefined) {
-      // a loaded table whose slot index is not built yet: one scan for every bucket
-      const buckets: Array<string> = []
-      for (let i = 0; i < envs.length; i++) {
-        const environment = envs[i] as string
-        if (someEqiBefore(envs, i, environment)) continue
-        for (const credentialType of credentialTypes) buckets.push(accessTokenSlot({ clientId: q.clientId, homeAccountId: q.homeAccountId, environment, realm: q.realm, tokenType, credentialType, keyId, extCacheKey, userAssertionHash }))
-      }
-      for (const pairs of tableScanBuckets(s.accessTokens, 'slot', buckets)) for (const [, e] of pairs) if (match(e)) out.push(e)
-      return out
-    }
+    // a loaded table whose slot index is not built yet: its buckets, for one scan
+    const scan: Array<string> | undefined = index === undefined ? [] : undefined
     for (let i = 0; i < envs.length; i++) {
       const environment = envs[i] as string
       if (someEqiBefore(envs, i, environment)) continue // an alias listed twice (case-insensitive)
       for (const credentialType of credentialTypes) {
         const bucket = accessTokenSlot({ clientId: q.clientId, homeAccountId: q.homeAccountId, environment, realm: q.realm, tokenType, credentialType, keyId, extCacheKey, userAssertionHash })
+        if (index === undefined) {
+          scan?.push(bucket)
+          continue
+        }
         const set = hamtGet(index, bucket)
         if (set === undefined) continue
         if (typeof set === 'string') {
@@ -253,6 +248,7 @@ export const findAccessTokens =
         } else for (const [, e] of tableBucket(s.accessTokens, 'slot', bucket)) if (match(e)) out.push(e)
       }
     }
+    if (scan !== undefined) for (const pairs of tableScanBuckets(s.accessTokens, 'slot', scan)) for (const [, e] of pairs) if (match(e)) out.push(e)
     return out
   }
 

@@ -27,19 +27,15 @@ import {
 } from './schema.js'
 
 /**
- * One field of a bucket key: which part of the key it is, how to read it from an entry,
- * and whether the key holds it lower-cased (`str(v).toLowerCase()`) or exactly
- * (`exact(v)`: `''` when absent, else `=` and the value).
+ * One field of a bucket key: which part of the key it is (`at`), how to read it from an
+ * entry (`get`), and whether the key holds it exactly (`exact`: `exact(v)`, `''` when
+ * absent, else `=` and the value) or lower-cased (`str(v).toLowerCase()`).
  *
  * @category model
  * @since 0.1.0
  * @internal Table plumbing of `CacheState`, not API.
  */
-export interface BucketField<E> {
-  readonly at: number
-  readonly get: (e: E) => unknown
-  readonly exact?: true
-}
+export type BucketField<E> = readonly [at: number, get: (e: E) => unknown, exact?: true]
 
 /**
  * The fields of every index of a table, most selective first (see {@link bucketFields}).
@@ -52,6 +48,11 @@ export type TableFields<E, I extends string> = { readonly [K in I]: ReadonlyArra
 
 const home = (e: { readonly home_account_id?: string | null }): unknown => e.home_account_id
 const env = (e: { readonly environment?: string | null }): unknown => e.environment
+const client = (e: { readonly client_id?: string | null }): unknown => e.client_id
+const homeEnv: ReadonlyArray<BucketField<{ readonly home_account_id?: string | null; readonly environment?: string | null }>> = [
+  [0, home],
+  [1, env],
+]
 
 /**
  * The fields of each index of `specs` (`state.ts`), in the order a scan compares them:
@@ -71,29 +72,29 @@ export const bucketFields: {
 } = {
   accessTokens: {
     slot: [
-      { at: 1, get: home },
-      { at: 0, get: (e) => e.client_id },
-      { at: 3, get: (e) => e.realm },
-      { at: 2, get: env },
-      { at: 4, get: (e) => e.token_type ?? 'Bearer' },
-      { at: 5, get: (e) => e.credential_type ?? 'AccessToken' },
-      { at: 6, exact: true, get: keyIdOf },
-      { at: 7, exact: true, get: (e) => nonEmpty(e.ext_cache_key) },
-      { at: 8, exact: true, get: userAssertionHashOf },
+      [1, home],
+      [0, client],
+      [3, (e) => e.realm],
+      [2, env],
+      [4, (e) => e.token_type ?? 'Bearer'],
+      [5, (e) => e.credential_type ?? 'AccessToken'],
+      [6, keyIdOf, true],
+      [7, (e) => nonEmpty(e.ext_cache_key), true],
+      [8, userAssertionHashOf, true],
     ],
-    clientHome: [{ at: 1, get: home }, { at: 0, get: (e) => e.client_id }],
-    homeEnv: [{ at: 0, get: home }, { at: 1, get: env }],
-    assertion: [{ at: 0, exact: true, get: userAssertionHashOf }],
+    clientHome: [[1, home], [0, client]],
+    homeEnv,
+    assertion: [[0, userAssertionHashOf, true]],
   },
-  refreshTokens: { homeEnv: [{ at: 0, get: home }, { at: 1, get: env }] },
-  idTokens: { homeEnv: [{ at: 0, get: home }, { at: 1, get: env }] },
+  refreshTokens: { homeEnv },
+  idTokens: { homeEnv },
   accounts: {
-    homeEnv: [{ at: 0, get: home }, { at: 1, get: env }],
-    home: [{ at: 0, get: home }],
-    env: [{ at: 0, get: env }],
-    username: [{ at: 0, get: (e) => e.username }],
+    homeEnv,
+    home: [[0, home]],
+    env: [[0, env]],
+    username: [[0, (e) => e.username]],
   },
-  appMetadata: { client: [{ at: 0, get: (e) => e.client_id }] },
+  appMetadata: { client: [[0, client]] },
 }
 
 /**
@@ -130,7 +131,7 @@ export const bucketTest = <E>(fields: ReadonlyArray<BucketField<E>> | undefined,
   return (e) => {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i] as BucketField<E>
-      const p = parts[f.at] as string
+      const p = parts[f[0]] as string
       if (!fieldIs(f, e, p)) return false
     }
     return true
@@ -138,7 +139,7 @@ export const bucketTest = <E>(fields: ReadonlyArray<BucketField<E>> | undefined,
 }
 
 /** The test of one field against its part of a bucket key. */
-const fieldIs = <E>(f: BucketField<E>, e: E, p: string): boolean => (f.exact === true ? exactIs(f.get(e), p) : lowerIs(f.get(e), p))
+const fieldIs = <E>([, get, exact]: BucketField<E>, e: E, p: string): boolean => (exact === true ? exactIs(get(e), p) : lowerIs(get(e), p))
 
 /**
  * The `[key, entry]` pairs of `m` in each of `buckets` of one index (its bucket `fields`,
@@ -162,13 +163,13 @@ export const scanMatches = <V>(
   const nt = tests.length
   const only = tests[0]
   const first = fields?.[0]
-  const firstPart = first === undefined || buckets.length === 0 ? undefined : (buckets[0] as string).split('\u0000')[first.at]
+  const firstPart = first === undefined || buckets.length === 0 ? undefined : (buckets[0] as string).split('\u0000')[first[0]]
   const shared =
     first !== undefined &&
     firstPart !== undefined &&
     buckets.every((b) => {
       const parts = b.split('\u0000')
-      return parts.length === fields?.length && parts[first.at] === firstPart
+      return parts.length === fields?.length && parts[first[0]] === firstPart
     })
   const found = hamtFilter(m, (v) => {
     if (typeof v !== 'object' || v === null) return false

@@ -369,22 +369,9 @@ export const hamtFilter = <V>(m: Hamt<V>, test: (v: V) => boolean): Array<readon
       out.push([k, v])
     }
   }
-  filterNode(m.root, test, out)
+  // the trie of a loaded map holds only what was written since: few entries
+  for (const pair of walk(m.root)) if (test(pair[1])) out.push(pair)
   return out
-}
-
-const filterNode = <V>(node: HamtNode<V> | undefined, test: (v: V) => boolean, out: Array<readonly [string, V]>): void => {
-  if (node === undefined) return
-  switch (node.t) {
-    case 0:
-      if (test(node.value)) out.push([node.key, node.value])
-      return
-    case 2:
-      for (const e of node.entries) if (test(e.value)) out.push([e.key, e.value])
-      return
-    case 1:
-      for (const c of node.children) filterNode(c, test, out)
-  }
 }
 
 /**

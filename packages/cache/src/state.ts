@@ -133,7 +133,7 @@ export interface Table<E, I extends string> {
    * Present on a table read by `deserialize` (and the tables written from it): answer a
    * bucket of an index not built yet by a scan, the first {@link SCANS_BEFORE_INDEX} times.
    */
-  readonly scan?: TableScan<E, I>
+  readonly scan?: TableScan<E, I> | undefined
 }
 
 /**
@@ -370,8 +370,7 @@ export const tablePut = <E, I extends string>(spec: TableSpec<E, I>, table: Tabl
     }
     built[name] = indexAdd(idx, nb, key)
   }
-  const entries = hamtSet(table.entries, key, entry)
-  return table.scan === undefined ? { entries, spec: table.spec, built } : { entries, spec: table.spec, built, scan: table.scan }
+  return { entries: hamtSet(table.entries, key, entry), spec: table.spec, built, scan: table.scan }
 }
 
 /**
@@ -390,8 +389,7 @@ export const tableRemove = <E, I extends string>(spec: TableSpec<E, I>, table: T
     const idx = table.built[name]
     if (idx !== undefined) built[name] = indexRemove(idx, spec[name](old), key)
   }
-  const entries = hamtRemove(table.entries, key)
-  return table.scan === undefined ? { entries, spec: table.spec, built } : { entries, spec: table.spec, built, scan: table.scan }
+  return { entries: hamtRemove(table.entries, key), spec: table.spec, built, scan: table.scan }
 }
 
 /**
