@@ -27,7 +27,8 @@ import {
   modifyTable,
   specs,
   tableBucket,
-  tableIndex,
+  tableScanBuckets,
+  tableIndexOrScan,
   tableKeyOf,
   tableRemove,
   type CacheState,
@@ -225,14 +226,20 @@ export const findAccessTokens =
     const keyId = nonEmpty(q.keyId)
     const extCacheKey = nonEmpty(q.extCacheKey)
     const userAssertionHash = nonEmpty(q.userAssertionHash)
-    const index = tableIndex(s.accessTokens, 'slot')
+    const index = tableIndexOrScan(s.accessTokens, 'slot')
     const out: Array<AccessTokenEntity> = []
     const envs = q.environments
+    // a loaded table whose slot index is not built yet: its buckets, for one scan
+    const scan: Array<string> | undefined = index === undefined ? [] : undefined
     for (let i = 0; i < envs.length; i++) {
       const environment = envs[i] as string
       if (someEqiBefore(envs, i, environment)) continue // an alias listed twice (case-insensitive)
       for (const credentialType of credentialTypes) {
         const bucket = accessTokenSlot({ clientId: q.clientId, homeAccountId: q.homeAccountId, environment, realm: q.realm, tokenType, credentialType, keyId, extCacheKey, userAssertionHash })
+        if (index === undefined) {
+          scan?.push(bucket)
+          continue
+        }
         const set = hamtGet(index, bucket)
         if (set === undefined) continue
         if (typeof set === 'string') {
@@ -241,6 +248,7 @@ export const findAccessTokens =
         } else for (const [, e] of tableBucket(s.accessTokens, 'slot', bucket)) if (match(e)) out.push(e)
       }
     }
+    if (scan !== undefined) for (const pairs of tableScanBuckets(s.accessTokens, 'slot', scan)) for (const [, e] of pairs) if (match(e)) out.push(e)
     return out
   }
 

@@ -30,6 +30,7 @@
  */
 import { decodeError, type DecodeError } from '@authfold/core'
 import * as E from 'fp-ts/Either'
+import { bucketFields, type TableFields } from './bucketScan.js'
 import { accessTokenShape, accountShape, appMetadataShape, hasShape, idTokenShape, refreshTokenShape, type EntityShape } from './entityShapes.js'
 import { ACCESS_TOKEN_WITH_AUTH_SCHEME, CredentialType, type SectionName } from './schema.js'
 import { isSortedDeep } from './serialize.js'
@@ -187,6 +188,7 @@ const readSection = <A, I extends string>(
   value: unknown,
   shape: EntityShape,
   spec: TableSpec<A, I>,
+  fields: TableFields<A, I>,
   table: Table<A, I>,
 ): E.Either<DecodeError, Section<A, I>> => {
   if (value === undefined) return E.right({ table, unreadable: [], loaded: undefined })
@@ -195,7 +197,8 @@ const readSection = <A, I extends string>(
   const fits = hasShape(shape)
   let inOrder = true
   let prev: string | undefined
-  for (const key of Object.keys(value)) {
+  const keys = Object.keys(value)
+  for (const key of keys) {
     const entry = value[key]
     // one look at the entry's keys: are they in order, and is it flat (the common case)?
     const look = flatAndSorted(entry)
@@ -210,7 +213,7 @@ const readSection = <A, I extends string>(
     // included, and hides the entries it cannot read.
     if (!(isObject(entry) && fits(entry) && belongs(name, entry))) unreadable.push([name, key, entry])
   }
-  const t = tableFromRecord(spec, value as Readonly<Record<string, A>>, unreadable.map(([, k]) => k))
+  const t = tableFromRecord(spec, value as Readonly<Record<string, A>>, unreadable.map(([, k]) => k), fields, keys)
   return E.right({ table: t, unreadable, loaded: inOrder ? { object: value, entries: t.entries } : undefined })
 }
 
@@ -227,15 +230,15 @@ const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState> => {
   if (!isObject(json)) return E.left(notACache(json))
   const s = emptyCache
-  const at = readSection(CredentialType.ACCESS_TOKEN, json[CredentialType.ACCESS_TOKEN], accessTokenShape, specs.accessTokens, s.accessTokens)
+  const at = readSection(CredentialType.ACCESS_TOKEN, json[CredentialType.ACCESS_TOKEN], accessTokenShape, specs.accessTokens, bucketFields.accessTokens, s.accessTokens)
   if (E.isLeft(at)) return at
-  const rt = readSection(CredentialType.REFRESH_TOKEN, json[CredentialType.REFRESH_TOKEN], refreshTokenShape, specs.refreshTokens, s.refreshTokens)
+  const rt = readSection(CredentialType.REFRESH_TOKEN, json[CredentialType.REFRESH_TOKEN], refreshTokenShape, specs.refreshTokens, bucketFields.refreshTokens, s.refreshTokens)
   if (E.isLeft(rt)) return rt
-  const idt = readSection(CredentialType.ID_TOKEN, json[CredentialType.ID_TOKEN], idTokenShape, specs.idTokens, s.idTokens)
+  const idt = readSection(CredentialType.ID_TOKEN, json[CredentialType.ID_TOKEN], idTokenShape, specs.idTokens, bucketFields.idTokens, s.idTokens)
   if (E.isLeft(idt)) return idt
-  const acc = readSection(CredentialType.ACCOUNT, json[CredentialType.ACCOUNT], accountShape, specs.accounts, s.accounts)
+  const acc = readSection(CredentialType.ACCOUNT, json[CredentialType.ACCOUNT], accountShape, specs.accounts, bucketFields.accounts, s.accounts)
   if (E.isLeft(acc)) return acc
-  const am = readSection(CredentialType.APP_METADATA, json[CredentialType.APP_METADATA], appMetadataShape, specs.appMetadata, s.appMetadata)
+  const am = readSection(CredentialType.APP_METADATA, json[CredentialType.APP_METADATA], appMetadataShape, specs.appMetadata, bucketFields.appMetadata, s.appMetadata)
   if (E.isLeft(am)) return am
   const extra = Object.keys(json)
     .filter((k) => !KNOWN.has(k))

@@ -51,8 +51,15 @@ export type HamtNode<V> = Leaf<V> | Branch<V> | Collision<V>
  */
 export interface HamtBase<V> {
   readonly record: Readonly<Record<string, V>>
+  /** `Object.keys(record)`, read once (a dictionary object's keys cost a sort each time). */
+  readonly keys: ReadonlyArray<string>
   /** Keys of `record` that are not in the map (removed since, or never meant to be). */
   readonly hidden: Hamt<true>
+  /**
+   * Derived data shared by every map over this record: its values in `keys` order, filled
+   * by the first {@link hamtFilter} (a scan then reads an array, not a dictionary).
+   */
+  readonly memo: { values?: ReadonlyArray<V> }
 }
 
 /**
@@ -289,7 +296,7 @@ export const hamtRemove = <V>(m: Hamt<V>, key: string): Hamt<V> => {
     if (hamtGet(m, key) === undefined) return m
     const next = m.root === undefined ? NOT_FOUND : removeNode(m.root, 0, hashOf(key), key)
     const root = next === NOT_FOUND ? m.root : next
-    const base = hasOwn(m.base.record, key) ? { record: m.base.record, hidden: hamtSet(m.base.hidden, key, true as const) } : m.base
+    const base = hasOwn(m.base.record, key) ? { ...m.base, hidden: hamtSet(m.base.hidden, key, true as const) } : m.base
     return { root, size: m.size - 1, base }
   }
   if (m.root === undefined) return m
@@ -324,13 +331,47 @@ export const hamtEntries = <V>(m: Hamt<V>): IterableIterator<readonly [string, V
 function* walkWithBase<V>(m: Hamt<V>): Generator<readonly [string, V]> {
   const b = m.base
   if (b !== undefined) {
-    for (const k of Object.keys(b.record)) {
+    for (const k of b.keys) {
       if (b.hidden.size > 0 && trieGet(b.hidden.root, k) !== undefined) continue
       if (m.root !== undefined && trieGet(m.root, k) !== undefined) continue
       yield [k, b.record[k] as V]
     }
   }
   yield* walk(m.root)
+}
+
+/**
+ * The `[key, value]` pairs whose value passes `test`, in the order of {@link hamtEntries}:
+ * one pass with no allocation per pair visited (a scan of a map read through a parsed
+ * object tests each of the object's own values first, hidden or rewritten ones included,
+ * and checks that the map still holds the key only for those that pass). O(n).
+ *
+ * @category queries
+ * @since 0.1.0
+ */
+export const hamtFilter = <V>(m: Hamt<V>, test: (v: V) => boolean): Array<readonly [string, V]> => {
+  const out: Array<readonly [string, V]> = []
+  const b = m.base
+  if (b !== undefined) {
+    const keys = b.keys
+    let values = b.memo.values
+    if (values === undefined) {
+      const record = b.record
+      values = keys.map((k) => record[k] as V)
+      b.memo.values = values
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const v = values[i] as V
+      if (!test(v)) continue
+      const k = keys[i] as string
+      if (b.hidden.size > 0 && trieGet(b.hidden.root, k) !== undefined) continue
+      if (m.root !== undefined && trieGet(m.root, k) !== undefined) continue
+      out.push([k, v])
+    }
+  }
+  // the trie of a loaded map holds only what was written since: few entries
+  for (const pair of walk(m.root)) if (test(pair[1])) out.push(pair)
+  return out
 }
 
 /**
@@ -480,7 +521,8 @@ export const hamtFromEntries = <V>(entries: Iterable<readonly [string, V]>): Ham
 
 /**
  * A map that reads through a plain object instead of copying it: its own keys but the
- * `hidden` ones, bound to their values. O(n) to count the keys, nothing copied; reads
+ * `hidden` ones, bound to their values (`keys`, when given, must be `Object.keys(record)`:
+ * what a caller that has just read them passes). O(n) to count the keys, nothing copied; reads
  * and writes then cost what they cost in a trie (writes go to the trie; the object is
  * never written, so keep it unchanged). What `deserialize` uses for a section of the
  * parsed document: no second copy of a hundred thousand entries.
@@ -488,7 +530,7 @@ export const hamtFromEntries = <V>(entries: Iterable<readonly [string, V]>): Ham
  * @category constructors
  * @since 0.1.0
  */
-export const hamtFromRecord = <V>(record: Readonly<Record<string, V>>, hidden: Iterable<string> = []): Hamt<V> => {
+export const hamtFromRecord = <V>(record: Readonly<Record<string, V>>, hidden: Iterable<string> = [], keys: ReadonlyArray<string> = Object.keys(record)): Hamt<V> => {
   const h = hamtFromEntries(Array.from(hidden, (k) => [k, true as const] as const).filter(([k]) => hasOwn(record, k)))
-  return { root: undefined, size: Object.keys(record).length - h.size, base: { record, hidden: h } }
+  return { root: undefined, size: keys.length - h.size, base: { record, keys, hidden: h, memo: {} } }
 }

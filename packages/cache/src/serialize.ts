@@ -74,7 +74,9 @@ const sectionFromScratch = <E>(s: CacheState, name: SectionName, m: Hamt<E>, edi
 /**
  * One section written over the section it was read from: the loaded keys are in order
  * already, so only the keys added since are sorted and merged in; entries still the ones
- * read are written as they are. O(n + c log c) for c keys added.
+ * read are written as they are, and with nothing else changed (the unreadable list, the
+ * app-token form) only the keys that changed are looked up in the map. O(n + c log c) for
+ * c keys added.
  */
 const sectionOverLoaded = <E>(s: CacheState, name: SectionName, m: Hamt<E>, base: LoadedSection, edit: Edit | undefined): unknown => {
   const unchanged = s.loaded !== undefined && s.unreadable === s.loaded.unreadable
@@ -83,10 +85,18 @@ const sectionOverLoaded = <E>(s: CacheState, name: SectionName, m: Hamt<E>, base
   const unreadable = new Map<string, unknown>()
   if (!unchanged) for (const [section, k, e] of s.unreadable) if (section === name) unreadable.set(k, e)
   const added = new Set<string>()
-  for (const [k, v] of hamtDiff(base.entries as Hamt<E>, m)) if (v !== undefined && !own(k)) added.add(k)
+  // keys whose entry changed since the load; with the unreadable list unchanged too, every
+  // other key is written as it was read (its entry, or the unreadable value it held then)
+  const touched = new Set<string>()
+  for (const [k, v] of hamtDiff(base.entries as Hamt<E>, m)) {
+    touched.add(k)
+    if (v !== undefined && !own(k)) added.add(k)
+  }
   for (const k of unreadable.keys()) if (!own(k)) added.add(k)
   const extra = Array.from(added).sort()
-  const keys = Object.keys(base.object)
+  const read = base.entries.base
+  const keys = read !== undefined && read.record === base.object ? read.keys : Object.keys(base.object)
+  const asRead = unchanged && edit === undefined
   const pairs: Array<readonly [string, unknown]> = []
   const emit = (k: string): void => {
     const was = base.object[k]
@@ -104,7 +114,8 @@ const sectionOverLoaded = <E>(s: CacheState, name: SectionName, m: Hamt<E>, base
   let j = 0
   for (const k of keys) {
     for (; j < extra.length && (extra[j] as string) < k; j++) emit(extra[j] as string)
-    emit(k)
+    if (asRead && !touched.has(k)) pairs.push([k, base.object[k]])
+    else emit(k)
   }
   for (; j < extra.length; j++) emit(extra[j] as string)
   return Object.fromEntries(pairs)
