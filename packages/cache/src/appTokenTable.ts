@@ -18,8 +18,8 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
-import type { DecodeError } from '@authfold/core'
+import type * as E from 'fp-ts/Either'
+import { left, right, type DecodeError } from '@authfold/core'
 import { accessTokenCredentialTypesFor, matchesAccessTokenQuery, targetsIntersect, type AccessTokenQuery } from './accessTokens.js'
 import { accessTokenEntitySlot } from './accessTokenSlot.js'
 import { belongs, cacheDocumentError, isObject, parseCacheJson } from './deserialize.js'
@@ -78,11 +78,11 @@ export type AppTokenQuery = Omit<AccessTokenQuery, 'homeAccountId' | 'nowSeconds
  * @see MSAL Python `SerializableTokenCache.deserialize`
  */
 export const appTokenCacheFromJson = (text: string): E.Either<DecodeError, AppTokenCache> => {
-  if (text.trim() === '') return E.right(emptyAppTokenCache)
+  if (text.trim() === '') return right(emptyAppTokenCache)
   const parsed = parseCacheJson(text)
-  if (E.isLeft(parsed)) return parsed
+  if (parsed._tag === 'Left') return parsed
   const error = cacheDocumentError(parsed.right)
-  return error === undefined ? E.right(parsed.right as AppTokenCache) : E.left(error)
+  return error === undefined ? right(parsed.right as AppTokenCache) : left(error)
 }
 
 /**

@@ -28,8 +28,8 @@
  *
  * @module
  */
-import { decodeError, type DecodeError } from '@authfold/core'
-import * as E from 'fp-ts/Either'
+import { decodeError, type DecodeError, left, right } from '@authfold/core'
+import type * as E from 'fp-ts/Either'
 import { bucketFields, type TableFields } from './bucketScan.js'
 import { accessTokenShape, accountShape, appMetadataShape, hasShape, idTokenShape, refreshTokenShape, type EntityShape } from './entityShapes.js'
 import { ACCESS_TOKEN_WITH_AUTH_SCHEME, CredentialType, type SectionName } from './schema.js'
@@ -191,8 +191,8 @@ const readSection = <A, I extends string>(
   fields: TableFields<A, I>,
   table: Table<A, I>,
 ): E.Either<DecodeError, Section<A, I>> => {
-  if (value === undefined) return E.right({ table, unreadable: [], loaded: undefined })
-  if (!isObject(value)) return E.left(notASection(name, value))
+  if (value === undefined) return right({ table, unreadable: [], loaded: undefined })
+  if (!isObject(value)) return left(notASection(name, value))
   const unreadable: Array<UnreadableEntry> = []
   const fits = hasShape(shape)
   let inOrder = true
@@ -205,7 +205,7 @@ const readSection = <A, I extends string>(
     if (look === 'nested') {
       // Level 3: the top level is 1, the section 2.
       const deep = tooDeep(entry, 3, [name, key])
-      if (deep !== undefined) return E.left(depthError(deep))
+      if (deep !== undefined) return left(depthError(deep))
     }
     if (inOrder && ((prev !== undefined && !(prev < key)) || look === 'unsorted' || (look === 'nested' && !isSortedDeep(entry)))) inOrder = false
     prev = key
@@ -214,7 +214,7 @@ const readSection = <A, I extends string>(
     if (!(isObject(entry) && fits(entry) && belongs(name, entry))) unreadable.push([name, key, entry])
   }
   const t = tableFromRecord(spec, value as Readonly<Record<string, A>>, unreadable.map(([, k]) => k), fields, keys)
-  return E.right({ table: t, unreadable, loaded: inOrder ? { object: value, entries: t.entries } : undefined })
+  return right({ table: t, unreadable, loaded: inOrder ? { object: value, entries: t.entries } : undefined })
 }
 
 const KNOWN: ReadonlySet<string> = /*#__PURE__*/ new Set(Object.values(CredentialType))
@@ -228,25 +228,25 @@ const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
  * @since 0.1.0
  */
 export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState> => {
-  if (!isObject(json)) return E.left(notACache(json))
+  if (!isObject(json)) return left(notACache(json))
   const s = emptyCache
   const at = readSection(CredentialType.ACCESS_TOKEN, json[CredentialType.ACCESS_TOKEN], accessTokenShape, specs.accessTokens, bucketFields.accessTokens, s.accessTokens)
-  if (E.isLeft(at)) return at
+  if (at._tag === 'Left') return at
   const rt = readSection(CredentialType.REFRESH_TOKEN, json[CredentialType.REFRESH_TOKEN], refreshTokenShape, specs.refreshTokens, bucketFields.refreshTokens, s.refreshTokens)
-  if (E.isLeft(rt)) return rt
+  if (rt._tag === 'Left') return rt
   const idt = readSection(CredentialType.ID_TOKEN, json[CredentialType.ID_TOKEN], idTokenShape, specs.idTokens, bucketFields.idTokens, s.idTokens)
-  if (E.isLeft(idt)) return idt
+  if (idt._tag === 'Left') return idt
   const acc = readSection(CredentialType.ACCOUNT, json[CredentialType.ACCOUNT], accountShape, specs.accounts, bucketFields.accounts, s.accounts)
-  if (E.isLeft(acc)) return acc
+  if (acc._tag === 'Left') return acc
   const am = readSection(CredentialType.APP_METADATA, json[CredentialType.APP_METADATA], appMetadataShape, specs.appMetadata, bucketFields.appMetadata, s.appMetadata)
-  if (E.isLeft(am)) return am
+  if (am._tag === 'Left') return am
   const extra = Object.keys(json)
     .filter((k) => !KNOWN.has(k))
     .sort(byKey)
     .map((k) => [k, json[k]] as const)
   for (const [k, v] of extra) {
     const deep = tooDeep(v, 2, [k])
-    if (deep !== undefined) return E.left(depthError(deep))
+    if (deep !== undefined) return left(depthError(deep))
   }
   const unreadable = [...at.right.unreadable, ...rt.right.unreadable, ...idt.right.unreadable, ...acc.right.unreadable, ...am.right.unreadable]
   const sections: { -readonly [K in keyof LoadedDocument['sections']]: LoadedDocument['sections'][K] } = {}
@@ -255,7 +255,7 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
   if (idt.right.loaded !== undefined) sections.idTokens = idt.right.loaded
   if (acc.right.loaded !== undefined) sections.accounts = acc.right.loaded
   if (am.right.loaded !== undefined) sections.appMetadata = am.right.loaded
-  return E.right({
+  return right({
     accessTokens: at.right.table,
     refreshTokens: rt.right.table,
     idTokens: idt.right.table,
@@ -278,9 +278,9 @@ export const fromJsonObject = (json: unknown): E.Either<DecodeError, CacheState>
  * @see MSAL Python `SerializableTokenCache.deserialize`
  */
 export const deserialize = (json: string): E.Either<DecodeError, CacheState> => {
-  if (json.trim() === '') return E.right(emptyCache)
+  if (json.trim() === '') return right(emptyCache)
   const parsed = parseCacheJson(json)
-  return E.isLeft(parsed) ? parsed : fromJsonObject(parsed.right)
+  return parsed._tag === 'Left' ? parsed : fromJsonObject(parsed.right)
 }
 
 /**
@@ -293,9 +293,9 @@ export const deserialize = (json: string): E.Either<DecodeError, CacheState> => 
  */
 export const parseCacheJson = (json: string): E.Either<DecodeError, unknown> => {
   try {
-    return E.right(JSON.parse(json))
+    return right(JSON.parse(json))
   } catch {
-    return E.left(decodeError('invalid_json', 'cache', '', 'JSON text', 'text that is not valid JSON', HINT))
+    return left(decodeError('invalid_json', 'cache', '', 'JSON text', 'text that is not valid JSON', HINT))
   }
 }
 

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
-import { configError, type ClientAuth, type ConfigError } from '@authfold/core'
+import type * as E from 'fp-ts/Either'
+import { configError, type ClientAuth, type ConfigError, left, right } from '@authfold/core'
 
 /**
  * A {@link ConfigError} when the client id is missing or blank.
@@ -14,8 +14,8 @@ import { configError, type ClientAuth, type ConfigError } from '@authfold/core'
  */
 export const checkClientId = <C extends { readonly clientId: string }>(config: C): E.Either<ConfigError, C> =>
   typeof config.clientId !== 'string' || config.clientId.trim() === ''
-    ? E.left(configError('invalid_argument', 'clientId is required: the application (client) id of the app registration.', 'clientId'))
-    : E.right(config)
+    ? left(configError('invalid_argument', 'clientId is required: the application (client) id of the app registration.', 'clientId'))
+    : right(config)
 
 /**
  * A {@link ConfigError} when a confidential client's credential is missing or cannot work
@@ -26,7 +26,7 @@ export const checkClientId = <C extends { readonly clientId: string }>(config: C
  */
 export const checkCredential = (credential: ClientAuth): E.Either<ConfigError, ClientAuth> =>
   typeof credential !== 'function'
-    ? E.left(configError('invalid_credential', 'A confidential client needs a credential: clientSecret(...), certificate(...) or clientAssertion(...).', 'credential'))
+    ? left(configError('invalid_credential', 'A confidential client needs a credential: clientSecret(...), certificate(...) or clientAssertion(...).', 'credential'))
     : credential.problem !== undefined
-      ? E.left(credential.problem)
-      : E.right(credential)
+      ? left(credential.problem)
+      : right(credential)

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
+import type * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { appTokenCacheFromJson, appTokenCacheToJson, emptyAppTokenCache, rebaseDocument, removeAppTokensFromTable, type AppTokenCache } from '@authfold/cache'
-import { fetchHttpClient, libraryHeaders, systemClock, timerSleep, webCryptoRandom, withHeaders, type AuthError, type ConfigError, type GrantEnv } from '@authfold/core'
+import { fetchHttpClient, libraryHeaders, systemClock, timerSleep, webCryptoRandom, withHeaders, type AuthError, type ConfigError, type GrantEnv, right } from '@authfold/core'
 import { appToken, type AuthResult } from '@authfold/grants/lean'
 import type { ConfidentialClientConfig } from '../confidentialClient.js'
 import { checkClientId, checkCredential } from '../configChecks.js'
@@ -67,11 +67,11 @@ export type LeanConfidentialClient = WithPromises<LeanConfidentialClientTE>
  */
 export const leanConfidentialClient = (config: LeanConfidentialClientConfig): E.Either<ConfigError, LeanConfidentialClient> => {
   const checked = checkClientId(config)
-  if (E.isLeft(checked)) return checked
+  if (checked._tag === 'Left') return checked
   const credential = checkCredential(config.credential)
-  if (E.isLeft(credential)) return credential
+  if (credential._tag === 'Left') return credential
   const authority = leanEntraAuthority(config.authority ?? 'https://login.microsoftonline.com/common/')
-  if (E.isLeft(authority)) return authority
+  if (authority._tag === 'Left') return authority
   const env: GrantEnv = {
     http: withHeaders(libraryHeaders(config.libraryInfo))(config.http ?? fetchHttpClient()),
     now: config.now ?? systemClock,
@@ -87,17 +87,17 @@ export const leanConfidentialClient = (config: LeanConfidentialClientConfig): E.
   const grant = async (scopes: ReadonlyArray<string>): Promise<E.Either<AuthError, AuthResult>> => {
     const before = cache
     const outcome = await appToken({ clientId, authority: authority.right, credential: credential.right, scopes })(before)(env)()
-    if (E.isLeft(outcome)) return outcome
+    if (outcome._tag === 'Left') return outcome
     const [result, after] = outcome.right
     // a grant that ran beside another commit replays its own change onto the newer cache
     if (after !== before) cache = cache === before ? after : rebaseDocument(before, after, cache)
-    return E.right(result)
+    return right(result)
   }
   const update = (f: (c: AppTokenCache) => AppTokenCache): TaskEither<AuthError, void> => () => {
     cache = f(cache)
-    return Promise.resolve(E.right(undefined))
+    return Promise.resolve(right(undefined))
   }
-  return E.right(
+  return right(
     withPromises<LeanConfidentialClientTE>({
       acquireTokenForClient: (scopes) => () => {
         const key = scopes.join(' ')
@@ -108,12 +108,12 @@ export const leanConfidentialClient = (config: LeanConfidentialClientConfig): E.
         return flight
       },
       removeTokensForClient: () => update(removeAppTokensFromTable({ clientId, environments: authority.right.aliases })),
-      serializeCache: () => () => Promise.resolve(E.right(appTokenCacheToJson(cache))),
+      serializeCache: () => () => Promise.resolve(right(appTokenCacheToJson(cache))),
       deserializeCache: (json) => () => {
         const read = appTokenCacheFromJson(json)
-        if (E.isLeft(read)) return Promise.resolve(read)
+        if (read._tag === 'Left') return Promise.resolve(read)
         cache = read.right
-        return Promise.resolve(E.right(undefined))
+        return Promise.resolve(right(undefined))
       },
     }),
   )

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
-import { configError, staticEntraAuthority, type ConfigError, type ResolvedAuthority } from '@authfold/core'
+import type * as E from 'fp-ts/Either'
+import { configError, staticEntraAuthority, type ConfigError, type ResolvedAuthority, left, right } from '@authfold/core'
 
 const refuse = (why: string): E.Either<ConfigError, never> =>
-  E.left(configError('invalid_authority', `${why} The lean client knows Entra tenants only; use createConfidentialClient from '@authfold/client', which discovers any authority.`, 'authority'))
+  left(configError('invalid_authority', `${why} The lean client knows Entra tenants only; use createConfidentialClient from '@authfold/client', which discovers any authority.`, 'authority'))
 
 /**
  * Reads `https://<host>/<tenant>` (a trailing `/` allowed) as an Entra tenant's
@@ -36,5 +36,5 @@ export const leanEntraAuthority = (authority: string): E.Either<ConfigError, Res
   const tenant = m[2] ?? ''
   if (/\.b2clogin\.|\.ciamlogin\./i.test(host) || /^(adfs|tfp)$/i.test(tenant))
     return refuse(`The authority ${JSON.stringify(authority)} is not an Entra tenant (ADFS, B2C or CIAM).`)
-  return E.right(staticEntraAuthority(tenant, host))
+  return right(staticEntraAuthority(tenant, host))
 }

@@ -10,9 +10,9 @@
  *
  * @module
  */
-import * as E from 'fp-ts/Either'
+import type * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
-import { configError, processTokenResponse, uuidFrom, type AuthError, type ClientAuth, type GrantEnv, type ResolvedAuthority } from '@authfold/core'
+import { configError, processTokenResponse, uuidFrom, type AuthError, type ClientAuth, type GrantEnv, type ResolvedAuthority, left, right } from '@authfold/core'
 import { findAppToken, optionalSecondsOf, putAppToken, type AccessTokenEntity, type AppTokenCache } from '@authfold/cache'
 import type { AuthResult } from '../grant.js'
 import { authenticate } from '../steps/authenticate.js'
@@ -116,7 +116,7 @@ export const appToken =
   (cache) =>
   (env) => {
     if (p.scopes.length === 0 || p.scopes.some((s) => typeof s !== 'string' || s.trim() === ''))
-      return () => Promise.resolve(E.left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes')))
+      return () => Promise.resolve(left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes')))
     const now = env.now() / 1000 // fractional, as MSAL compares with time.time(): 299.5 s left is expired
     const nowSeconds = Math.floor(now)
     const { clientId, authority, scopes } = p
@@ -124,7 +124,7 @@ export const appToken =
     if (cached !== undefined && !cached.aging) {
       env.log('info', 'Answered from the token cache', false)
       env.telemetry?.hit()
-      return () => Promise.resolve(E.right([cached.result, cache] as const))
+      return () => Promise.resolve(right([cached.result, cache] as const))
     }
     const tokenEndpoint = authority.metadata.token_endpoint
     // authenticate -> send -> processTokenResponse -> putAppToken, as `clientCredentials`
@@ -138,15 +138,15 @@ export const appToken =
     })(env)
     return async (): Promise<E.Either<AuthError, readonly [AuthResult, AppTokenCache]>> => {
       const request = await authenticated()
-      const response = E.isLeft(request) ? request : await send(request.right)(env)()
-      const answer = E.isLeft(response) ? response : processTokenResponse(tokenEndpoint)(response.right)
-      if (E.isRight(answer))
-        return E.right([
+      const response = request._tag === 'Left' ? request : await send(request.right)(env)()
+      const answer = response._tag === 'Left' ? response : processTokenResponse(tokenEndpoint)(response.right)
+      if (answer._tag === 'Right')
+        return right([
           shapeResult(answer.right, nowSeconds, 'identity_provider'),
           putAppToken(cache, { clientId, environment: authority.environment, realm: authority.realm, scopes, response: answer.right, nowSeconds, grantType: 'client_credentials' }),
         ])
       if (cached === undefined) return answer
       env.log('warning', `A proactive refresh failed (${answer.left._tag}); the cached token is still valid and is returned`, false)
-      return E.right([cached.result, cache])
+      return right([cached.result, cache])
     }
   }
