@@ -88,7 +88,14 @@ export const isAuthFailure = (u: unknown): u is AuthFailure =>
  */
 export const toFailure = (e: AuthError): AuthFailure => new AuthFailureError(e)
 
-type Outcome<A> = { readonly _tag: 'Left'; readonly left: AuthError } | { readonly _tag: 'Right'; readonly right: A }
+/**
+ * What a TaskEither method's task resolves with: fp-ts's `Either<AuthError, A>`, spelt out so
+ * that {@link toPromise} and {@link orThrow} take any Either of that shape.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Outcome<A> = { readonly _tag: 'Left'; readonly left: AuthError } | { readonly _tag: 'Right'; readonly right: A }
 
 /**
  * Runs a TaskEither, resolving its Right and rejecting its Left as an {@link AuthFailure}.
