@@ -1,3 +1,10 @@
+/**
+ * The facades (`createConfidentialClient`, `createPublicClient`, `createManagedIdentityClient`),
+ * the client context and one module per public method. `@authfold/client/lean` holds a
+ * `createConfidentialClient` with the app-token methods only.
+ *
+ * @module @authfold/client
+ */
 export * from './failure.js'
 export * from './env.js'
 export * from './runGrant.js'

@@ -15,7 +15,7 @@
  * const app = createConfidentialClient({ clientId: 'app-id', authority: 'https://login.microsoftonline.com/contoso.onmicrosoft.com', credential: clientSecret(secret) })
  * const { access_token } = await app.acquireTokenForClient(['https://graph.microsoft.com/.default'])
  * ```
- * @module
+ * @module @authfold/client/lean
  */
 export {
   createConfidentialClient,

@@ -1,3 +1,9 @@
+/**
+ * One module per grant and the steps grants are made of. `@authfold/grants/lean` holds the
+ * app-token grant in the fewest bytes.
+ *
+ * @module @authfold/grants
+ */
 export * from './grant.js'
 export * from './steps/authenticate.js'
 export * from './steps/send.js'

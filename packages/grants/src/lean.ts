@@ -17,7 +17,7 @@
  * const env = { http: fetchHttpClient(), now: systemClock, random: webCryptoRandom, sleep: timerSleep, log: silentLogger }
  * const outcome = await appToken({ clientId, authority: staticEntraAuthority(tenantId), credential: clientSecret(secret), scopes: ['https://graph.microsoft.com/.default'] })(emptyAppTokenCache)(env)()
  * ```
- * @module
+ * @module @authfold/grants/lean
  */
 export { appToken, peekAppToken, type AppTokenGrant, type AppTokenParams } from './lean/appToken.js'
 export type { AuthResult, Grant } from './grant.js'
