@@ -141,6 +141,19 @@ describe('lean createConfidentialClient, the real Entra host routed to the local
     expect(idp.requests).toHaveLength(0)
   })
 
+  it('answers a hit at once with the log line appToken writes, and still refuses no scopes or a blank one when tokens are cached', async () => {
+    const lines: Array<string> = []
+    const app = createConfidentialClient({ clientId: 'lean-app', authority, credential: clientSecret(SECRET), http, logger: (level, message) => void lines.push(`${level} ${message}`) })
+    await app.acquireTokenForClient([SCOPE])
+    idp.clearRequests()
+    lines.length = 0
+    expect((await app.acquireTokenForClient([SCOPE])).token_source).toBe('cache')
+    expect(lines).toEqual(['info Answered from the token cache'])
+    // a lookup for no scopes would match any token of the slot: the scopes are checked first
+    for (const scopes of [[], ['  ']]) expect(await failure(app.acquireTokenForClient(scopes))).toMatchObject({ _tag: 'ConfigError', field: 'scopes' })
+    expect(idp.requests).toHaveLength(0)
+  })
+
   it('has TaskEither twins that give the Either', async () => {
     const app = lean()
     const r = await app.te.acquireTokenForClient([SCOPE])()

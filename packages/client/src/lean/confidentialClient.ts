@@ -8,7 +8,7 @@ import type * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { appTokenCacheFromJson, appTokenCacheToJson, emptyAppTokenCache, rebaseDocument, removeAppTokensFromTable, type AppTokenCache } from '@authfold/cache'
 import { fetchHttpClient, libraryHeaders, systemClock, timerSleep, webCryptoRandom, withHeaders, type AuthError, type ConfigError, type GrantEnv, right } from '@authfold/core'
-import { appToken, type AuthResult } from '@authfold/grants/lean'
+import { appToken, peekAppToken, type AppTokenParams, type AuthResult } from '@authfold/grants/lean'
 import type { ConfidentialClientConfig } from '../confidentialClient.js'
 import { checkClientId, checkCredential } from '../configChecks.js'
 import { configuredLogger } from '../env.js'
@@ -84,9 +84,9 @@ export const leanConfidentialClient = (config: LeanConfidentialClientConfig): E.
   let cache: AppTokenCache = emptyAppTokenCache
   // single flight: identical concurrent calls (the same scopes) share one grant
   const flights = new Map<string, Promise<E.Either<AuthError, AuthResult>>>()
-  const grant = async (scopes: ReadonlyArray<string>): Promise<E.Either<AuthError, AuthResult>> => {
+  const grant = async (params: AppTokenParams): Promise<E.Either<AuthError, AuthResult>> => {
     const before = cache
-    const outcome = await appToken({ clientId, authority: authority.right, credential: credential.right, scopes })(before)(env)()
+    const outcome = await appToken(params)(before)(env)()
     if (outcome._tag === 'Left') return outcome
     const [result, after] = outcome.right
     // a grant that ran beside another commit replays its own change onto the newer cache
@@ -100,10 +100,17 @@ export const leanConfidentialClient = (config: LeanConfidentialClientConfig): E.
   return right(
     withPromises<LeanConfidentialClientTE>({
       acquireTokenForClient: (scopes) => () => {
+        const params: AppTokenParams = { clientId, authority: authority.right, credential: credential.right, scopes }
+        // a cache hit is answered at once, as appToken answers it: no flight, no commit
+        const hit = peekAppToken(params)(cache, env.now() / 1000)
+        if (hit !== undefined) {
+          env.log('info', 'Answered from the token cache', false)
+          return Promise.resolve(right(hit))
+        }
         const key = scopes.join(' ')
         const shared = flights.get(key)
         if (shared !== undefined) return shared
-        const flight = grant(scopes).finally(() => flights.delete(key))
+        const flight = grant(params).finally(() => flights.delete(key))
         flights.set(key, flight)
         return flight
       },

@@ -100,6 +100,19 @@ describe('appToken (the lean client credentials grant)', () => {
     expect(sent).toHaveLength(0)
   })
 
+  it('peekAppToken answers nothing for no scopes or a blank one, even with a token cached (appToken refuses them)', async () => {
+    const { http } = scripted([answer({ access_token: 'at-1', expires_in: 3600, token_type: 'Bearer' })])
+    const first = await appToken(params)(emptyAppTokenCache)(envWith(http))()
+    if (first._tag !== 'Right') return expect(first._tag).toBe('Right')
+    const now = 1_700_000_060
+    expect(peekAppToken(params)(first.right[1], now)).toMatchObject({ access_token: 'at-1', token_source: 'cache' })
+    for (const scopes of [[], [' ']]) {
+      expect(peekAppToken({ ...params, scopes })(first.right[1], now)).toBeUndefined()
+      const r = await appToken({ ...params, scopes })(first.right[1])(envWith(http, now * 1000))()
+      expect(r._tag === 'Left' && r.left).toMatchObject({ _tag: 'ConfigError', field: 'scopes' })
+    }
+  })
+
   it('stays in step with clientCredentials over a run of calls: cache hits (also peeked), proactive refreshes (also failing ones), errors (200 runs)', async () => {
     const bodyArb = fc.oneof(
       fc.record({ access_token: fc.constantFrom('at-a', 'at-b'), expires_in: fc.integer({ min: 60, max: 7200 }), refresh_in: fc.integer({ min: 1, max: 3600 }) }, { requiredKeys: ['access_token', 'expires_in'] }).map((b) => answer(b)),

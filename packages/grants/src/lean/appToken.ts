@@ -56,6 +56,9 @@ interface CachedAppToken {
   readonly aging: boolean
 }
 
+/** At least one scope, and no blank one (what {@link appToken} checks before anything else). */
+const validScopes = (scopes: ReadonlyArray<string>): boolean => scopes.length > 0 && scopes.every((s) => typeof s === 'string' && s.trim() !== '')
+
 /** The cached token {@link appToken} would serve at `nowSeconds` (fractional), if any. */
 const cachedFor = (p: AppTokenParams, cache: AppTokenCache, nowSeconds: number): CachedAppToken | undefined => {
   const entry = findAppToken(cache, { clientId: p.clientId, environments: p.authority.aliases, realm: p.authority.realm, scopes: p.scopes }, nowSeconds)
@@ -65,9 +68,9 @@ const cachedFor = (p: AppTokenParams, cache: AppTokenCache, nowSeconds: number):
 /**
  * The answer {@link appToken} gives without a request, if any: the cached app token with
  * more than five minutes left and not past its `refresh_on`, as a `token_source: "cache"`
- * result; `undefined` when `appToken` would send a request. Pure and synchronous (the lean
- * counterpart of `peekCacheFirst`): a caller can answer cache hits without a thunk. It does
- * not log or count the hit as `appToken` does.
+ * result; `undefined` when `appToken` would send a request or refuse the scopes (none, or a
+ * blank one). Pure and synchronous (the lean counterpart of `peekCacheFirst`): a caller can
+ * answer cache hits without a thunk. It does not log or count the hit as `appToken` does.
  *
  * @example
  * ```ts
@@ -82,6 +85,7 @@ const cachedFor = (p: AppTokenParams, cache: AppTokenCache, nowSeconds: number):
 export const peekAppToken =
   (p: AppTokenParams) =>
   (cache: AppTokenCache, nowSeconds: number): AuthResult | undefined => {
+    if (!validScopes(p.scopes)) return undefined // appToken answers these with a ConfigError
     const cached = cachedFor(p, cache, nowSeconds)
     return cached === undefined || cached.aging ? undefined : cached.result
   }
@@ -115,7 +119,7 @@ export const appToken =
   (p: AppTokenParams): AppTokenGrant =>
   (cache) =>
   (env) => {
-    if (p.scopes.length === 0 || p.scopes.some((s) => typeof s !== 'string' || s.trim() === ''))
+    if (!validScopes(p.scopes))
       return () => Promise.resolve(left(configError('invalid_argument', 'Pass at least one scope, e.g. ["https://graph.microsoft.com/.default"].', 'scopes')))
     const now = env.now() / 1000 // fractional, as MSAL compares with time.time(): 299.5 s left is expired
     const nowSeconds = Math.floor(now)
