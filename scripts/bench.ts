@@ -20,7 +20,7 @@
  * compare the libraries, not two HTTP stacks. Set BENCH_SIZES=10,1000 to run fewer sizes.
  */
 import { ConfidentialClientApplication, PublicClientApplication, type AccountInfo, type INetworkModule } from '@azure/msal-node'
-import { addTokenResponse, deserialize, emptyCache, getAccounts, SCANS_BEFORE_INDEX, serialize, type CacheState, type TokenEvent } from '@authfold/cache'
+import { addTokenResponse, deserialize, getAccounts, SCANS_BEFORE_INDEX, serialize } from '@authfold/cache'
 import { clientSecret, parseAuthority, resolveAuthority, type GrantEnv, type HttpClient, type ResolvedAuthority } from '@authfold/core'
 import { createConfidentialClient, createPublicClient } from '@authfold/client'
 import { createConfidentialClient as createLeanClient } from '@authfold/client/lean'
@@ -29,6 +29,7 @@ import { nodeHttpClient } from '@authfold/node'
 import { startIdentityProvider } from '@authfold/testing'
 import { writeFileSync } from 'node:fs'
 import { benchPanelsOf, renderBenchChart, type BenchChartRow } from './benchChart.js'
+import { benchCache, benchSignIn, benchUid, benchUsername, type BenchUsers } from './benchUsers.js'
 
 // ---------------------------------------------------------------------------------------
 // measurement helpers
@@ -194,46 +195,17 @@ try {
       auth: { clientId, authority: idp.authority(), knownAuthorities: [idp.host], authorityMetadata, cloudDiscoveryMetadata },
       system: { networkClient: network },
     })
-  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
-  const nowS = Math.floor(Date.now() / 1000)
-  const uid = (i: number) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`
-
-  /** User `i` signing in: the token answer the cache folds (Account, IdToken, AccessToken, RefreshToken). */
-  const signIn = (i: number): TokenEvent => {
-    const claims = { iss: `${idp.url}/${idp.tenantId}/v2.0`, aud: clientId, tid: idp.tenantId, oid: uid(i), sub: `sub-${i}`, preferred_username: `user${i}@bench.test`, name: `User ${i}`, iat: nowS, exp: nowS + 3600, ver: '2.0' }
-    return {
-      clientId,
-      environment: authority.environment,
-      realm: authority.realm,
-      scopes: ['User.Read'],
-      nowSeconds: nowS,
-      response: {
-        access_token: `at-${i}`,
-        token_type: 'Bearer',
-        expires_in: 3600,
-        scope: 'User.Read openid profile offline_access',
-        refresh_token: `rt-${i}`,
-        id_token: `${b64({ alg: 'none' })}.${b64(claims)}.`,
-        client_info: b64({ uid: uid(i), utid: idp.tenantId }),
-      },
-    }
-  }
-
-  /** A cache with `n` signed-in users. */
-  const buildCache = (n: number): CacheState => {
-    let s = emptyCache
-    for (let i = 0; i < n; i++) s = addTokenResponse(signIn(i))(s)
-    return s
-  }
+  const users: BenchUsers = { clientId, environment: authority.environment, realm: authority.realm, tenantId: idp.tenantId, issuer: `${idp.url}/${idp.tenantId}/v2.0`, nowSeconds: Math.floor(Date.now() / 1000) }
+  const signIn = benchSignIn(users)
 
   const sizes = (process.env.BENCH_SIZES ?? '10,1000,10000,100000').split(',').map(Number)
   console.log('\ntoken cache (n signed-in accounts)       authfold        msal-node       authfold / msal-node')
   let lastMsalGetAll: { n: number; ms: number } | undefined
   const chartRows: Array<BenchChartRow> = [] // docs/bench.svg
   for (const n of sizes) {
-    const json = serialize(buildCache(n))
+    const json = serialize(benchCache(users, n))
     const target = n - 1
-    const homeAccountId = `${uid(target)}.${idp.tenantId}`
+    const homeAccountId = `${benchUid(target)}.${idp.tenantId}`
 
     // through the public facades, first: acquireTokenSilent, and acquireTokenForClient hits on the
     // same cache; each client loads its own copy and is dropped once measured, so each is timed in
@@ -242,7 +214,7 @@ try {
       const afPublic = createPublicClient({ clientId, authority: idp.authority(), http, validateAuthority: false, instanceDiscovery: false })
       await afPublic.deserializeCache(json)
       await afPublic.resolveAuthority()
-      const [afAccount] = await afPublic.getAccounts(`user${target}@bench.test`)
+      const [afAccount] = await afPublic.getAccounts(benchUsername(target))
       if (afAccount === undefined) throw new Error('authfold found no account')
       if ((await afPublic.acquireTokenSilent(['User.Read'], afAccount))?.token_source !== 'cache') throw new Error('authfold silent did not answer from the cache')
       heapMb()
@@ -338,7 +310,7 @@ try {
     // msal-node
     const pca = msalPublic()
     pca.getTokenCache().deserialize(json)
-    const account: AccountInfo = { homeAccountId, environment: authority.environment, tenantId: idp.tenantId, username: `user${target}@bench.test`, localAccountId: uid(target) }
+    const account: AccountInfo = { homeAccountId, environment: authority.environment, tenantId: idp.tenantId, username: benchUsername(target), localAccountId: benchUid(target) }
     idp.clearRequests()
     const first = await pca.acquireTokenSilent({ account, scopes: ['User.Read'] })
     if (!first.fromCache) throw new Error('msal-node did not answer from the cache')

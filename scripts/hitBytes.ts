@@ -8,12 +8,13 @@
  * other row. A benchmark, not a test: it prints figures and asserts only that every call was a
  * cache hit (no request sent).
  */
-import { addTokenResponse, emptyCache, serialize, type CacheState, type TokenEvent } from '@authfold/cache'
+import { serialize } from '@authfold/cache'
 import { clientSecret, type HttpClient } from '@authfold/core'
 import { createConfidentialClient, createPublicClient } from '@authfold/client'
 import { nodeHttpClient } from '@authfold/node'
 import { startIdentityProvider } from '@authfold/testing'
 import { PerformanceObserver } from 'node:perf_hooks'
+import { benchCache, benchUsername, type BenchUsers } from './benchUsers.js'
 
 const WINDOW = 4_000
 const WARM_UP = 20_000
@@ -53,43 +54,18 @@ const http: HttpClient = (r) => {
 }
 idp.registerClient({ clientId: 'alloc-app', secret: 'alloc-secret' })
 const clientId = 'alloc-public-app'
-const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url')
-const nowS = Math.floor(Date.now() / 1000)
-const uid = (i: number): string => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`
-const host = new URL(idp.url).host
-/** User `i` signing in (Account, IdToken, AccessToken, RefreshToken), as `pnpm bench` builds its caches. */
-const signIn = (i: number): TokenEvent => ({
-  clientId,
-  environment: host,
-  realm: idp.tenantId,
-  scopes: ['User.Read'],
-  nowSeconds: nowS,
-  response: {
-    access_token: `at-${i}`,
-    token_type: 'Bearer',
-    expires_in: 3600,
-    scope: 'User.Read openid profile offline_access',
-    refresh_token: `rt-${i}`,
-    id_token: `${b64({ alg: 'none' })}.${b64({ iss: idp.issuer(), aud: clientId, tid: idp.tenantId, oid: uid(i), sub: `sub-${i}`, preferred_username: `user${i}@alloc.test`, iat: nowS, exp: nowS + 3600, ver: '2.0' })}.`,
-    client_info: b64({ uid: uid(i), utid: idp.tenantId }),
-  },
-})
-const cacheOf = (n: number): CacheState => {
-  let s = emptyCache
-  for (let i = 0; i < n; i++) s = addTokenResponse(signIn(i))(s)
-  return s
-}
+const users: BenchUsers = { clientId, environment: new URL(idp.url).host, realm: idp.tenantId, tenantId: idp.tenantId, issuer: idp.issuer(), nowSeconds: Math.floor(Date.now() / 1000) }
 
 try {
   const result = { token_source: 'cache' }
   console.log(`the loop itself, () => Promise.resolve(result)      ${await perCall(() => Promise.resolve(result))}`)
   for (const n of (process.argv[2] ?? '10,100000').split(',').map(Number)) {
-    const json = serialize(cacheOf(n))
+    const json = serialize(benchCache(users, n))
     const config = { authority: idp.authority(), http, validateAuthority: false, instanceDiscovery: false } as const
     const pub = createPublicClient({ clientId, ...config })
     await pub.deserializeCache(json)
     await pub.resolveAuthority()
-    const [account] = await pub.getAccounts(`user${n - 1}@alloc.test`)
+    const [account] = await pub.getAccounts(benchUsername(n - 1))
     if (account === undefined) throw new Error('the cache holds no such account')
     const conf = createConfidentialClient({ clientId: 'alloc-app', credential: clientSecret('alloc-secret'), ...config })
     await conf.deserializeCache(json)
