@@ -1,10 +1,10 @@
 // One-file app: client credentials with a client secret through the lean entry point
 // (@authfold/grants/lean: the appToken grant, an Entra authority without discovery, the
 // app-token cache, MSAL's unified-schema document). The app keeps the cache between calls.
-import { appToken, emptyAppTokenCache, fetchHttpClient, silentLogger, staticEntraAuthority, systemClock, timerSleep, webCryptoRandom } from '@authfold/grants/lean'
+import { appToken, emptyAppTokenCache, leanFetchHttpClient, silentLogger, staticEntraAuthority, systemClock, timerSleep, webCryptoRandom } from '@authfold/grants/lean'
 import { clientSecret } from '@authfold/core'
 
-const env = { http: fetchHttpClient(), now: systemClock, random: webCryptoRandom, sleep: timerSleep, log: silentLogger }
+const env = { http: leanFetchHttpClient(), now: systemClock, random: webCryptoRandom, sleep: timerSleep, log: silentLogger }
 const grant = appToken({
   clientId: 'app-id',
   authority: staticEntraAuthority('contoso.onmicrosoft.com'),

@@ -24,6 +24,7 @@ export type { AuthResult, Grant } from './grant.js'
 export { appTokenCacheFromJson, appTokenCacheToJson, emptyAppTokenCache, type AppTokenCache } from '@authfold/cache'
 export {
   fetchHttpClient,
+  leanFetchHttpClient,
   silentLogger,
   staticEntraAuthority,
   systemClock,

@@ -11,6 +11,7 @@ import * as fc from 'fast-check'
 import type * as D from 'io-ts/Decoder'
 import { deepJsonTextArb, hostileStringArb, hugeStringArb, prototypeSnapshot } from '@authfold/testing'
 import { processJsonAnswer } from '../codecs/processJsonAnswer.js'
+import { decodeWith } from '../codecs/decode.js'
 import { InstanceDiscoveryMetadataEntry, InstanceDiscoveryResponse, OpenIdConfiguration } from './codecs.js'
 import { discoveryBodyArb } from './discoveryAnswers.testkit.js'
 
@@ -87,7 +88,7 @@ describe('discovery decoders under fuzzing', () => {
       fc.property(status, discoveryBodyArb, fc.option(hostileStringArb, { nil: undefined }), (s, body, retryAfter) => {
         const response = { status: s, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter }, body }
         for (const decoder of [OpenIdConfiguration, InstanceDiscoveryResponse] as const) {
-          const r = processJsonAnswer<unknown>({ subject: 'discovery document', url: 'https://login.example/x?q=secret', decoder })(response)
+          const r = processJsonAnswer<unknown>({ subject: 'discovery document', url: 'https://login.example/x?q=secret', read: decodeWith<unknown>(decoder, 'discovery document') })(response)
           expect(r._tag === 'Left' || r._tag === 'Right').toBe(true)
           if (r._tag === 'Left') expect(JSON.stringify(r.left)).not.toContain('q=secret')
         }

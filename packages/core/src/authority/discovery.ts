@@ -25,7 +25,7 @@ import { CIAM_DOMAIN_SUFFIX, instanceDiscoveryEndpoint, knownAliasGroup } from '
 import type { CloudAliasGroup } from './clouds.js'
 import { InstanceDiscoveryResponse, OpenIdConfiguration } from './codecs.js'
 import type { AzureRegion, RegionDetectionOptions } from './region.js'
-import { parseJson } from '../codecs/decode.js'
+import { decodeWith, parseJson } from '../codecs/decode.js'
 import { processJsonAnswer } from '../codecs/processJsonAnswer.js'
 
 /**
@@ -277,7 +277,7 @@ const instanceDiscovery = (
     get(url),
     TE.chainEitherK((res) =>
       pipe(
-        processJsonAnswer({ subject: 'instance discovery response', url, decoder: InstanceDiscoveryResponse })(res),
+        processJsonAnswer({ subject: 'instance discovery response', url, read: decodeWith(InstanceDiscoveryResponse, 'instance discovery response') })(res),
         E.mapLeft((e): AuthError =>
           e._tag === 'ProtocolError' && e.error === 'invalid_instance'
             ? configError(
@@ -311,7 +311,7 @@ const tenantDiscovery = (get: Get, url: string, authority: Authority): TE.TaskEi
           ),
         )
       }
-      return pipe(processJsonAnswer({ subject: 'OpenID configuration', url, decoder: OpenIdConfiguration })(res), E.map(pickMetadata))
+      return pipe(processJsonAnswer({ subject: 'OpenID configuration', url, read: decodeWith(OpenIdConfiguration, 'OpenID configuration') })(res), E.map(pickMetadata))
     }),
   )
 

@@ -7,16 +7,16 @@
  */
 import type { Either } from 'fp-ts/Either'
 import { left } from '../errors/either.js'
-import type * as D from 'io-ts/Decoder'
-import { ErrorResponse } from './tokenResponse.js'
-import { decodeWith, parseJson } from './decode.js'
+import { readErrorResponse, type ErrorResponse } from './tokenResponse.js'
+import { parseJson } from './decode.js'
 import { printableText } from '../errors/printable.js'
-import { httpError, stripQuery, type AuthError, type ProtocolError } from '../errors/errors.js'
+import { httpError, stripQuery, type AuthError, type DecodeError, type ProtocolError } from '../errors/errors.js'
 import type { HttpResponse } from '../http/http.js'
 
 /**
  * What {@link processJsonAnswer} reads: the answer's subject (for messages), where it
- * came from, the decoder of a successful answer, and advice for a body that is not JSON.
+ * came from, and the reader of a successful answer's JSON (`decodeWith(decoder, subject,
+ * hint)` for an io-ts decoder, or a hand-written reader such as `readTokenResponse`).
  *
  * @category model
  * @since 0.1.0
@@ -26,9 +26,8 @@ export interface JsonAnswerSpec<A> {
   readonly subject: string
   /** The URL the answer came from (its query is never shown). */
   readonly url: string
-  readonly decoder: D.Decoder<unknown, A>
-  /** Appended to a DecodeError's message. */
-  readonly hint?: string
+  /** Reads the JSON of an answer that is not an OAuth error; its Left is the answer's `DecodeError`. */
+  readonly read: (json: unknown) => Either<DecodeError, A>
 }
 
 const SUPPRESSED_SUBERRORS: ReadonlySet<string> = new Set([
@@ -122,8 +121,8 @@ export const processJsonAnswer =
     if (parsed._tag === 'Left') return left(status >= 500 || status === 429 ? statusError('. The service may be down; retry later.') : parsed.left)
     const json = parsed.right
     if (isErrorShape(json)) {
-      const err = decodeWith(ErrorResponse, 'error response')(json)
+      const err = readErrorResponse(json)
       return left(err._tag === 'Left' ? err.left : toProtocolError(status, err.right))
     }
-    return status >= 400 ? left(statusError(' body. Check the authority URL.')) : decodeWith(spec.decoder, spec.subject, spec.hint)(json)
+    return status >= 400 ? left(statusError(' body. Check the authority URL.')) : spec.read(json)
   }

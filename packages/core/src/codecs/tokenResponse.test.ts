@@ -10,7 +10,7 @@ import * as D from 'io-ts/Decoder'
 import { pipe } from 'fp-ts/function'
 import { decodeWith, keepUnknownFields } from './decode.js'
 import { answerArb, nearlyValidArb, sameAs } from './equivalence.testkit.js'
-import { ErrorResponse, NonBlankString, PositiveSeconds, TokenResponse } from './tokenResponse.js'
+import { ErrorResponse, NonBlankString, PositiveSeconds, TokenResponse, readErrorResponse, readTokenResponse } from './tokenResponse.js'
 
 const ioTsTokenResponse = keepUnknownFields(
   pipe(
@@ -83,5 +83,43 @@ describe('the hand-written answer decoders decode as the io-ts ones did', () => 
     expect(fails(TokenResponse, { access_token: 'a', expires_in: 0, scope: 1 })).toEqual(['expires_in', 'a positive number of seconds', 'a number'])
     expect(fails(ErrorResponse, { error: 'x', error_codes: [1, 'b'] })).toEqual(['error_codes', 'number', 'a string'])
     expect(fails(ErrorResponse, { error: 'x', error_codes: 7 })).toEqual(['error_codes', 'Array<unknown>', 'a number'])
+  })
+})
+
+/** `read` gives what `decodeWith(reference, subject, hint)` gives for `u`: the same Either (messages included) and the same key order. */
+const readsAs =
+  (read: (u: unknown) => unknown, reference: D.Decoder<unknown, unknown>, subject: string, hint?: string) =>
+  (u: unknown): void => {
+    const a = read(u) as ReturnType<ReturnType<typeof decodeWith>>
+    const b = decodeWith(reference, subject, hint)(u)
+    expect(a).toStrictEqual(b)
+    if (a._tag === 'Right' && b._tag === 'Right') expect(Object.keys(a.right as object)).toEqual(Object.keys(b.right as object))
+  }
+
+describe('the flat readers (readTokenResponse, readErrorResponse) read as the io-ts decoders do, without error trees', () => {
+  it('readTokenResponse (4,000 runs): the same value, key order and first DecodeError (message and hint included) as the io-ts TokenResponse', () => {
+    fc.assert(
+      fc.property(fc.oneof(answerArb(TOKEN_FIELDS), nearlyValidTokenArb), readsAs(readTokenResponse('the hint'), ioTsTokenResponse, 'token response', 'the hint')),
+      { numRuns: 4_000 },
+    )
+  })
+
+  it('readErrorResponse (4,000 runs): the same value, key order and first DecodeError as the io-ts ErrorResponse, error_codes items included', () => {
+    fc.assert(fc.property(fc.oneof(answerArb(ERROR_FIELDS), nearlyValidErrorArb), readsAs(readErrorResponse, ioTsErrorResponse, 'error response')), { numRuns: 4_000 })
+  })
+
+  it('examples: a normalised lifetime, unknown fields kept, and the failures named as decodeWith names them', () => {
+    expect(readTokenResponse()({ access_token: 'at', expires_in: '3599.7', ext: 1 })).toStrictEqual({ _tag: 'Right', right: { access_token: 'at', expires_in: 3599, ext: 1 } })
+    const miss = (r: { readonly _tag: string; readonly left?: { readonly path: string; readonly expected: string; readonly actual: string; readonly message: string } }) =>
+      r.left === undefined ? undefined : [r.left.path, r.left.expected, r.left.actual, r.left.message]
+    expect(miss(readTokenResponse('Retry.')({ access_token: 'a', refresh_in: -1 }))).toEqual([
+      'refresh_in',
+      'a positive number of seconds',
+      'a number',
+      'The token response could not be read: at "refresh_in" expected a positive number of seconds but got a number. Retry.',
+    ])
+    expect(miss(readTokenResponse()(null))?.slice(0, 3)).toEqual(['', 'Record<string, unknown>', 'null'])
+    expect(miss(readErrorResponse({ error: 'x', error_codes: [1, Number.NaN] }))?.slice(0, 3)).toEqual(['error_codes', 'number', 'a number'])
+    expect(miss(readErrorResponse({ error_description: 'no error field' }))?.slice(0, 3)).toEqual(['error', 'string', 'nothing (missing)'])
   })
 })

@@ -7,7 +7,10 @@
  * @module
  */
 import type * as D from 'io-ts/Decoder'
+import type { Either } from 'fp-ts/Either'
+import type { DecodeError } from '../errors/errors.js'
 import { arrayOf, decodeFailure, decodeSuccess, fieldsOf, numberDecoder, stringDecoder } from './decode.js'
+import { arrayCheck, checkOf, readFlatRecord, type FieldCheck } from './flatRecord.js'
 
 /**
  * A number, or a string holding one (Entra and ADFS send both for `expires_in`).
@@ -119,3 +122,77 @@ export const ErrorResponse = /*#__PURE__*/ fieldsOf(
  * @since 0.1.0
  */
 export type ErrorResponse = D.TypeOf<typeof ErrorResponse>
+
+const textCheck: FieldCheck = /*#__PURE__*/ checkOf((u) => typeof u === 'string', 'string')
+
+const secondsCheck: FieldCheck = (u) => {
+  const n = NumberLike.decode(u)
+  if (n._tag === 'Left') return { expected: 'NumberLike', actual: u }
+  const whole = Math.floor(n.right)
+  return whole >= 1 ? [Math.min(whole, MAX_LIFETIME_SECONDS)] : { expected: 'a positive number of seconds', actual: u }
+}
+
+/**
+ * Reads a token endpoint's successful answer as {@link TokenResponse} decodes it (the same
+ * values and the same first `DecodeError`, property-tested), without io-ts's error trees:
+ * what `processTokenResponse` runs.
+ *
+ * @example
+ * ```ts
+ * import { readTokenResponse } from '@authfold/core'
+ *
+ * readTokenResponse('The token endpoint did not return a usable token.')({ access_token: 'eyJ0...', expires_in: '3599' })
+ * // Right: { access_token: 'eyJ0...', expires_in: 3599 }
+ * ```
+ * @category codecs
+ * @since 0.1.0
+ */
+export const readTokenResponse = (hint = ''): ((u: unknown) => Either<DecodeError, TokenResponse>) =>
+  readFlatRecord<TokenResponse>(
+    { access_token: checkOf((u) => typeof u === 'string' && /\S/.test(u), 'a non-empty string') },
+    {
+      token_type: textCheck,
+      expires_in: secondsCheck,
+      ext_expires_in: secondsCheck,
+      refresh_in: secondsCheck,
+      scope: textCheck,
+      refresh_token: textCheck,
+      id_token: textCheck,
+      client_info: textCheck,
+      foci: textCheck,
+      refresh_token_expires_in: secondsCheck,
+    },
+    'token response',
+    hint,
+  )
+
+/**
+ * Reads an OAuth error answer as {@link ErrorResponse} decodes it (the same values and the
+ * same first `DecodeError`, property-tested), without io-ts's error trees: what
+ * `processJsonAnswer` runs on every answer with an `error` field.
+ *
+ * @example
+ * ```ts
+ * import { readErrorResponse } from '@authfold/core'
+ *
+ * readErrorResponse({ error: 'invalid_client', error_codes: [7000215] })
+ * // Right: { error: 'invalid_client', error_codes: [7000215] }
+ * ```
+ * @category codecs
+ * @since 0.1.0
+ */
+export const readErrorResponse = (u: unknown): Either<DecodeError, ErrorResponse> =>
+  readFlatRecord<ErrorResponse>(
+    { error: textCheck },
+    {
+      error_description: textCheck,
+      error_codes: arrayCheck(checkOf((x) => typeof x === 'number' && !Number.isNaN(x), 'number')),
+      suberror: textCheck,
+      correlation_id: textCheck,
+      trace_id: textCheck,
+      timestamp: textCheck,
+      error_uri: textCheck,
+      claims: textCheck,
+    },
+    'error response',
+  )(u)

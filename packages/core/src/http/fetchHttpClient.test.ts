@@ -2,7 +2,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import crossFetch from 'cross-fetch'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { fetchHttpClient, platformFetch, readCappedBody, type FetchLike } from './fetchHttpClient.js'
+import { fetchHttpClient, leanFetchHttpClient, platformFetch, readCappedBody, type FetchLike } from './fetchHttpClient.js'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 
@@ -76,6 +76,35 @@ describe('fetchHttpClient: calling fetch', () => {
     if (result._tag !== 'Left') return
     expect(result.left.message).toMatch(new RegExp(`^Could not reach 127\\.0\\.0\\.1:${port} \\(TypeError: fetch failed; cause: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\.`))
     expect(JSON.stringify(result.left)).not.toMatch(/SECRET/)
+  })
+})
+
+describe('leanFetchHttpClient: a network error names the host and the codes of what fetch threw, never its message', () => {
+  it("names Node's fetch failure by its codes (TypeError < ECONNREFUSED), never the query or a form value", async () => {
+    const closed = http.createServer()
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
+    const { port } = closed.address() as AddressInfo
+    await new Promise((r) => closed.close(r))
+    const result = await leanFetchHttpClient()({ method: 'POST', url: `http://127.0.0.1:${port}/t/token?code=SECRET-CODE`, headers: {}, body: 'client_secret=SECRET-BODY' })()
+    expect(result).toEqual({
+      _tag: 'Left',
+      left: {
+        _tag: 'HttpError',
+        code: 'network',
+        url: `http://127.0.0.1:${port}/t/token`,
+        message: `Could not reach 127.0.0.1:${port} (TypeError < ECONNREFUSED). Check the authority URL, DNS, proxy and network.`,
+      },
+    })
+  })
+
+  it('leaves out a thrown message that holds request data, and any name or code that is not a plain identifier', async () => {
+    const leaky: FetchLike = () =>
+      Promise.reject(Object.assign(new TypeError('Headers.append: "Bearer SECRET-TOKEN" is an invalid header value'), { cause: { code: 'SECRET TOKEN in a code' } }))
+    const result = await leanFetchHttpClient({ fetch: leaky })(get('https://login.microsoftonline.com/common/x'))()
+    expect(result._tag === 'Left' && result.left.message).toBe('Could not reach login.microsoftonline.com (TypeError). Check the authority URL, DNS, proxy and network.')
+    const bare: FetchLike = () => Promise.reject('a string with SECRET')
+    const second = await leanFetchHttpClient({ fetch: bare })(get('https://login.microsoftonline.com/common/x'))()
+    expect(second._tag === 'Left' && second.left.message).toBe('Could not reach login.microsoftonline.com (no detail). Check the authority URL, DNS, proxy and network.')
   })
 })
 
@@ -201,6 +230,18 @@ describe('fetchHttpClient: answers, limits and cancellation against a local serv
     const result = await fetchHttpClient({ timeoutMs: 100 })(get(`${base}/hang`, new AbortController().signal))()
     expect(result).toMatchObject({ _tag: 'Left', left: { code: 'timeout' } })
     if (result._tag === 'Left') expect(result.left.message).toMatch(/within 100 ms/)
+  })
+
+  it('leanFetchHttpClient keeps the same cap, timeout and abort (one transport underneath)', async () => {
+    handler = (_req, res) => res.end('x'.repeat(1001))
+    expect(await leanFetchHttpClient({ maxResponseBytes: 1000 })(get(`${base}/big`))()).toMatchObject({ _tag: 'Left', left: { code: 'too_large' } })
+    handler = () => undefined
+    expect(await leanFetchHttpClient({ timeoutMs: 100 })(get(`${base}/hang`))()).toMatchObject({ _tag: 'Left', left: { code: 'timeout' } })
+    const spy = vi.fn(() => Promise.resolve(answer('{}')))
+    expect(await leanFetchHttpClient({ fetch: spy as unknown as FetchLike })(get(`${base}/x`, AbortSignal.abort()))()).toMatchObject({ _tag: 'Left', left: { code: 'aborted' } })
+    expect(spy).not.toHaveBeenCalled()
+    handler = (_req, res) => res.end('{"ok":true}')
+    expect(await leanFetchHttpClient()(get(`${base}/ok`))()).toMatchObject({ _tag: 'Right', right: { status: 200, body: '{"ok":true}' } })
   })
 
   it('is bounded by the timeout and the signal even when fetch ignores its signal', async () => {

@@ -157,6 +157,10 @@ const cancelBody = (res: Awaited<ReturnType<FetchLike>>): void => {
   if (body !== undefined && body !== null && hasReader(body)) void body.getReader().cancel().catch(() => undefined)
 }
 
+/**
+ * The `network` {@link HttpError} of {@link fetchHttpClient}: the host, the failure as
+ * {@link describeFailure} words it (request data redacted), and what to check.
+ */
 const networkError = (request: HttpRequest, e: unknown): HttpError => {
   const host = safeHost(request.url)
   const why = describeFailure(e, request)
@@ -183,8 +187,15 @@ const networkError = (request: HttpRequest, e: unknown): HttpError => {
  * @category constructors
  * @since 0.1.0
  */
-export const fetchHttpClient =
-  (options: FetchHttpClientOptions = {}): HttpClient =>
+export const fetchHttpClient = (options: FetchHttpClientOptions = {}): HttpClient => fetchClientWith(networkError, options)
+
+/**
+ * The fetch transport both {@link fetchHttpClient} and {@link leanFetchHttpClient} are: the
+ * same timeout, abort, answer cap and errors, but for the `network` error, which
+ * `networkFailure` builds from the request and what fetch threw.
+ */
+const fetchClientWith =
+  (networkFailure: (request: HttpRequest, e: unknown) => HttpError, options: FetchHttpClientOptions): HttpClient =>
   (request: HttpRequest): TaskEither<HttpError, HttpResponse> =>
   async () => {
     const timeoutMs = options.timeoutMs ?? 10_000
@@ -236,10 +247,47 @@ export const fetchHttpClient =
           ? abortedError(request.url)
           : stopped === 'timeout'
             ? httpError('timeout', request.url, `No answer from ${safeHost(request.url)} within ${timeoutMs} ms. Check the network, or raise timeoutMs.`)
-            : networkError(request, e),
+            : networkFailure(request, e),
       )
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
     }
   }
+
+/** Up to three names of a thrown value and its causes: each one's `code` (`ECONNREFUSED`, `UND_ERR_CONNECT_TIMEOUT`) or else its `name` (`TypeError`), when it is a plain identifier. */
+const causeCodes = (e: unknown): string => {
+  const names: string[] = []
+  let current = e
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
+    const { code, name, cause } = current as { readonly code?: unknown; readonly name?: unknown; readonly cause?: unknown }
+    const id = typeof code === 'string' ? code : name
+    if (typeof id === 'string' && /^[\w.-]{1,40}$/.test(id)) names.push(id)
+    current = cause
+  }
+  return names.join(' < ') || 'no detail'
+}
+
+/**
+ * {@link fetchHttpClient} in fewer bytes, for `@authfold/grants/lean` and
+ * `@authfold/client/lean`: the same options, timeout, abort, answer cap and `HttpError`
+ * codes, but a `network` error names only the host and the codes of what fetch threw
+ * (`Could not reach login.microsoftonline.com (TypeError < ECONNREFUSED)`), never a thrown
+ * message, so it needs no redaction of request data (which `describeFailure` does for the
+ * full transport).
+ *
+ * @example
+ * ```ts
+ * import { leanFetchHttpClient } from '@authfold/core'
+ *
+ * const http = leanFetchHttpClient({ timeoutMs: 5_000 }) // globalThis.fetch, 4 MiB cap
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const leanFetchHttpClient = (options: FetchHttpClientOptions = {}): HttpClient =>
+  fetchClientWith(
+    (request, e) => httpError('network', request.url, `Could not reach ${safeHost(request.url)} (${causeCodes(e)}). Check the authority URL, DNS, proxy and network.`),
+    options,
+  )

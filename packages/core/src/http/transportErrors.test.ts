@@ -78,7 +78,7 @@ describe('transport error values', () => {
       code: 'too_large',
       url: 'https://idp.example/t/token',
       message:
-        'The answer from idp.example passed the 4194304-byte limit, so authfold stopped reading it. Token and discovery answers are a few kilobytes: check the authority URL and any proxy in front of it, or raise maxResponseBytes if the server is right.',
+        'The answer from idp.example passed the 4194304-byte limit and was not read. Check the authority URL and any proxy, or raise maxResponseBytes.',
     })
     expect(tooLargeError('https://idp.example/x', 10, 600_000_000).message).toMatch(/^The answer from idp.example declares 600000000 bytes, more than the 10-byte limit/)
   })

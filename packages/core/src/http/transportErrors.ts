@@ -55,7 +55,7 @@ export const tooLargeError = (url: string, maxBytes: number, declaredBytes?: num
     url,
     `The answer from ${safeHost(url)} ${
       declaredBytes === undefined ? 'passed' : `declares ${declaredBytes} bytes, more than`
-    } the ${maxBytes}-byte limit, so authfold stopped reading it. Token and discovery answers are a few kilobytes: check the authority URL and any proxy in front of it, or raise maxResponseBytes if the server is right.`,
+    } the ${maxBytes}-byte limit and was not read. Check the authority URL and any proxy, or raise maxResponseBytes.`,
   )
 
 /**
@@ -68,7 +68,7 @@ export const abortedError = (url: string): HttpError =>
   httpError(
     'aborted',
     url,
-    `The request to ${safeHost(url)} was cancelled by the caller (its AbortSignal fired); no answer was used. Call again when the result is wanted.`,
+    `The request to ${safeHost(url)} was cancelled by the caller (its AbortSignal fired); call again when the result is wanted.`,
   )
 
 const MAX_DESCRIPTION = 300

@@ -5,7 +5,7 @@
  * @module
  */
 import type * as E from 'fp-ts/Either'
-import { TokenResponse } from '../codecs/tokenResponse.js'
+import { readTokenResponse, type TokenResponse } from '../codecs/tokenResponse.js'
 import { processJsonAnswer } from '../codecs/processJsonAnswer.js'
 import type { AuthError } from '../errors/errors.js'
 import type { HttpResponse } from '../http/http.js'
@@ -20,4 +20,4 @@ import type { HttpResponse } from '../http/http.js'
  * @see RFC 6749 §5.1
  */
 export const processTokenResponse = (url: string) => (response: HttpResponse): E.Either<AuthError, TokenResponse> =>
-  processJsonAnswer({ subject: 'token response', url, decoder: TokenResponse, hint: 'The token endpoint did not return a usable token.' })(response)
+  processJsonAnswer({ subject: 'token response', url, read: readTokenResponse('The token endpoint did not return a usable token.') })(response)

@@ -6,7 +6,7 @@
 import * as D from 'io-ts/Decoder'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
-import { NonBlankString, NumberLike, fieldsOf, processJsonAnswer, type AuthError, type HttpResponse } from '@authfold/core'
+import { NonBlankString, NumberLike, decodeWith, fieldsOf, processJsonAnswer, type AuthError, type HttpResponse } from '@authfold/core'
 
 /**
  * The device authorization answer as it arrives: `verification_uri` (RFC 8628), or
@@ -117,6 +117,6 @@ export const processDeviceCodeAnswer =
   (url: string, nowSeconds: number, correlationId?: string) =>
   (response: HttpResponse): E.Either<AuthError, DeviceFlow> =>
     pipe(
-      processJsonAnswer({ subject: 'device code answer', url, decoder: DeviceCodeAnswer, hint: 'Check the authority: it must support the device code flow.' })(response),
+      processJsonAnswer({ subject: 'device code answer', url, read: decodeWith(DeviceCodeAnswer, 'device code answer', 'Check the authority: it must support the device code flow.') })(response),
       E.chain((answer) => toDeviceFlow(answer, nowSeconds, correlationId)),
     )

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
 import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither'
-import { fieldsOf, processJsonAnswer, type Authority, type AuthError, type GrantEnv, type HttpRequest, type HttpResponse } from '@authfold/core'
+import { decodeWith, fieldsOf, processJsonAnswer, type Authority, type AuthError, type GrantEnv, type HttpRequest, type HttpResponse } from '@authfold/core'
 
 /**
  * A user realm discovery answer (`GET /common/userrealm/<username>?api-version=1.0`).
@@ -122,7 +122,7 @@ export const processUserRealm =
   (response: HttpResponse): E.Either<AuthError, UserRealm | undefined> =>
     response.status === 404
       ? E.right(undefined)
-      : processJsonAnswer({ subject: 'user realm answer', url, decoder: UserRealmDecoder, hint: 'The user realm endpoint did not describe the account type.' })(response)
+      : processJsonAnswer({ subject: 'user realm answer', url, read: decodeWith(UserRealmDecoder, 'user realm answer', 'The user realm endpoint did not describe the account type.') })(response)
 
 /**
  * Whether an authority has user realm discovery: every authority but ADFS (MSAL Python
