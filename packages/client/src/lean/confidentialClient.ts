@@ -7,7 +7,7 @@
 import type * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { appTokenCacheFromJson, appTokenCacheToJson, emptyAppTokenCache, rebaseDocument, removeAppTokensFromTable, type AppTokenCache } from '@authfold/cache'
-import { fetchHttpClient, libraryHeaders, systemClock, timerSleep, webCryptoRandom, withHeaders, type AuthError, type ConfigError, type GrantEnv, right } from '@authfold/core'
+import { leanFetchHttpClient, libraryHeaders, systemClock, timerSleep, webCryptoRandom, withHeaders, type AuthError, type ConfigError, type GrantEnv, right } from '@authfold/core'
 import { appToken, peekAppToken, type AppTokenParams, type AuthResult } from '@authfold/grants/lean'
 import type { ConfidentialClientConfig } from '../confidentialClient.js'
 import { checkClientId, checkCredential } from '../configChecks.js'
@@ -73,7 +73,7 @@ export const leanConfidentialClient = (config: LeanConfidentialClientConfig): E.
   const authority = leanEntraAuthority(config.authority ?? 'https://login.microsoftonline.com/common/')
   if (authority._tag === 'Left') return authority
   const env: GrantEnv = {
-    http: withHeaders(libraryHeaders(config.libraryInfo))(config.http ?? fetchHttpClient()),
+    http: withHeaders(libraryHeaders(config.libraryInfo))(config.http ?? leanFetchHttpClient()),
     now: config.now ?? systemClock,
     random: config.random ?? webCryptoRandom,
     sleep: config.sleep ?? timerSleep,
