@@ -1,17 +1,19 @@
 /**
  * The end-to-end suite every runtime runs unchanged (oauth4webapi's `tap/` is the model):
  * client credentials with a secret and with a certificate, the device flow, a silent hit
- * from a cache loaded from JSON, and the typed error of an unreachable authority. It imports
+ * from a cache loaded from JSON, the typed error of an unreachable authority, and the lean
+ * client (`@authfold/client/lean`, on its own `leanFetchHttpClient`). It imports
  * the packages by name only; `bundleSuite` (runtimes.ts) builds it once, from the built
  * packages, into one ESM file that Node, Bun, Deno, workerd and Chromium all load. No
- * `http` option anywhere: each call goes through authfold's default `fetchHttpClient`, that
- * is the platform's own `fetch`.
+ * `http` option anywhere: each call goes through authfold's default `fetchHttpClient` (the
+ * lean client's `leanFetchHttpClient`), that is the platform's own `fetch`.
  *
  * What the suite needs from its host arrives as data ({@link SuiteConfig}); what it tells
  * the host leaves through `emit` ({@link SuiteEvent}): the device flow's user code (the host
  * approves it on the IdP while the suite polls) and one result per case.
  */
 import { createConfidentialClient, createPublicClient } from '@authfold/client'
+import { createConfidentialClient as createLeanConfidentialClient } from '@authfold/client/lean'
 import { certificate, clientSecret } from '@authfold/core'
 
 /**
@@ -43,6 +45,7 @@ export const caseNames = [
   'device flow',
   'silent hit from a cache loaded from JSON',
   'typed error for an unreachable authority',
+  'lean client: a token, a cache hit, a typed error',
 ] as const
 
 /**
@@ -151,6 +154,22 @@ const unreachableCase = async (c: SuiteConfig): Promise<void> => {
   check(authError?.message.includes('Check the authority URL') === true, `advice on the authority and network, got: ${authError?.message ?? ''}`)
 }
 
+const leanCase = async (c: SuiteConfig): Promise<void> => {
+  const app = createLeanConfidentialClient({ clientId: c.secretApp.clientId, authority: c.authority, credential: clientSecret(c.secretApp.secret) })
+  const first = await app.acquireTokenForClient([c.secretApp.scope])
+  check(first.token_source === 'identity_provider' && first.access_token.split('.').length === 3, `a JWT from the IdP, got ${first.token_source}`)
+  const second = await app.acquireTokenForClient([c.secretApp.scope])
+  check(second.token_source === 'cache' && second.access_token === first.access_token, `the second token from the cache, got ${second.token_source}`)
+  const cold = createLeanConfidentialClient({ clientId: c.secretApp.clientId, authority: c.unreachableAuthority, credential: clientSecret(c.secretApp.secret) })
+  const failure = await cold.acquireTokenForClient([c.secretApp.scope]).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  const authError = (failure as { readonly authError?: { readonly _tag: string; readonly code?: string; readonly message: string } } | undefined)?.authError
+  check(failure instanceof Error && authError?._tag === 'HttpError' && authError.code === 'network', `authError HttpError/network, got ${explain(failure)}`)
+  check(authError?.message.includes(c.secretApp.secret) === false && authError.message.includes('Check the authority URL'), `advice without the secret, got: ${authError?.message ?? ''}`)
+}
+
 /**
  * Runs every case in order, emitting `runtime`, then a `case` event per case (the ones
  * that fail say why, as the typed error's tag and code), then `done`. Never rejects.
@@ -169,6 +188,7 @@ export const runSuite = async (config: SuiteConfig, emit: Emit): Promise<{ reado
     ['device flow', () => deviceFlowCase(config, emit)],
     ['silent hit from a cache loaded from JSON', () => cacheCase(config)],
     ['typed error for an unreachable authority', () => unreachableCase(config)],
+    ['lean client: a token, a cache hit, a typed error', () => leanCase(config)],
   ]
   let passed = 0
   for (const [name, run] of cases) {
