@@ -4,10 +4,10 @@
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import type { AuthError, ClientAuth, ResolvedAuthority } from '@authfold/core'
-import { silent, silentHomeOf, silentPolicy, type SilentAccount, type SilentParams, type SshCertificateRequest, type UserAuthResult } from '@authfold/grants'
+import { silent, silentHomeOf, silentPolicy, type SilentAccount, type SilentParams, type SshCertificateRequest, type UserAuthResult, type CacheFirstPolicy } from '@authfold/grants'
 import { cacheHitNow, runCacheFirst, type ClientContext, type PolicyOf } from '../context.js'
 import { orThrow } from '../failure.js'
-import { policyMemo } from '../policyMemo.js'
+import { policyMemo, type PolicyMemo } from '../policyMemo.js'
 import type { CallOptions } from '../callLimits.js'
 
 /**
@@ -79,7 +79,7 @@ export const silentCall = (ctx: ClientContext & { readonly credential?: ClientAu
     () => {
       const hit = cacheHitNow(ctx, options, policyOf, scopes, account, options)
       // the grant's task chain is built only here: a hit (the common call) never needs it
-      return hit !== undefined ? Promise.resolve(E.right(hit)) : runCacheFirst(ctx, options, (authority) => silent(silentParams(ctx, authority, scopes, account, options)), recover)
+      return hit !== undefined ? Promise.resolve(E.right(hit)) : runSilent(ctx, scopes, account, options, recover)
     }
 }
 
@@ -96,7 +96,7 @@ export const silentPromise = (ctx: ClientContext & { readonly credential?: Clien
     try {
       const hit = cacheHitNow(ctx, options, policyOf, scopes, account, options)
       if (hit !== undefined) return Promise.resolve(hit)
-      return runCacheFirst(ctx, options, (authority) => silent(silentParams(ctx, authority, scopes, account, options)), recover).then(orThrow)
+      return runSilent(ctx, scopes, account, options, recover).then(orThrow)
     } catch (e) {
       return Promise.reject(e) // as toPromise: a Promise method never throws synchronously
     }
@@ -113,6 +113,17 @@ export const silentPromise = (ctx: ClientContext & { readonly credential?: Clien
  */
 export const acquireTokenSilentWithErrorPromise = (ctx: ClientContext & { readonly credential?: ClientAuth }) => silentPromise(ctx)
 
+// The grant of a call that was not a hit. Its closures are built here, not in the methods:
+// a parameter an inner function captures is kept in a context object allocated at every call
+// of the function that declares it, hit or not.
+const runSilent = (
+  ctx: ClientContext & { readonly credential?: ClientAuth },
+  scopes: ReadonlyArray<string>,
+  account: SilentAccount | null,
+  options: AcquireTokenSilentOptions,
+  recover: ((e: AuthError) => E.Either<AuthError, UserAuthResult | undefined>) | undefined,
+): Promise<E.Either<AuthError, UserAuthResult | undefined>> => runCacheFirst(ctx, options, (authority) => silent(silentParams(ctx, authority, scopes, account, options)), recover)
+
 // The silent policy of a call; the last one built is kept for calls with the same
 // authority, account home id and scopes (the options that change it are not memoized).
 const silentPolicyOf = (ctx: ClientContext & { readonly credential?: ClientAuth }): PolicyOf<ReadonlyArray<string>, SilentAccount | null, AcquireTokenSilentOptions> => {
@@ -121,9 +132,20 @@ const silentPolicyOf = (ctx: ClientContext & { readonly credential?: ClientAuth 
     const home = options.forceRefresh === true || options.claimsChallenge !== undefined || options.sshCertificate !== undefined || !Array.isArray(scopes) ? null : silentHomeOf(account)
     if (home === null) return silentPolicy(silentParams(ctx, authority, scopes, account, options))
     const kept = memo.find(authority, home, scopes, ctx.excludeScopes)
-    return kept !== undefined ? kept.policy : memo.keep(authority, home, scopes, ctx.excludeScopes, (copy) => silentPolicy(silentParams(ctx, authority, copy, account, options)))
+    return kept !== undefined ? kept.policy : keepSilentPolicy(memo, ctx, authority, home, scopes, account, options)
   }
 }
+
+// (a function of its own, so that a memo hit allocates no context for the builder's captures)
+const keepSilentPolicy = (
+  memo: PolicyMemo,
+  ctx: ClientContext & { readonly credential?: ClientAuth },
+  authority: ResolvedAuthority,
+  home: string | undefined,
+  scopes: ReadonlyArray<string>,
+  account: SilentAccount | null,
+  options: AcquireTokenSilentOptions,
+): CacheFirstPolicy | undefined => memo.keep(authority, home, scopes, ctx.excludeScopes, (copy) => silentPolicy(silentParams(ctx, authority, copy, account, options)))
 
 // Every field named, none spread: a cache hit builds this one object (a spread costs a
 // temporary per call). The call's signal and deadline are not the grant's.
