@@ -110,7 +110,7 @@ const keepClientPolicy = (
   options: AcquireTokenForClientOptions,
 ): CacheFirstPolicy | undefined => memo.keep(authority, undefined, scopes, ctx.clientCapabilities, (copy) => clientCredentialsPolicy(grantParams(ctx, authority, copy, options)))
 
-// Every field named, none spread: a cache hit builds this one object (a spread costs a
+// Every field named, none spread: a call that is not a memoized hit builds this one object (a spread costs a
 // temporary per call). The call's signal and deadline are not the grant's.
 const grantParams = (ctx: ConfidentialContext, authority: ResolvedAuthority, scopes: ReadonlyArray<string>, options: AcquireTokenForClientOptions): ClientCredentialsParams => ({
   clientId: ctx.clientId,

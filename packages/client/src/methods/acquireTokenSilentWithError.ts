@@ -147,7 +147,7 @@ const keepSilentPolicy = (
   options: AcquireTokenSilentOptions,
 ): CacheFirstPolicy | undefined => memo.keep(authority, home, scopes, ctx.excludeScopes, (copy) => silentPolicy(silentParams(ctx, authority, copy, account, options)))
 
-// Every field named, none spread: a cache hit builds this one object (a spread costs a
+// Every field named, none spread: a call that is not a memoized hit builds this one object (a spread costs a
 // temporary per call). The call's signal and deadline are not the grant's.
 const silentParams = (
   ctx: ClientContext & { readonly credential?: ClientAuth },
