@@ -298,7 +298,16 @@ const sameQuery = (a: AccessTokenQuery, b: AccessTokenQuery): boolean =>
     sameList(a.scopes, b.scopes))
 
 /**
- * A {@link findAccessTokens} that remembers its answers per state and query: states are
+ * What {@link findAccessTokens} is, uncurried: a query and a state in, the matching entries
+ * out. A hot path calls it with no closure built per call.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type AccessTokenLookup = (q: AccessTokenQuery, s: CacheState) => ReadonlyArray<AccessTokenEntity>
+
+/**
+ * An {@link AccessTokenLookup} that remembers its answers per state and query: states are
  * immutable, so the same query on the same state has the same answer, and a hot path (a
  * facade answering cache hits) asks it again and again until the next write. Answers are
  * kept in a `WeakMap` keyed by the state (dropped with it) and at most `maxQueries` per
@@ -306,21 +315,21 @@ const sameQuery = (a: AccessTokenQuery, b: AccessTokenQuery): boolean =>
  *
  * @example
  * ```ts
- * import { memoizedAccessTokenFinder, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+ * import { memoizedAccessTokenLookup, type AccessTokenQuery, type CacheState } from '@authfold/cache'
  *
  * declare const query: AccessTokenQuery, state: CacheState
- * const find = memoizedAccessTokenFinder()
- * const tokens = find(query)(state) // the second call with an equal query on `state` is a map lookup
+ * const lookup = memoizedAccessTokenLookup()
+ * const tokens = lookup(query, state) // the second call with an equal query on `state` is a map lookup
  * ```
  * @category queries
  * @since 0.1.0
  */
-export const memoizedAccessTokenFinder = (maxQueries = 256): AccessTokenFinder => {
+export const memoizedAccessTokenLookup = (maxQueries = 256): AccessTokenLookup => {
   const answers = new WeakMap<CacheState, Map<string, ReadonlyArray<AccessTokenEntity>>>()
   // the last query and its key: a facade asks the same query (a new object with equal
   // fields) call after call, and comparing fields allocates nothing where building the key does
   let last: { readonly q: AccessTokenQuery; readonly key: string } | undefined
-  return (q) => (s) => {
+  return (q, s) => {
     if (q.nowSeconds !== undefined) return findAccessTokens(q)(s)
     let key: string
     if (last !== undefined && sameQuery(last.q, q)) key = last.key
@@ -334,6 +343,26 @@ export const memoizedAccessTokenFinder = (maxQueries = 256): AccessTokenFinder =
     known.set(key, answer)
     return answer
   }
+}
+
+/**
+ * A {@link findAccessTokens} that remembers its answers per state and query: the curried
+ * form of {@link memoizedAccessTokenLookup} (the same memo, the same answers).
+ *
+ * @example
+ * ```ts
+ * import { memoizedAccessTokenFinder, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+ *
+ * declare const query: AccessTokenQuery, state: CacheState
+ * const find = memoizedAccessTokenFinder()
+ * const tokens = find(query)(state) // the second call with an equal query on `state` is a map lookup
+ * ```
+ * @category queries
+ * @since 0.1.0
+ */
+export const memoizedAccessTokenFinder = (maxQueries = 256): AccessTokenFinder => {
+  const lookup = memoizedAccessTokenLookup(maxQueries)
+  return (q) => (s) => lookup(q, s)
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   scopeArb,
   tokenEventArb,
 } from '../../testing/src/arbitraries/index.js'
-import { findAccessTokens, memoizedAccessTokenFinder, scanAccessTokens, targetsIntersect, type AccessTokenQuery } from './accessTokens.js'
+import { findAccessTokens, memoizedAccessTokenFinder, memoizedAccessTokenLookup, scanAccessTokens, targetsIntersect, type AccessTokenQuery } from './accessTokens.js'
 import { getAccounts, scanAccounts, type AccountQuery } from './accounts.js'
 import { homeAccountIdOf, decodeIdTokenClaims } from './claims.js'
 import { deserialize } from './deserialize.js'
@@ -213,11 +213,13 @@ describe('indexed queries equal a linear scan', () => {
             })),
         )
         const find = memoizedAccessTokenFinder(max)
+        const lookup = memoizedAccessTokenLookup(max)
         for (const s of [emptyCache, ...states, ...states])
           for (const q of [...hitting, ...queries, ...hitting]) {
             const answer = find(q)(s)
             found += answer.length
             expect(canon(answer)).toEqual(canon(findAccessTokens(q)(s)))
+            expect(canon(lookup(q, s))).toEqual(canon(answer))
           }
       }),
       { numRuns: 200 },

@@ -8,7 +8,7 @@ import { pipe } from 'fp-ts/function'
 import type { ClientAuth, ConfigError } from '@authfold/core'
 import { confidentialContext, type ClientConfig } from './context.js'
 import { orThrow } from './failure.js'
-import { acquireTokenForClient } from './methods/acquireTokenForClient.js'
+import { acquireTokenForClient, acquireTokenForClientPromise } from './methods/acquireTokenForClient.js'
 import { acquireTokenByAuthCodeFlow } from './methods/acquireTokenByAuthCodeFlow.js'
 import { acquireTokenByAuthorizationCode } from './methods/acquireTokenByAuthorizationCode.js'
 import { deserializeCache } from './methods/deserializeCache.js'
@@ -23,8 +23,8 @@ import { facade, type Facade } from './promises.js'
 import { acquireTokenOnBehalfOf } from './methods/acquireTokenOnBehalfOf.js'
 import { getAccounts } from './methods/getAccounts.js'
 import { removeAccount } from './methods/removeAccount.js'
-import { acquireTokenSilent } from './methods/acquireTokenSilent.js'
-import { acquireTokenSilentWithError } from './methods/acquireTokenSilentWithError.js'
+import { acquireTokenSilent, acquireTokenSilentPromise } from './methods/acquireTokenSilent.js'
+import { acquireTokenSilentWithError, acquireTokenSilentWithErrorPromise } from './methods/acquireTokenSilentWithError.js'
 import { acquireTokenByRefreshToken } from './methods/acquireTokenByRefreshToken.js'
 import { acquireTokenByUserFederatedIdentityCredential } from './methods/acquireTokenByUserFederatedIdentityCredential.js'
 
@@ -106,6 +106,10 @@ export const confidentialClient = (config: ConfidentialClientConfig): E.Either<C
         acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
         acquireTokenByUserFederatedIdentityCredential: acquireTokenByUserFederatedIdentityCredential(ctx),
         isPopSupported: isPopSupported(ctx),
+      }, {
+        acquireTokenForClient: acquireTokenForClientPromise(ctx),
+        acquireTokenSilent: acquireTokenSilentPromise(ctx),
+        acquireTokenSilentWithError: acquireTokenSilentWithErrorPromise(ctx),
       }),
     ),
   )

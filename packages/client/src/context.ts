@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { pipe } from 'fp-ts/function'
-import { memoizedAccessTokenFinder, memoryStore, reportingFinder, type AccessTokenFinder, type CacheStore } from '@authfold/cache'
+import { memoizedAccessTokenLookup, memoryStore, reportingLookup, type AccessTokenFinder, type AccessTokenLookup, type CacheStore } from '@authfold/cache'
 import {
   checkAzureRegion,
   checkRuntime,
@@ -25,7 +25,7 @@ import {
   type ResolvedAuthority,
   type TokenResponse,
 } from '@authfold/core'
-import { peekCacheFirst, type AuthResult, type CacheFirstPolicy, type Federation, type Grant } from '@authfold/grants'
+import { cacheFirstHit, type AuthResult, type CacheFirstPolicy, type Federation, type Grant } from '@authfold/grants'
 import { memoizedResolver } from './authorityResolver.js'
 import { buildEnv, type EffectsConfig } from './env.js'
 import { runGrant } from './runGrant.js'
@@ -83,6 +83,8 @@ export interface ClientContext {
   readonly resolved: TE.TaskEither<AuthError, ResolvedAuthority>
   /** The client's access-token lookup, memoized per cache state (see `memoizedAccessTokenFinder`). */
   readonly findAccessTokens: AccessTokenFinder
+  /** {@link ClientContext.findAccessTokens} uncurried (the same lookup and memo): what a cache hit calls. */
+  readonly lookupAccessTokens: AccessTokenLookup
   /** The resolved authority once a resolution succeeded, synchronously; `undefined` before. */
   readonly resolvedNow: () => ResolvedAuthority | undefined
   /** The effects every grant of this client runs with (telemetry recorder included). */
@@ -138,6 +140,7 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
       const store = config.cacheStore ?? memoryStore()
       // resolveAuthority applies azureRegion itself (regional endpoints beside the central ones)
       const resolved = memoizedResolver(authority, config, env)
+      const lookupAccessTokens = reportingLookup(memoizedAccessTokenLookup(), store)
       return {
         clientId: config.clientId,
         ...(config.clientCapabilities === undefined ? {} : { clientCapabilities: config.clientCapabilities }),
@@ -147,7 +150,8 @@ export const clientContext = (config: ClientConfig): E.Either<ConfigError, Clien
         authority,
         resolved,
         resolvedNow: resolved.current,
-        findAccessTokens: reportingFinder(memoizedAccessTokenFinder(), store),
+        findAccessTokens: (q) => (s) => lookupAccessTokens(q, s),
+        lookupAccessTokens,
         env,
         store,
         run: runGrant(store),
@@ -227,42 +231,82 @@ export const callGrant = <A>(
 ): TE.TaskEither<AuthError, A> => callWithAuthority(ctx, options, (authority, env, signal) => ctx.run(grant(authority, signal), env, signal))
 
 /**
- * {@link callGrant} for a cache-first grant, with a synchronous answer for cache hits: when
- * the authority is resolved, the store holds its state in memory (`peek`), and `policy`
- * (the grant's cache-first policy for that authority, `undefined` when it cannot be told
- * up front) finds a fresh token, the call answers it at once, as `cacheFirst` would (the
- * hit logged and counted), with no deadline timer, no task chain and no commit. Anything
- * else runs the grant, and `recover` (when given) may turn that run's failure into an
- * answer (a hit never fails, so it never needs one).
+ * A grant's cache-first policy for the resolved authority and a call's arguments (`undefined`
+ * when it cannot be told up front): what {@link cacheHitNow} looks up. Its arguments are
+ * passed one by one, so that a call builds no closure to ask for it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type PolicyOf<A, B, C> = (authority: ResolvedAuthority, a: A, b: B, c: C) => CacheFirstPolicy | undefined
+
+/**
+ * The answer a cache-first call gives at once, if any: when the authority is resolved, the
+ * store holds its state in memory (`peek`), the call is not cancelled, and `policyOf`
+ * (the grant's cache-first policy for that authority and the arguments `a`, `b`, `c`)
+ * finds a fresh token, that token's result, the hit logged and counted as `cacheFirst`
+ * logs and counts it; `undefined` otherwise (run the grant: {@link runCacheFirst}).
  *
  * @category combinators
  * @since 0.1.0
  */
-export const callCacheFirst = <A>(
+export const cacheHitNow = <A, B, C>(ctx: ClientContext, options: CallOptions | undefined, policyOf: PolicyOf<A, B, C>, a: A, b: B, c: C): AuthResult | undefined => {
+  const authority = ctx.resolvedNow()
+  const state = ctx.store.peek?.()
+  if (authority === undefined || state === undefined || options?.signal?.aborted === true) return undefined
+  const known = policyOf(authority, a, b, c)
+  const hit = known === undefined ? undefined : cacheFirstHit(known, ctx.env.now() / 1000, ctx.lookupAccessTokens, state)
+  if (hit !== undefined) {
+    ctx.env.log('info', 'Answered from the token cache', false)
+    ctx.env.telemetry?.hit()
+  }
+  return hit
+}
+
+/**
+ * What a cache-first call does when {@link cacheHitNow} had no answer: the grant, run as
+ * {@link callGrant} runs it, and `recover` (when given) may turn its failure into an answer.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const runCacheFirst = <A>(
   ctx: ClientContext,
   options: CallOptions | undefined,
-  policy: (authority: ResolvedAuthority) => CacheFirstPolicy | undefined,
   grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<A>,
   recover?: (e: AuthError) => E.Either<AuthError, A | AuthResult>,
-): TE.TaskEither<AuthError, A | AuthResult> => {
-  const find = ctx.findAccessTokens
-  return () => {
-    const authority = ctx.resolvedNow()
-    const state = ctx.store.peek?.()
-    if (authority !== undefined && state !== undefined && options?.signal?.aborted !== true) {
-      const known = policy(authority)
-      const hit = known === undefined ? undefined : peekCacheFirst(known, ctx.env.now() / 1000, find)(state)
-      if (hit !== undefined) {
-        ctx.env.log('info', 'Answered from the token cache', false)
-        ctx.env.telemetry?.hit()
-        return Promise.resolve(E.right(hit))
-      }
-    }
-    // built here, not up front: a hit (the common call) never needs the grant's task chain
-    const answer = callGrant<A | AuthResult>(ctx, options, grant)()
-    return recover === undefined ? answer : answer.then((r) => (E.isLeft(r) ? recover(r.left) : r))
-  }
+): Promise<E.Either<AuthError, A | AuthResult>> => {
+  const answer = callGrant<A | AuthResult>(ctx, options, grant)()
+  return recover === undefined ? answer : answer.then((r) => (E.isLeft(r) ? recover(r.left) : r))
 }
+
+/**
+ * {@link callGrant} for a cache-first grant, with a synchronous answer for cache hits: when
+ * the authority is resolved, the store holds its state in memory (`peek`), and `policy`
+ * (the grant's cache-first policy for that authority, `undefined` when it cannot be told
+ * up front) finds a fresh token, the call answers it at once, as `cacheFirst` would (the
+ * hit logged and counted), with no deadline timer, no task chain and no commit
+ * ({@link cacheHitNow}). Anything else runs the grant, and `recover` (when given) may turn
+ * that run's failure into an answer (a hit never fails, so it never needs one).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const callCacheFirst =
+  <A>(
+    ctx: ClientContext,
+    options: CallOptions | undefined,
+    policy: (authority: ResolvedAuthority) => CacheFirstPolicy | undefined,
+    grant: (authority: ResolvedAuthority, signal: AbortSignal) => Grant<A>,
+    recover?: (e: AuthError) => E.Either<AuthError, A | AuthResult>,
+  ): TE.TaskEither<AuthError, A | AuthResult> =>
+  () => {
+    const hit = cacheHitNow(ctx, options, applyPolicy, policy, undefined, undefined)
+    // the grant's task chain is built only here: a hit (the common call) never needs it
+    return hit !== undefined ? Promise.resolve(E.right(hit)) : runCacheFirst(ctx, options, grant, recover)
+  }
+
+const applyPolicy: PolicyOf<(authority: ResolvedAuthority) => CacheFirstPolicy | undefined, undefined, undefined> = (authority, policy) => policy(authority)
 
 /**
  * The parameters every grant takes from the client: its id, and its `excludeScopes` and

@@ -34,7 +34,9 @@ export type PromiseMethods<T extends TaskEitherMethods<T>> = {
 export type WithPromises<T extends TaskEitherMethods<T>> = PromiseMethods<T> & { readonly te: T }
 
 /**
- * Makes the Promise twin of every TaskEither method: the one helper both facades use.
+ * Makes the Promise twin of every TaskEither method: the one helper both facades use. A
+ * method may come with a Promise form of its own in `forms` (one that answers cache hits
+ * without building the task), used as its twin instead; it must answer as the task does.
  *
  * @example
  * ```ts
@@ -48,9 +50,10 @@ export type WithPromises<T extends TaskEitherMethods<T>> = PromiseMethods<T> & {
  * @category combinators
  * @since 0.1.0
  */
-export const withPromises = <T extends TaskEitherMethods<T>>(te: T): WithPromises<T> => {
+export const withPromises = <T extends TaskEitherMethods<T>>(te: T, forms?: Partial<PromiseMethods<T>>): WithPromises<T> => {
   const promises: Record<string, (...args: never[]) => Promise<unknown>> = {}
-  for (const [name, method] of Object.entries<(...args: never[]) => TE.TaskEither<AuthError, unknown>>(te)) promises[name] = (...args) => toPromise(method(...args))
+  const own: Partial<Record<string, (...args: never[]) => Promise<unknown>>> = forms ?? {}
+  for (const [name, method] of Object.entries<(...args: never[]) => TE.TaskEither<AuthError, unknown>>(te)) promises[name] = own[name] ?? ((...args) => toPromise(method(...args)))
   return { ...(promises as PromiseMethods<T>), te }
 }
 
@@ -64,9 +67,10 @@ export const withPromises = <T extends TaskEitherMethods<T>>(te: T): WithPromise
 export type Facade<T extends TaskEitherMethods<T>> = WithPromises<T> & { readonly cacheStore: CacheStore }
 
 /**
- * Assembles a facade from TaskEither methods built over one context.
+ * Assembles a facade from TaskEither methods built over one context (and the Promise forms
+ * some of them have of their own, see {@link withPromises}).
  *
  * @category combinators
  * @since 0.1.0
  */
-export const facade = <T extends TaskEitherMethods<T>>(store: CacheStore, te: T): Facade<T> => ({ ...withPromises(te), cacheStore: store })
+export const facade = <T extends TaskEitherMethods<T>>(store: CacheStore, te: T, forms?: Partial<PromiseMethods<T>>): Facade<T> => ({ ...withPromises(te, forms), cacheStore: store })

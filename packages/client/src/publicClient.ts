@@ -25,8 +25,8 @@ import { serializeCache } from './methods/serializeCache.js'
 import { facade, type Facade } from './promises.js'
 import { getAccounts } from './methods/getAccounts.js'
 import { removeAccount } from './methods/removeAccount.js'
-import { acquireTokenSilent } from './methods/acquireTokenSilent.js'
-import { acquireTokenSilentWithError } from './methods/acquireTokenSilentWithError.js'
+import { acquireTokenSilent, acquireTokenSilentPromise } from './methods/acquireTokenSilent.js'
+import { acquireTokenSilentWithError, acquireTokenSilentWithErrorPromise } from './methods/acquireTokenSilentWithError.js'
 import { acquireTokenByRefreshToken } from './methods/acquireTokenByRefreshToken.js'
 
 /**
@@ -101,6 +101,9 @@ export const publicClient = (config: PublicClientConfig): E.Either<ConfigError, 
         acquireTokenSilentWithError: acquireTokenSilentWithError(ctx),
         acquireTokenByRefreshToken: acquireTokenByRefreshToken(ctx),
         isPopSupported: isPopSupported(ctx),
+      }, {
+        acquireTokenSilent: acquireTokenSilentPromise(ctx),
+        acquireTokenSilentWithError: acquireTokenSilentWithErrorPromise(ctx),
       }),
     ),
   )

@@ -12,7 +12,7 @@ import { getAccounts } from '../accounts.js'
 import { addTokenResponse, type TokenEvent } from '../fold.js'
 import { toJsonObject } from '../serialize.js'
 import { emptyCache, type CacheState } from '../state.js'
-import { boundedStore, reportingFinder } from './boundedStore.js'
+import { boundedStore, reportingFinder, reportingLookup } from './boundedStore.js'
 import type { CacheStore } from './store.js'
 
 const NOW_SECONDS = 1_750_000_000
@@ -182,6 +182,17 @@ describe('boundedStore eviction order', () => {
     expect(entriesOf(s).size).toBe(6)
     expect(findAccessTokens(userQuery('u2'))(s)).toEqual([])
     expect([...entriesOf(s).values()].some((json) => json.includes('u2.tenant'))).toBe(false)
+  })
+
+  it('reportingLookup (uncurried) counts a lookup as use as reportingFinder does; over a store that does not ask it is the lookup itself', async () => {
+    const store = boundedStore({ maxEntries: 6, now: clock })
+    const lookup = reportingLookup((q, s) => findAccessTokens(q)(s), store)
+    await save(store, addTokenResponse(userAnswer('u1')))
+    await save(store, addTokenResponse(userAnswer('u2')))
+    expect(lookup(userQuery('u1'), store.peek?.() ?? emptyCache)).toHaveLength(1) // u1 used after u2
+    expect(homes(await save(store, addTokenResponse(userAnswer('u3'))))).toEqual(['u1.tenant', 'u3.tenant'])
+    const plain = (q: AccessTokenQuery, s: CacheState) => findAccessTokens(q)(s)
+    expect(reportingLookup(plain, { load: store.load, update: store.update })).toBe(plain)
   })
 
   it('without the lookup the oldest account goes', async () => {

@@ -40,7 +40,7 @@
  */
 import * as TE from 'fp-ts/TaskEither'
 import { systemClock, type Clock } from '@authfold/core'
-import { accessTokenKeyOf, findAccessTokens, removeAccessToken, type AccessTokenFinder } from '../accessTokens.js'
+import { accessTokenKeyOf, findAccessTokens, removeAccessToken, type AccessTokenFinder, type AccessTokenLookup } from '../accessTokens.js'
 import { rebase } from '../rebase.js'
 import { removeAccount, removeAppTokens } from '../remove.js'
 import { CredentialType, keyIdOf, nonEmpty, scopesOf, secondsOf, str, tokenTypeOf, userAssertionHashOf, type AccessTokenEntity } from '../schema.js'
@@ -421,6 +421,23 @@ export const reportingFinder = (find: AccessTokenFinder, store: CacheStore): Acc
   if (markUsed === undefined) return find
   return (q) => (s) => {
     const found = find(q)(s)
+    if (found.length > 0) markUsed(found)
+    return found
+  }
+}
+
+/**
+ * {@link reportingFinder} for an uncurried lookup: tells `store` what `lookup` found
+ * (`markUsed`), or is `lookup` itself when the store does not ask.
+ *
+ * @category stores
+ * @since 0.1.0
+ */
+export const reportingLookup = (lookup: AccessTokenLookup, store: CacheStore): AccessTokenLookup => {
+  const markUsed = store.markUsed
+  if (markUsed === undefined) return lookup
+  return (q, s) => {
+    const found = lookup(q, s)
     if (found.length > 0) markUsed(found)
     return found
   }

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/Either'
 import type { AuthError, ClientAuth } from '@authfold/core'
 import type { UserAuthResult } from '@authfold/grants'
 import type { ClientContext } from '../context.js'
-import { silentCall } from './acquireTokenSilentWithError.js'
+import { silentCall, silentPromise } from './acquireTokenSilentWithError.js'
 
 /**
  * Acquires a token without user interaction, as MSAL Python's `acquire_token_silent`: the
@@ -29,6 +29,16 @@ import { silentCall } from './acquireTokenSilentWithError.js'
  * @see MSAL Python `ClientApplication.acquire_token_silent`
  */
 export const acquireTokenSilent = (ctx: ClientContext & { readonly credential?: ClientAuth }) => silentCall(ctx, refusedAsNothing)
+
+/**
+ * The Promise form of {@link acquireTokenSilent} (what the facades use): the same answers, a
+ * cache hit answered with nothing built but its result.
+ *
+ * @category methods
+ * @since 0.1.0
+ * @see MSAL Python `ClientApplication.acquire_token_silent`
+ */
+export const acquireTokenSilentPromise = (ctx: ClientContext & { readonly credential?: ClientAuth }) => silentPromise(ctx, refusedAsNothing)
 
 // MSAL folds the IdP's error answer into `None`; any other failure stays one
 const refusedAsNothing = (e: AuthError): E.Either<AuthError, UserAuthResult | undefined> => (e._tag === 'ProtocolError' ? E.right(undefined) : E.left(e))

@@ -169,6 +169,15 @@ export const telemetryHeaders = (buffer: TelemetryBuffer, context: TelemetryCont
 export const hitAnAccessToken = (buffer: TelemetryBuffer): TelemetryBuffer => ({ ...buffer, succeeded: buffer.succeeded + 1 })
 
 /**
+ * Counts `n` access tokens served from the cache: {@link hitAnAccessToken} applied `n` times.
+ *
+ * @category telemetry
+ * @since 0.1.0
+ * @see MSAL Python `_TelemetryContext.hit_an_access_token`
+ */
+export const hitsOnAccessTokens = (buffer: TelemetryBuffer, n: number): TelemetryBuffer => (n === 0 ? buffer : { ...buffer, succeeded: buffer.succeeded + n })
+
+/**
  * Folds a request's outcome into the buffer: an answer with an `error` is remembered
  * (while the header stays under 350 characters); any other answer means the telemetry
  * reached the server, so the buffer is emptied. `undefined` (no answer) changes nothing.
@@ -220,13 +229,23 @@ export interface TelemetryRecorder {
  */
 export const telemetryRecorder = (): TelemetryRecorder => {
   let buffer = emptyTelemetryBuffer
+  // hits not yet counted in `buffer`: a cache hit only adds one (no buffer per hit), and
+  // the buffer is brought up to date before anyone reads or updates it
+  let hits = 0
+  const current = (): TelemetryBuffer => {
+    if (hits > 0) {
+      buffer = hitsOnAccessTokens(buffer, hits)
+      hits = 0
+    }
+    return buffer
+  }
   return {
-    headers: (context) => telemetryHeaders(buffer, context),
+    headers: (context) => telemetryHeaders(current(), context),
     record: (context, outcome) => {
-      buffer = updateTelemetry(buffer, context, outcome)
+      buffer = updateTelemetry(current(), context, outcome)
     },
     hit: () => {
-      buffer = hitAnAccessToken(buffer)
+      hits++
     },
   }
 }

@@ -153,16 +153,22 @@ export const runRefreshPlan = (
     ),
   )
 
-// The account's home account id; `undefined` for none (the app's own tokens), `null` for
-// something that is not an account from getAccounts().
-const homeOf = (account: unknown): string | undefined | null => {
+/**
+ * The home account id a silent call reads from its `account` argument: `undefined` for
+ * none (`null` or `undefined`: the app's own tokens), `null` for something that is not an
+ * account from `getAccounts()` (no non-empty `home_account_id`), else that id.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const silentHomeOf = (account: unknown): string | undefined | null => {
   if (account === null || account === undefined) return undefined
   const home = typeof account === 'object' ? (account as { readonly home_account_id?: unknown }).home_account_id : undefined
   return typeof home === 'string' && home !== '' ? home : null
 }
 
 const checkAccount = (account: unknown): E.Either<ConfigError, string | undefined> => {
-  const home = homeOf(account)
+  const home = silentHomeOf(account)
   return home !== null
     ? E.right(home)
     : E.left(configError('invalid_argument', 'Pass an account from getAccounts() (it has a home_account_id), or null for the app\u2019s own tokens.', 'account'))
@@ -183,7 +189,7 @@ type Outcome = [UserAuthResult | undefined, CacheState]
 export const silentPolicy = (p: SilentParams): CacheFirstPolicy | undefined => {
   if (p.forceRefresh === true || p.claimsChallenge !== undefined || !canDecorateScopes(p.scopes, p.excludeScopes)) return undefined
   if (p.sshCertificate !== undefined && E.isLeft(checkSshCertificate(p.sshCertificate))) return undefined
-  const home = homeOf(p.account)
+  const home = silentHomeOf(p.account)
   if (home === null) return undefined
   return {
     query: silentQuery({
