@@ -20,17 +20,17 @@ import { bundle, targets } from './bundle.js'
 
 /** [label, authfold app, msal-node app, budget in KB gzipped (rollup), goal in KB if any]. */
 export const apps = [
-  ['client credentials + secret (lean entry)', 'authfold-secret-lean', 'msal-node-secret', 7.7, 5.0],
-  ['client credentials + secret (lean facade)', 'authfold-secret-lean-facade', 'msal-node-secret', 9.8, 10.0],
-  ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret', 34.0, undefined],
-  ['client credentials + secret (context)', 'authfold-secret-context', 'msal-node-secret', 21.7, undefined],
-  ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate', 30.4, undefined],
-  ['client credentials + .pfx (ctx)', 'authfold-pfx', 'msal-node-certificate', 108.3, undefined],
+  ['client credentials + secret (lean entry)', 'authfold-secret-lean', 'msal-node-secret', 7.1, 5.0],
+  ['client credentials + secret (lean facade)', 'authfold-secret-lean-facade', 'msal-node-secret', 9.3, 10.0],
+  ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret', 34.7, undefined],
+  ['client credentials + secret (context)', 'authfold-secret-context', 'msal-node-secret', 22.1, undefined],
+  ['client credentials + certificate (ctx)', 'authfold-certificate', 'msal-node-certificate', 30.9, undefined],
+  ['client credentials + .pfx (ctx)', 'authfold-pfx', 'msal-node-certificate', 108.8, undefined],
   ['device code (public client)', 'authfold-device-code', 'msal-node-device-code', 23.4, undefined],
   ['auth code + PKCE (web app sign-in)', 'authfold-auth-code', 'msal-node-auth-code', 24.4, undefined],
   ['username + password (managed user)', 'authfold-username-password', 'msal-node-username-password', 23.2, undefined],
   ['username + password (+ federated, WS-Trust)', 'authfold-username-password-federated', 'msal-node-username-password', 33.8, undefined],
-  ['silent flow (getAccounts + silent)', 'authfold-silent', 'msal-node-silent', 25.0, undefined],
+  ['silent flow (getAccounts + silent)', 'authfold-silent', 'msal-node-silent', 25.4, undefined],
   ['on-behalf-of + secret (middle tier)', 'authfold-on-behalf-of', 'msal-node-on-behalf-of', 23.6, undefined],
   ['managed identity (IMDS and the other sources)', 'authfold-managed-identity', 'msal-node-managed-identity', 17.9, undefined],
 ] as const
