@@ -21,6 +21,7 @@ import { bundle, targets } from './bundle.js'
 /** [label, authfold app, msal-node app, budget in KB gzipped (rollup), goal in KB if any]. */
 export const apps = [
   ['client credentials + secret (lean entry)', 'authfold-secret-lean', 'msal-node-secret', 7.1, 5.0],
+  ['client credentials + secret (steps, no cache)', 'authfold-secret-steps', 'msal-node-secret', 4.9, undefined],
   ['client credentials + secret (lean facade)', 'authfold-secret-lean-facade', 'msal-node-secret', 9.3, 10.0],
   ['client credentials + secret (facade)', 'authfold-secret', 'msal-node-secret', 34.7, undefined],
   ['client credentials + secret (context)', 'authfold-secret-context', 'msal-node-secret', 22.1, undefined],
