@@ -5,12 +5,14 @@
  *  1. client credentials: a first request (new client: discovery + token) and a cache hit, through
  *     the full client and through the lean one (`@authfold/client/lean`: no discovery);
  *  2. the token cache at 10, 1,000, 10,000 and 100,000 accounts: acquireTokenSilent and
- *     acquireTokenForClient cache hits through the public facades, the bare cache lookup,
+ *     acquireTokenForClient cache hits through the public facades, the same measuring loop
+ *     around `Promise.resolve` alone in the same heap (the control: what the runtime gives a
+ *     loop beside a cache of that size, with no authfold code), the bare cache lookup,
  *     getAccounts, deserialize + serialize beside the floor (a bare JSON.parse +
  *     JSON.stringify of the same file) with the ratio to it, heap after load, and the time
  *     of one fold (one account's token answer) into the loaded cache;
- *  3. a summary: load and save against the floor, heap against msal-node, lookups and
- *     folds at the largest size against the smallest. Every figure also lands in `results`.
+ *  3. a summary: load and save against the floor, heap against msal-node, lookups, facade
+ *     hits (beside the control loop) and folds at the largest size against the smallest. Every figure also lands in `results`.
  *
  * Every measurement is time-boxed (it runs for at most a budget and reports ops/s from
  * the iterations that ran), so msal-node's seconds-long calls at 100,000 accounts run
@@ -79,6 +81,10 @@ interface SizeResult {
     /** The first lookup after the load (scans the table it reads), ms. */
     readonly firstLookupMs: number
     readonly silentOpsPerSec: number
+    /** `acquireTokenForClient` cache hits through the facade. */
+    readonly clientOpsPerSec: number
+    /** The control: the same measuring loop around `Promise.resolve(answer)`, in the same heap, no authfold code. */
+    readonly bareLoopOpsPerSec: number
     /** The first fold into the loaded cache (scans the tables the fold reads), ms. */
     readonly firstFoldMs: number
     /** A fold once those indexes exist, µs. */
@@ -220,12 +226,16 @@ try {
       heapMb()
       return rate(() => afPublic.acquireTokenSilent(['User.Read'], afAccount), 1000)
     })()
-    const afClientHit = await (async () => {
+    const [afClientHit, bareLoop] = await (async () => {
       const afConfidential = createConfidentialClient({ clientId: 'bench-app', authority: idp.authority(), credential: clientSecret(secret), http, validateAuthority: false, instanceDiscovery: false })
       await afConfidential.deserializeCache(json)
-      await afConfidential.acquireTokenForClient([scope])
+      const answer = await afConfidential.acquireTokenForClient([scope])
       heapMb()
-      return rate(() => afConfidential.acquireTokenForClient([scope]), 1000)
+      const hits = await rate(() => afConfidential.acquireTokenForClient([scope]), 1000)
+      // the control: the same loop in the same heap around an already made answer, no authfold
+      // code at all (what the runtime alone gives this loop beside a cache of this size)
+      heapMb()
+      return [hits, await rate(() => Promise.resolve(answer), 1000)] as const
     })()
     // JSON.parse interns every property name, the cache keys included (about a fifth of the
     // file), and later parses of the same text share those strings: whichever library
@@ -330,6 +340,7 @@ try {
     console.log(`n = ${n.toLocaleString('en-US')}  (cache JSON ${(json.length / 1024 / 1024).toFixed(1)} MB; msal-node silent calls sent ${tokenRequests} token requests)`)
     row('  acquireTokenSilent (cached), ops/s', fmt(afFacadeSilent.opsPerSec), fmt(msSilent.opsPerSec), ratio(afFacadeSilent.opsPerSec, msSilent.opsPerSec))
     row('  acquireTokenForClient (cached), ops/s', fmt(afClientHit.opsPerSec), msClientHit === undefined ? 'failed' : fmt(msClientHit.opsPerSec), msClientHit === undefined ? 'n/a' : ratio(afClientHit.opsPerSec, msClientHit.opsPerSec))
+    row('    the loop alone, await Promise.resolve, ops/s', fmt(bareLoop.opsPerSec), '', '')
     row('  cache lookup alone (cachedAccessToken), ops/s', fmt(afSilent.opsPerSec), '', '')
     row('    the first one after the load (a scan), ms', fmt(afFirstLookup), '', '')
     row(`    the next ${SCANS_BEFORE_INDEX} (scans, then the index built), ms`, fmt(afLookupsToIndex), '', '')
@@ -354,6 +365,8 @@ try {
         lookupOpsPerSec: afSilent.opsPerSec,
         firstLookupMs: afFirstLookup,
         silentOpsPerSec: afFacadeSilent.opsPerSec,
+        clientOpsPerSec: afClientHit.opsPerSec,
+        bareLoopOpsPerSec: bareLoop.opsPerSec,
         firstFoldMs: afFirstFold,
         foldUs: 1_000_000 / afFold.opsPerSec,
       },
@@ -374,6 +387,8 @@ try {
     }
     console.log(`heap after load at ${largest.accounts.toLocaleString('en-US').padEnd(20)} ≤ msal-node's                         ${fmt(largest.authfold.heapMb)} MB vs ${fmt(largest.msalNode.heapMb)} MB (${fmt(largest.authfold.heapAfterLookupsMb)} MB once looked up)`)
     console.log(`lookups/s at ${largest.accounts.toLocaleString('en-US')} vs ${smallest.accounts.toLocaleString('en-US').padEnd(15)} no slower                            ${fmt(largest.authfold.lookupOpsPerSec)} vs ${fmt(smallest.authfold.lookupOpsPerSec)} (${ratio(largest.authfold.lookupOpsPerSec, smallest.authfold.lookupOpsPerSec)})`)
+    const at = (r: SizeResult, k: 'silentOpsPerSec' | 'clientOpsPerSec' | 'bareLoopOpsPerSec'): string => ratio(largest.authfold[k], r.authfold[k])
+    console.log(`facade hits at ${largest.accounts.toLocaleString('en-US')} vs ${smallest.accounts.toLocaleString('en-US').padEnd(11)} no slower                            silent ${at(smallest, 'silentOpsPerSec')}, client ${at(smallest, 'clientOpsPerSec')} (the loop alone, no authfold code: ${at(smallest, 'bareLoopOpsPerSec')})`)
     console.log(`one fold at ${largest.accounts.toLocaleString('en-US')} vs ${smallest.accounts.toLocaleString('en-US').padEnd(16)} proportional to the account          ${fmt(largest.authfold.foldUs)} µs vs ${fmt(smallest.authfold.foldUs)} µs (${ratio(largest.authfold.foldUs, smallest.authfold.foldUs)}); first fold after a load ${fmt(largest.authfold.firstFoldMs)} ms vs ${fmt(smallest.authfold.firstFoldMs)} ms`)
   }
   writeFileSync(new URL('../docs/bench.svg', import.meta.url), renderBenchChart(benchPanelsOf(chartRows), `pnpm bench, one run, ${new Date().toISOString().slice(0, 10)}, BENCH_SIZES=${sizes.join(',')}`))
