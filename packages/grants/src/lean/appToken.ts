@@ -18,6 +18,7 @@ import type { AuthResult } from '../grant.js'
 import { authenticate } from '../steps/authenticate.js'
 import { send } from '../steps/send.js'
 import { shapeResult } from '../steps/shapeResult.js'
+import { cacheResultOf, type CachedToken } from '../steps/cachedAccessToken.js'
 
 /**
  * Parameters of {@link appToken}.
@@ -44,23 +45,16 @@ export interface AppTokenParams {
 export type AppTokenGrant = (cache: AppTokenCache) => (env: GrantEnv) => TaskEither<AuthError, readonly [AuthResult, AppTokenCache]>
 
 /** A cached token shaped as grants' `cachedAccessToken` shapes it (`token_source: "cache"`), and whether its `refresh_on` passed. */
-const fromCache = (entry: AccessTokenEntity, nowSeconds: number): CachedAppToken => {
-  const expires_in = Math.floor(Number(entry.expires_on) - nowSeconds)
+const fromCache = (entry: AccessTokenEntity, nowSeconds: number): CachedToken => {
   const refreshOn = optionalSecondsOf(entry.refresh_on) // null (MSAL Java), '' or garbage: none
-  const result: AuthResult = { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in, token_source: 'cache' }
-  return refreshOn === undefined ? { result, aging: false } : { result: { ...result, refresh_on: Math.floor(refreshOn) }, aging: refreshOn < nowSeconds }
-}
-
-interface CachedAppToken {
-  readonly result: AuthResult
-  readonly aging: boolean
+  return { result: cacheResultOf(entry, Number(entry.expires_on) - nowSeconds, refreshOn), aging: refreshOn !== undefined && refreshOn < nowSeconds }
 }
 
 /** At least one scope, and no blank one (what {@link appToken} checks before anything else). */
 const validScopes = (scopes: ReadonlyArray<string>): boolean => scopes.length > 0 && scopes.every((s) => typeof s === 'string' && s.trim() !== '')
 
 /** The cached token {@link appToken} would serve at `nowSeconds` (fractional), if any. */
-const cachedFor = (p: AppTokenParams, cache: AppTokenCache, nowSeconds: number): CachedAppToken | undefined => {
+const cachedFor = (p: AppTokenParams, cache: AppTokenCache, nowSeconds: number): CachedToken | undefined => {
   const entry = findAppToken(cache, { clientId: p.clientId, environments: p.authority.aliases, realm: p.authority.realm, scopes: p.scopes }, nowSeconds)
   return entry === undefined ? undefined : fromCache(entry, nowSeconds)
 }

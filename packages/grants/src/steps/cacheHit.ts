@@ -6,7 +6,7 @@
 import { optionalSecondsOf, type AccessTokenEntity, type AccessTokenLookup, type CacheState } from '@authfold/cache'
 import type { AuthResult } from '../grant.js'
 import type { CacheFirstPolicy } from './cacheFirst.js'
-import { EXPIRY_MARGIN_SECONDS } from './cachedAccessToken.js'
+import { EXPIRY_MARGIN_SECONDS, cacheResultOf } from './cachedAccessToken.js'
 
 /**
  * What `peekCacheFirst(policy, nowSeconds, find)(cache)` answers (`find` the curried `lookup`), without its closures and
@@ -36,10 +36,8 @@ export const cacheFirstHit = (policy: CacheFirstPolicy, nowSeconds: number, look
     const expiresIn = Number(entry.expires_on) - nowSeconds
     if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) continue
     const refreshOn = optionalSecondsOf(entry.refresh_on) // null (MSAL Java), '' or garbage: none
-    if (refreshOn === undefined) return { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache' }
-    // aging: the grant refreshes it (and falls back on it)
-    if (refreshOn < nowSeconds) return undefined
-    return { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache', refresh_on: Math.floor(refreshOn) }
+    // aging (past its refresh_on): the grant refreshes it (and falls back on it)
+    return refreshOn !== undefined && refreshOn < nowSeconds ? undefined : cacheResultOf(entry, expiresIn, refreshOn)
   }
   return undefined
 }

@@ -2,7 +2,7 @@
  * @module
  */
 import * as O from 'fp-ts/Option'
-import { findAccessTokens, optionalSecondsOf, type AccessTokenFinder, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+import { findAccessTokens, optionalSecondsOf, type AccessTokenEntity, type AccessTokenFinder, type AccessTokenQuery, type CacheState } from '@authfold/cache'
 import { RefreshReason } from '@authfold/core'
 import type { AuthResult } from '../grant.js'
 
@@ -27,6 +27,29 @@ export interface CachedToken {
 export const EXPIRY_MARGIN_SECONDS = 300
 
 /**
+ * The `token_source: "cache"` result of a cached access token with `expiresIn` seconds left
+ * (a fraction is floored) and its `refresh_on` in seconds (`undefined`: none, and no
+ * `refresh_on` in the result): the one shape every cache hit answers with
+ * ({@link cachedAccessToken}, `cacheFirstHit`, the lean `appToken`).
+ *
+ * @example
+ * ```ts
+ * import { cacheResultOf } from '@authfold/grants'
+ * import type { AccessTokenEntity } from '@authfold/cache'
+ *
+ * declare const entry: AccessTokenEntity
+ * cacheResultOf(entry, 3599.5, undefined) // { access_token: entry.secret, token_type: 'Bearer', expires_in: 3599, token_source: 'cache' }
+ * ```
+ * @category steps
+ * @since 0.1.0
+ */
+export const cacheResultOf = (entry: AccessTokenEntity, expiresIn: number, refreshOn: number | undefined): AuthResult =>
+  // two literals rather than a spread: this runs on every cache hit
+  refreshOn === undefined
+    ? { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache' }
+    : { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache', refresh_on: Math.floor(refreshOn) }
+
+/**
  * Finds a usable cached access token, shaped as a `token_source: "cache"` result.
  * `nowSeconds` may have a fraction (MSAL compares with `time.time()`): a token with 299.5 s
  * left is expired, and one whose `refresh_on` passed half a second ago is aging. `find` is
@@ -43,12 +66,7 @@ export const cachedAccessToken =
       const expiresIn = Number(entry.expires_on) - nowSeconds
       if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) continue
       const refreshOn = optionalSecondsOf(entry.refresh_on) // null (MSAL Java), '' or garbage: none
-      // two literals rather than a spread: this runs on every cache hit
-      const result: AuthResult =
-        refreshOn === undefined
-          ? { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache' }
-          : { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache', refresh_on: Math.floor(refreshOn) }
-      return O.some({ result, aging: refreshOn !== undefined && refreshOn < nowSeconds })
+      return O.some({ result: cacheResultOf(entry, expiresIn, refreshOn), aging: refreshOn !== undefined && refreshOn < nowSeconds })
     }
     return O.none
   }
