@@ -18,7 +18,8 @@ import type { AuthResult } from '../grant.js'
 import { authenticate } from '../steps/authenticate.js'
 import { send } from '../steps/send.js'
 import { shapeResult } from '../steps/shapeResult.js'
-import { cacheResultOf, type CachedToken } from '../steps/cachedAccessToken.js'
+import type { CachedToken } from '../steps/cachedAccessToken.js'
+import { cacheResultOf } from '../steps/cacheResult.js'
 
 /**
  * Parameters of {@link appToken}.

@@ -6,7 +6,8 @@
 import { optionalSecondsOf, type AccessTokenEntity, type AccessTokenLookup, type CacheState } from '@authfold/cache'
 import type { AuthResult } from '../grant.js'
 import type { CacheFirstPolicy } from './cacheFirst.js'
-import { EXPIRY_MARGIN_SECONDS, cacheResultOf } from './cachedAccessToken.js'
+import { EXPIRY_MARGIN_SECONDS } from './cachedAccessToken.js'
+import { cacheResultOf } from './cacheResult.js'
 
 /**
  * What `peekCacheFirst(policy, nowSeconds, find)(cache)` answers (`find` the curried `lookup`), without its closures and

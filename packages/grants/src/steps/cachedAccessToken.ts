@@ -2,9 +2,10 @@
  * @module
  */
 import * as O from 'fp-ts/Option'
-import { findAccessTokens, optionalSecondsOf, type AccessTokenEntity, type AccessTokenFinder, type AccessTokenQuery, type CacheState } from '@authfold/cache'
+import { findAccessTokens, optionalSecondsOf, type AccessTokenFinder, type AccessTokenQuery, type CacheState } from '@authfold/cache'
 import { RefreshReason } from '@authfold/core'
 import type { AuthResult } from '../grant.js'
+import { cacheResultOf } from './cacheResult.js'
 
 /**
  * A cached access token MSAL would use: found, and not within five minutes of expiry.
@@ -25,29 +26,6 @@ export interface CachedToken {
  * @since 0.1.0
  */
 export const EXPIRY_MARGIN_SECONDS = 300
-
-/**
- * The `token_source: "cache"` result of a cached access token with `expiresIn` seconds left
- * (a fraction is floored) and its `refresh_on` in seconds (`undefined`: none, and no
- * `refresh_on` in the result): the one shape every cache hit answers with
- * ({@link cachedAccessToken}, `cacheFirstHit`, the lean `appToken`).
- *
- * @example
- * ```ts
- * import { cacheResultOf } from '@authfold/grants'
- * import type { AccessTokenEntity } from '@authfold/cache'
- *
- * declare const entry: AccessTokenEntity
- * cacheResultOf(entry, 3599.5, undefined) // { access_token: entry.secret, token_type: 'Bearer', expires_in: 3599, token_source: 'cache' }
- * ```
- * @category steps
- * @since 0.1.0
- */
-export const cacheResultOf = (entry: AccessTokenEntity, expiresIn: number, refreshOn: number | undefined): AuthResult =>
-  // two literals rather than a spread: this runs on every cache hit
-  refreshOn === undefined
-    ? { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache' }
-    : { access_token: entry.secret, token_type: entry.token_type ?? 'Bearer', expires_in: Math.floor(expiresIn), token_source: 'cache', refresh_on: Math.floor(refreshOn) }
 
 /**
  * Finds a usable cached access token, shaped as a `token_source: "cache"` result.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AccessTokenEntity } from '@authfold/cache'
-import { cacheResultOf } from './cachedAccessToken.js'
+import { cacheResultOf } from './cacheResult.js'
 
 const entry = (over: Partial<AccessTokenEntity> = {}): AccessTokenEntity => ({ credential_type: 'AccessToken', secret: 'at-1', expires_on: '1700003600', ...over })
 
