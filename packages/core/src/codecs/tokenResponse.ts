@@ -132,6 +132,33 @@ const secondsCheck: FieldCheck = (u) => {
   return whole >= 1 ? [Math.min(whole, MAX_LIFETIME_SECONDS)] : { expected: 'a positive number of seconds', actual: u }
 }
 
+// The field checks of the two readers, built once (in the order of the decoders above: the
+// first failure is reported in that order).
+const TOKEN_REQUIRED: Readonly<Record<string, FieldCheck>> = { access_token: /*#__PURE__*/ checkOf((u) => typeof u === 'string' && /\S/.test(u), 'a non-empty string') }
+const TOKEN_OPTIONAL: Readonly<Record<string, FieldCheck>> = {
+  token_type: textCheck,
+  expires_in: secondsCheck,
+  ext_expires_in: secondsCheck,
+  refresh_in: secondsCheck,
+  scope: textCheck,
+  refresh_token: textCheck,
+  id_token: textCheck,
+  client_info: textCheck,
+  foci: textCheck,
+  refresh_token_expires_in: secondsCheck,
+}
+const ERROR_REQUIRED: Readonly<Record<string, FieldCheck>> = { error: textCheck }
+const ERROR_OPTIONAL: Readonly<Record<string, FieldCheck>> = {
+  error_description: textCheck,
+  error_codes: /*#__PURE__*/ arrayCheck(/*#__PURE__*/ checkOf((x) => typeof x === 'number' && !Number.isNaN(x), 'number')),
+  suberror: textCheck,
+  correlation_id: textCheck,
+  trace_id: textCheck,
+  timestamp: textCheck,
+  error_uri: textCheck,
+  claims: textCheck,
+}
+
 /**
  * Reads a token endpoint's successful answer as {@link TokenResponse} decodes it (the same
  * values and the same first `DecodeError`, property-tested), without io-ts's error trees:
@@ -148,23 +175,7 @@ const secondsCheck: FieldCheck = (u) => {
  * @since 0.1.0
  */
 export const readTokenResponse = (hint = ''): ((u: unknown) => Either<DecodeError, TokenResponse>) =>
-  readFlatRecord<TokenResponse>(
-    { access_token: checkOf((u) => typeof u === 'string' && /\S/.test(u), 'a non-empty string') },
-    {
-      token_type: textCheck,
-      expires_in: secondsCheck,
-      ext_expires_in: secondsCheck,
-      refresh_in: secondsCheck,
-      scope: textCheck,
-      refresh_token: textCheck,
-      id_token: textCheck,
-      client_info: textCheck,
-      foci: textCheck,
-      refresh_token_expires_in: secondsCheck,
-    },
-    'token response',
-    hint,
-  )
+  readFlatRecord<TokenResponse>(TOKEN_REQUIRED, TOKEN_OPTIONAL, 'token response', hint)
 
 /**
  * Reads an OAuth error answer as {@link ErrorResponse} decodes it (the same values and the
@@ -181,18 +192,4 @@ export const readTokenResponse = (hint = ''): ((u: unknown) => Either<DecodeErro
  * @category codecs
  * @since 0.1.0
  */
-export const readErrorResponse = (u: unknown): Either<DecodeError, ErrorResponse> =>
-  readFlatRecord<ErrorResponse>(
-    { error: textCheck },
-    {
-      error_description: textCheck,
-      error_codes: arrayCheck(checkOf((x) => typeof x === 'number' && !Number.isNaN(x), 'number')),
-      suberror: textCheck,
-      correlation_id: textCheck,
-      trace_id: textCheck,
-      timestamp: textCheck,
-      error_uri: textCheck,
-      claims: textCheck,
-    },
-    'error response',
-  )(u)
+export const readErrorResponse = (u: unknown): Either<DecodeError, ErrorResponse> => readFlatRecord<ErrorResponse>(ERROR_REQUIRED, ERROR_OPTIONAL, 'error response')(u)
