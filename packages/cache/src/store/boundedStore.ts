@@ -417,18 +417,14 @@ export const boundedStore = (options: BoundedStoreOptions): CacheStore<StoreErro
  * @since 0.1.0
  */
 export const reportingFinder = (find: AccessTokenFinder, store: CacheStore): AccessTokenFinder => {
-  const markUsed = store.markUsed
-  if (markUsed === undefined) return find
-  return (q) => (s) => {
-    const found = find(q)(s)
-    if (found.length > 0) markUsed(found)
-    return found
-  }
+  if (store.markUsed === undefined) return find
+  const lookup = reportingLookup((q, s) => find(q)(s), store)
+  return (q) => (s) => lookup(q, s)
 }
 
 /**
- * {@link reportingFinder} for an uncurried lookup: tells `store` what `lookup` found
- * (`markUsed`), or is `lookup` itself when the store does not ask.
+ * {@link reportingFinder} for an uncurried lookup (and what it is built on): tells `store`
+ * what `lookup` found (`markUsed`), or is `lookup` itself when the store does not ask.
  *
  * @category stores
  * @since 0.1.0
